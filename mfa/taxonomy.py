@@ -108,3 +108,13 @@ def root_of(parents: Mapping[str, str | None], code: str) -> str:
         seen.add(code)
         code = parent
     return code
+
+
+def ancestors(parents: Mapping[str, str | None], code: str) -> set[str]:
+    """`code` and every material above it in the tree."""
+    chain: set[str] = set()
+    cur: str | None = code
+    while cur is not None and cur not in chain:
+        chain.add(cur)
+        cur = parents.get(cur)
+    return chain

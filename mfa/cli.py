@@ -1,0 +1,271 @@
+"""The `mfa` command line: thin commands over mfa's functions; errors are one line, not a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from mfa.io.importer import ImportReport
+
+app = typer.Typer(
+    help="mfa: material flows of Hunan's industrial parks (renewable resources, bulk solid waste, batteries).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///file.db, postgresql+psycopg://user@host/name) or a file path. "
+        "Default: $MFA_DATABASE_URL, else the embedded SQLite file.",
+        show_default=False,
+    ),
+]
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+class UserError(Exception):
+    """A problem to tell the user in one line (exit status 1)."""
+
+
+def _engine(db: str | None) -> Engine:
+    from mfa.db import open_database
+    from mfa.settings import database_url
+
+    url = database_url(db)
+    try:
+        return open_database(url)
+    except Exception as exc:
+        raise UserError(f"cannot open the database {_safe_url(url)}: {str(exc).splitlines()[0]}") from exc
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the database, or migrate it to this version of mfa (data is kept)."""
+    from mfa.db import current_revision, make_engine, migrate
+    from mfa.settings import database_url
+
+    url = database_url(db)
+    engine = make_engine(url)
+    before = current_revision(engine)
+    changed = migrate(engine)
+    state = "created" if before is None else ("migrated" if changed else "already up to date")
+    _console().print(f"database {_safe_url(url)}: {state}")
+
+
+def _status(console_, message: str):  # type: ignore[no-untyped-def]
+    return console_.status(message) if console_.is_terminal else _Quiet()
+
+
+class _Quiet:
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, _message: str) -> None:
+        return None
+
+
+def _run_import(
+    engine: Engine, files: list[Path], *, accept_valid: bool, dry_run: bool, as_json: bool
+) -> ImportReport:
+    from mfa.io.importer import import_files
+
+    err = _console(stderr=True)
+    with _status(err, "importing") as status:
+        return import_files(
+            engine, files, accept_valid=accept_valid, dry_run=dry_run, progress=lambda m: status.update(m)
+        )
+
+
+def _write_rejected(report: ImportReport, rejected: Path | None, first: Path) -> list[Path]:
+    from mfa.io.writers import neutralise
+
+    written = []
+    items = list(report.rejected_rows.items())
+    for label, frame in items:
+        if rejected is not None and len(items) == 1:
+            path = rejected
+        else:
+            base = rejected or first.with_name(first.stem + ".csv")
+            stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(label).stem + label[len(Path(label).name):])
+            path = base.with_name(f"{base.stem}.{stem}.rejected.csv" if rejected else f"{stem}.rejected.csv")
+        neutralise(frame).write_csv(path)
+        written.append(path)
+    return written
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files, in any order.", show_default=False)],
+    db: DbOption = None,
+    accept_valid: Annotated[
+        bool, typer.Option("--accept-valid", help="Write the valid rows and save the rejected ones.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
+    rejected: Annotated[
+        Path | None, typer.Option(help="Where to save rejected rows (default: FILE.rejected.csv beside the input).")
+    ] = None,
+    errors: Annotated[
+        Path | None, typer.Option(help="Where to save the error report (default: FILE.errors.csv beside the input).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+) -> None:
+    """Import parks, facilities, materials, flows, stocks and targets from CSV/XLSX files.
+
+    All files are one transaction. By default nothing is written if any row is bad; the exit status is 0 only
+    when every row was accepted.
+    """
+    for f in files:
+        if not f.is_file():
+            raise UserError(f"no such file: {f}")
+    engine = _engine(db)
+    report = _run_import(engine, files, accept_valid=accept_valid, dry_run=dry_run, as_json=as_json)
+    saved: list[Path] = []
+    errors_path = None
+    if not report.ok:
+        errors_path = errors or files[0].with_name(files[0].stem + ".errors.csv")
+        report.errors.write_csv(errors_path)
+        saved = _write_rejected(report, rejected, files[0])
+    if as_json:
+        out = report.to_json() | {
+            "errors_file": str(errors_path) if errors_path else None,
+            "rejected_files": [str(p) for p in saved],
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False, default=str))
+    else:
+        _print_report(report, errors_path, saved)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _print_report(report: ImportReport, errors_path: Path | None, saved: list[Path]) -> None:
+    from rich.table import Table
+
+    console = _console()
+    for w in report.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
+    if report.errors.height:
+        table = Table("file", "row", "column", "value", "reason", title=f"{report.errors.height} problem(s)")
+        for r in report.errors.head(50).iter_rows():
+            table.add_row(*(("" if v is None else str(v)) for v in r))
+        console.print(table)
+        if report.errors.height > 50:
+            console.print(f"... and {report.errors.height - 50} more")
+        console.print(f"error report: {errors_path}")
+        for p in saved:
+            console.print(f"rejected rows: {p}")
+    counts = ", ".join(f"{n} {t}" for t, n in (report.written if report.committed else report.read).items())
+    if report.dry_run:
+        console.print(f"dry run: read {counts}; nothing written")
+    elif report.committed:
+        rej = sum(report.rejected.values())
+        console.print(f"imported {counts}" + (f"; rejected {rej} row(s)" if rej else ""))
+    else:
+        console.print("nothing written: fix the rows above, or use --accept-valid to write the valid rows")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Output file: .csv, .xlsx or .parquet.")],
+    db: DbOption = None,
+    year: Annotated[int | None, typer.Option(help="Only this year (its months and yearly flows).")] = None,
+    city: Annotated[str | None, typer.Option(help="Only flows from or to facilities in this city.")] = None,
+    park: Annotated[str | None, typer.Option(help="Only flows from or to facilities in this park.")] = None,
+    material: Annotated[str | None, typer.Option(help="Only this material and the materials below it.")] = None,
+) -> None:
+    """Export flows in the importer's columns (quantity in tonnes). XLSX also holds parks, facilities,
+    materials, stocks and targets, so it can be imported into an empty database."""
+    from mfa.frames import FlowFilter, flow_table, reference_tables
+    from mfa.io.writers import FORMATS, write_table, write_workbook
+
+    if out.suffix.lower() not in FORMATS:
+        raise UserError(f"unsupported export format {out.suffix!r} (use {', '.join(FORMATS)})")
+    engine = _engine(db)
+    err = _console(stderr=True)
+    with engine.connect() as conn, _status(err, "reading flows") as status:
+        if material is not None:
+            from mfa.frames import material_parents
+
+            if material not in material_parents(conn):
+                raise UserError(f"unknown material {material!r}")
+        flows = flow_table(conn, FlowFilter(year=year, city=city, park=park, material=material))
+        status.update(f"writing {flows.height:,} flows")
+        if out.suffix.lower() == ".xlsx":
+            write_workbook({**reference_tables(conn), "flows": flows}, out)
+        else:
+            write_table(flows, out)
+    _console().print(f"exported {flows.height:,} flows to {out}")
+
+
+@app.command()
+def demo(db: DbOption = None) -> None:
+    """Load the bundled Hunan sample (parks, facilities, monthly flows 2020-2025, stocks)."""
+    files = sorted(SAMPLE_DIR.glob("*.csv"))
+    if not files:
+        raise UserError(f"the sample data is missing from {SAMPLE_DIR}")
+    engine = _engine(db)
+    report = _run_import(engine, files, accept_valid=False, dry_run=False, as_json=False)
+    if not report.ok:
+        _print_report(report, None, [])
+        raise UserError("the bundled sample did not import")
+    _console().print("loaded the sample: " + ", ".join(f"{n:,} {t}" for t, n in report.written.items()))
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
+) -> None:
+    """Start the Streamlit app on the database."""
+    from mfa.settings import ENV_VAR, database_url
+
+    url = database_url(db)
+    _engine(url)
+    env = dict(os.environ, **{ENV_VAR: url})
+    app_py = Path(__file__).resolve().parent.parent / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
+    cmd += ["--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false"]
+    os.execve(sys.executable, cmd, env)
+
+
+def main() -> None:
+    """Entry point: run the app, turning expected problems into one line on stderr."""
+    try:
+        app()
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("MFA_DEBUG"):
+            raise
+        first = (str(exc).strip().splitlines() or [""])[0]
+        typer.echo(f"error: {type(exc).__name__}: {first} (set MFA_DEBUG=1 for the traceback)", err=True)
+        sys.exit(2)

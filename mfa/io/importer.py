@@ -1,0 +1,169 @@
+"""Import: read files, validate every table against the database and each other, write in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from mfa import store
+from mfa.db import write_transaction
+from mfa.io.readers import RawTable, ReadResult, read_files
+from mfa.tables import TABLES
+from mfa.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import read, wrote and rejected; `errors` has one row per bad cell."""
+
+    files: list[str]
+    read: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+    errors: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ERROR_SCHEMA))
+    rejected_rows: dict[str, pl.DataFrame] = field(default_factory=dict)
+    """Rejected rows per file (or sheet), in the columns as written, with an `error` column."""
+    warnings: list[str] = field(default_factory=list)
+    committed: bool = False
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when every row was accepted."""
+        return self.errors.height == 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as one JSON-ready object for scripts."""
+        return {
+            "ok": self.ok,
+            "committed": self.committed,
+            "dry_run": self.dry_run,
+            "files": self.files,
+            "read": self.read,
+            "written": self.written,
+            "rejected": self.rejected,
+            "errors": self.errors.to_dicts(),
+            "warnings": self.warnings,
+        }
+
+
+def _merge(tables: list[RawTable]) -> dict[str, tuple[pl.DataFrame, tuple[str, ...]]]:
+    """All files' rows of each table together (a column is present if any file had it)."""
+    merged: dict[str, tuple[pl.DataFrame, tuple[str, ...]]] = {}
+    for spec in TABLES:
+        parts = [t.frame for t in tables if t.spec.name == spec.name]
+        if parts:
+            merged[spec.name] = (pl.concat(parts, how="diagonal_relaxed"), spec.columns)
+    return merged
+
+
+def _extend_refs(refs: Refs, checked: Checked) -> Refs:
+    """Rows accepted in this import count as existing for the tables that depend on them."""
+    valid = checked.valid
+    if checked.table == "parks":
+        return Refs(refs.parks | set(valid["code"].to_list()), refs.facilities, refs.materials, refs.flow_granularity)
+    if checked.table == "facilities":
+        facilities = refs.facilities | dict(zip(valid["code"].to_list(), valid["kind"].to_list(), strict=True))
+        return Refs(refs.parks, facilities, refs.materials, refs.flow_granularity)
+    if checked.table == "materials":
+        materials = refs.materials | dict(zip(valid["code"].to_list(), valid["parent"].to_list(), strict=True))
+        return Refs(refs.parks, refs.facilities, materials, refs.flow_granularity)
+    return refs
+
+
+def _flow_years(frame: pl.DataFrame) -> list[int]:
+    from mfa.periods import normalize_period, period_year
+
+    years = frame.select(period_year(normalize_period(pl.col("period").str.strip_chars()))).to_series()
+    return [int(y) for y in years.drop_nulls().unique().to_list()]
+
+
+def import_tables(
+    engine: Engine,
+    read: ReadResult,
+    *,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate and write tables already read; all or nothing unless `accept_valid`."""
+    say = progress or (lambda _msg: None)
+    report = ImportReport(files=sorted({t.file for t in read.tables}), dry_run=dry_run, warnings=read.warnings)
+    errors = [read.errors]
+    checked: list[Checked] = []
+    with write_transaction(engine) as conn:
+        merged = _merge(read.tables)
+        years = _flow_years(merged["flows"][0]) if "flows" in merged else []
+        refs = store.load_refs(conn, years)
+        for name, (frame, _cols) in merged.items():
+            say(f"validating {frame.height:,} {name}")
+            report.read[name] = frame.height
+            if name == "flows":
+                result = validate_flows(frame, refs, today=today)
+            elif name == "stocks":
+                result = validate_stocks(frame, refs, today=today)
+            else:
+                result = VALIDATORS[name](frame, refs)
+            refs = _extend_refs(refs, result)
+            checked.append(result)
+            errors.append(result.errors)
+        report.errors = pl.concat(errors).sort(["file", "row"], maintain_order=True)
+        for result in checked:
+            report.rejected[result.table] = report.read[result.table] - result.valid.height
+        report.rejected_rows = _rejected_rows(read.tables, report.errors)
+        if dry_run or (not report.ok and not accept_valid) or read.errors.height and not accept_valid:
+            conn.rollback()
+            return report
+        for result in checked:
+            say(f"writing {result.valid.height:,} {result.table}")
+            report.written[result.table] = store.UPSERTS[result.table](conn, result.valid, result.columns)
+        store.bump_data_version(conn)
+    report.committed = True
+    return report
+
+
+def _rejected_rows(tables: list[RawTable], errors: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The rows as the user wrote them, with their reasons, per file or sheet."""
+    out: dict[str, pl.DataFrame] = {}
+    if errors.height == 0:
+        return out
+    reasons = (
+        errors.filter(pl.col("row") > 1)
+        .group_by("file", "row", maintain_order=True)
+        .agg(pl.format("{}: {}", pl.col("column"), pl.col("reason")).str.join("; ").alias("error"))
+    )
+    for table in tables:
+        mine = reasons.filter(pl.col("file") == table.file)
+        if mine.height:
+            rows = table.original.join(
+                mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner"
+            )
+            out[table.file] = rows.drop("_file").rename({"_row": "row"})
+    return out
+
+
+def import_files(
+    engine: Engine,
+    paths: list[Path],
+    *,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import CSV/XLSX files as one transaction, in dependency order whatever the order of the files."""
+    say = progress or (lambda _msg: None)
+    say(f"reading {len(paths)} file(s)")
+    read = read_files(paths)
+    report = import_tables(engine, read, accept_valid=accept_valid, dry_run=dry_run, today=today, progress=say)
+    report.files = [p.name for p in paths]
+    return report

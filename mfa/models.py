@@ -1,0 +1,127 @@
+"""The stored records: parks, facilities, materials, flows, stocks, targets (SQLModel tables)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Park(SQLModel, table=True):
+    """An industrial park in one of Hunan's cities."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    name_zh: str = Field(default="", max_length=200)
+    city: str = Field(max_length=32, index=True)
+    level: str = Field(default="other", max_length=16)
+    updated_at: datetime
+    version: int = Field(default=1)
+
+
+class Facility(SQLModel, table=True):
+    """A process node: an enterprise or site of one kind, inside a park (outside only for `boundary`)."""
+
+    __table_args__ = (CheckConstraint("park_id IS NOT NULL OR kind = 'boundary'", name="facility_park"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    name_zh: str = Field(default="", max_length=200)
+    park_id: int | None = Field(default=None, foreign_key="park.id", index=True)
+    kind: str = Field(max_length=32, index=True)
+    updated_at: datetime
+    version: int = Field(default=1)
+
+
+class Material(SQLModel, table=True):
+    """A material or product code in the taxonomy tree; groups are the roots."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    name_zh: str = Field(default="", max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="material.id")
+    is_product: bool = Field(default=False)
+    updated_at: datetime
+    version: int = Field(default=1)
+
+
+class Flow(SQLModel, table=True):
+    """Tonnes of one material moving from one facility to another in a period (a year or a month)."""
+
+    __table_args__ = (
+        UniqueConstraint("period", "source_id", "target_id", "material_id", name="flow_key"),
+        CheckConstraint("source_id <> target_id", name="flow_not_to_itself"),
+        CheckConstraint("quantity_t > 0", name="flow_quantity_positive"),
+        Index("flow_year", "year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=7)
+    year: int
+    month: int | None = None
+    source_id: int = Field(foreign_key="facility.id")
+    target_id: int = Field(foreign_key="facility.id")
+    material_id: int = Field(foreign_key="material.id")
+    quantity_t: float
+    value: float
+    unit: str = Field(max_length=16)
+    uncertainty: float | None = None
+    data_quality: str | None = Field(default=None, max_length=16)
+    note: str | None = None
+    reference: str | None = None
+    updated_at: datetime
+    version: int = Field(default=1)
+
+
+class Stock(SQLModel, table=True):
+    """Tonnes of a material held by a facility at the end of a period (yards, ponds, in-use stock)."""
+
+    __table_args__ = (
+        UniqueConstraint("facility_id", "material_id", "period", name="stock_key"),
+        CheckConstraint("quantity_t >= 0", name="stock_quantity_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=7)
+    year: int = Field(index=True)
+    month: int | None = None
+    facility_id: int = Field(foreign_key="facility.id")
+    material_id: int = Field(foreign_key="material.id")
+    quantity_t: float
+    value: float
+    unit: str = Field(max_length=16)
+    updated_at: datetime
+    version: int = Field(default=1)
+
+
+class Target(SQLModel, table=True):
+    """A planned value of an indicator for a scope (province, city or park) by a year."""
+
+    __table_args__ = (
+        UniqueConstraint("indicator", "scope_level", "scope", "target_year", name="target_key"),
+        CheckConstraint("direction IN ('at_least', 'at_most')", name="target_direction"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator: str = Field(max_length=64)
+    scope_level: str = Field(max_length=16)
+    scope: str = Field(max_length=64)
+    baseline_year: int | None = None
+    baseline_value: float | None = None
+    target_year: int
+    target_value: float
+    direction: str = Field(max_length=16)
+    source: str | None = None
+    updated_at: datetime
+    version: int = Field(default=1)
+
+
+class Meta(SQLModel, table=True):
+    """Small key/value facts about the database, e.g. the data version that every write changes."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)

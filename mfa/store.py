@@ -1,0 +1,269 @@
+"""Every read and write of the database: the only module that knows SQL."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, text
+
+from mfa import taxonomy
+from mfa.validate import Refs
+
+DATA_VERSION = "data_version"
+TARGETS_SEEDED = "targets_seeded"
+TARGETS_FILE = taxonomy.DATA_DIR / "targets.csv"
+_COPY_THRESHOLD = 5_000
+
+
+def now() -> datetime:
+    """The timestamp stored with a write (UTC)."""
+    return datetime.now(UTC)
+
+
+def _param(conn: Connection) -> str:
+    return "?" if conn.dialect.name == "sqlite" else "%s"
+
+
+def _upsert_sql(
+    conn: Connection, table: str, columns: Sequence[str], key: Sequence[str], update: Sequence[str]
+) -> str:
+    """INSERT ... ON CONFLICT (key) DO UPDATE: the same statement on SQLite and PostgreSQL."""
+    p = _param(conn)
+    sets = [f"{c} = excluded.{c}" for c in update] + [f"version = {table}.version + 1"]
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}, version) VALUES ({', '.join([p] * len(columns))}, 1) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}"
+    )
+
+
+def _executemany(conn: Connection, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Mark that the data changed, so caches keyed by the data version are refreshed."""
+    conn.execute(
+        text(
+            "INSERT INTO meta (key, value) VALUES (:k, '1') ON CONFLICT (key) DO UPDATE "
+            "SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS VARCHAR(200))"
+        ),
+        {"k": DATA_VERSION},
+    )
+
+
+def data_version(conn: Connection) -> int:
+    """A number that changes with every write."""
+    value = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": DATA_VERSION}).scalar()
+    return int(value or 0)
+
+
+# ---------------------------------------------------------------- reference data and lookups
+
+
+def load_reference_data(conn: Connection) -> None:
+    """Add bundled materials missing from the database; preload the plan's targets once."""
+    existing = set(conn.execute(text("SELECT code FROM material")).scalars())
+    missing = [m for m in taxonomy.bundled_materials() if m["code"] not in existing]
+    if missing:
+        frame = pl.DataFrame(missing, schema_overrides={"parent": pl.String}, orient="row")
+        upsert_materials(conn, frame, ("name", "name_zh", "is_product"))
+    seeded = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": TARGETS_SEEDED}).scalar()
+    if seeded is None:
+        from mfa.validate import validate_targets
+
+        frame = pl.read_csv(TARGETS_FILE, infer_schema=False).with_columns(
+            pl.lit(TARGETS_FILE.name).alias("_file"), (pl.int_range(pl.len()) + 2).alias("_row")
+        )
+        checked = validate_targets(frame, Refs())
+        if checked.errors.height:
+            raise ValueError(f"bundled targets are invalid: {checked.errors.row(0)}")
+        upsert_targets(conn, checked.valid, checked.columns)
+        conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, '1')"), {"k": TARGETS_SEEDED})
+    bump_data_version(conn)
+
+
+def id_map(conn: Connection, table: str) -> pl.DataFrame:
+    """code -> id for parks, facilities or materials."""
+    rows = conn.execute(text(f"SELECT code, id FROM {table}")).all()
+    return pl.DataFrame(rows, schema={"code": pl.String, "id": pl.Int64}, orient="row")
+
+
+def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
+    """What the database holds, for validating new rows; granularity only for `flow_years`."""
+    parks = frozenset(conn.execute(text("SELECT code FROM park")).scalars())
+    facilities = dict(conn.execute(text("SELECT code, kind FROM facility")).tuples().all())
+    materials = dict(
+        conn.execute(
+            text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id")
+        ).tuples().all()
+    )
+    return Refs(parks, facilities, materials, flow_granularity(conn, flow_years))
+
+
+def flow_granularity(conn: Connection, years: Sequence[int]) -> pl.DataFrame | None:
+    """For each (source, target, material, year) with flows: whether it has a yearly and monthly flows."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return None
+    in_years = ", ".join(str(y) for y in years)
+    if conn.execute(text(f"SELECT 1 FROM flow WHERE year IN ({in_years}) LIMIT 1")).first() is None:
+        return None
+    rows = conn.execute(
+        text(
+            "SELECT s.code, t.code, m.code, f.year, "
+            "MAX(CASE WHEN f.month IS NULL THEN 1 ELSE 0 END), MAX(CASE WHEN f.month IS NULL THEN 0 ELSE 1 END) "
+            "FROM flow f JOIN facility s ON s.id = f.source_id JOIN facility t ON t.id = f.target_id "
+            f"JOIN material m ON m.id = f.material_id WHERE f.year IN ({in_years}) "
+            "GROUP BY s.code, t.code, m.code, f.year"
+        )
+    ).all()
+    schema = {"source": pl.String, "target": pl.String, "material": pl.String, "year": pl.Int32}
+    schema |= {"has_year": pl.Int8, "has_month": pl.Int8}
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    return frame.with_columns(pl.col("has_year", "has_month").cast(pl.Boolean))
+
+
+# ---------------------------------------------------------------- bulk upserts (validated frames in)
+
+
+def _with_ids(frame: pl.DataFrame, ids: pl.DataFrame, column: str, alias: str) -> pl.DataFrame:
+    return frame.join(ids.rename({"code": column, "id": alias}), on=column, how="left", maintain_order="left")
+
+
+def upsert_parks(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update parks by code; optional columns absent from the input are left as they were."""
+    cols = ["code", "name", "name_zh", "city", "level", "updated_at"]
+    update = ["city", *[c for c in ("name", "name_zh", "level") if c in optional], "updated_at"]
+    rows = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at")).iter_rows()
+    _executemany(conn, _upsert_sql(conn, "park", cols, ["code"], update), rows)
+    return frame.height
+
+
+def upsert_facilities(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update facilities by code (park given by its code)."""
+    cols = ["code", "name", "name_zh", "park_id", "kind", "updated_at"]
+    update = ["kind", *[c for c in ("name", "name_zh", "park_id") if c.removesuffix("_id") in optional]]
+    update.append("updated_at")
+    frame = _with_ids(frame, id_map(conn, "park"), "park", "park_id")
+    rows = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at")).iter_rows()
+    _executemany(conn, _upsert_sql(conn, "facility", cols, ["code"], update), rows)
+    return frame.height
+
+
+def upsert_materials(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update materials by code, parents before children."""
+    parents = dict(zip(frame["code"].to_list(), frame["parent"].to_list(), strict=True))
+    depth = {c: len(taxonomy.ancestors(parents, c)) for c in parents}
+    frame = frame.with_columns(pl.col("code").replace_strict(depth, return_dtype=pl.Int32).alias("__d"))
+    cols = ["code", "name", "name_zh", "parent_id", "is_product", "updated_at"]
+    update = ["parent_id", *[c for c in ("name", "name_zh", "is_product") if c in optional], "updated_at"]
+    sql = _upsert_sql(conn, "material", cols, ["code"], update)
+    for _depth, level in frame.sort("__d").group_by("__d", maintain_order=True):
+        level = _with_ids(level, id_map(conn, "material"), "parent", "parent_id")
+        rows = level.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at")).iter_rows()
+        _executemany(conn, sql, rows)
+    return frame.height
+
+
+def upsert_targets(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update targets by (indicator, scope, target year)."""
+    cols = ["indicator", "scope_level", "scope", "baseline_year", "baseline_value", "target_year"]
+    cols += ["target_value", "direction", "source", "updated_at"]
+    key = ["indicator", "scope_level", "scope", "target_year"]
+    update = ["target_value", "direction"]
+    update += [c for c in ("baseline_year", "baseline_value", "source") if c in optional] + ["updated_at"]
+    for col in ("baseline_year", "baseline_value", "source"):
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None).alias(col))
+    rows = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at")).iter_rows()
+    _executemany(conn, _upsert_sql(conn, "target", cols, key, update), rows)
+    return frame.height
+
+
+FLOW_COLUMNS = ["period", "year", "month", "source_id", "target_id", "material_id", "quantity_t", "value", "unit"]
+FLOW_OPTIONAL = ["uncertainty", "data_quality", "note", "reference"]
+
+
+def upsert_flows(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update flows by (period, source, target, material) with bulk statements."""
+    facilities = id_map(conn, "facility")
+    frame = _with_ids(frame, facilities, "source", "source_id")
+    frame = _with_ids(frame, facilities, "target", "target_id")
+    frame = _with_ids(frame, id_map(conn, "material"), "material", "material_id")
+    opt = [c for c in FLOW_OPTIONAL if c in optional]
+    cols = [*FLOW_COLUMNS, *opt, "updated_at"]
+    update = ["quantity_t", "value", "unit", *opt, "updated_at"]
+    data = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at"))
+    key = ["period", "source_id", "target_id", "material_id"]
+    _bulk_upsert(conn, "flow", data, key, update)
+    return frame.height
+
+
+def upsert_stocks(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update stocks by (facility, material, period)."""
+    frame = _with_ids(frame, id_map(conn, "facility"), "facility", "facility_id")
+    frame = _with_ids(frame, id_map(conn, "material"), "material", "material_id")
+    cols = ["period", "year", "month", "facility_id", "material_id", "quantity_t", "value", "unit", "updated_at"]
+    data = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at"))
+    update = ["quantity_t", "value", "unit", "updated_at"]
+    _bulk_upsert(conn, "stock", data, ["facility_id", "material_id", "period"], update)
+    return frame.height
+
+
+def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str], update: list[str]) -> None:
+    """Many rows at once: executemany on SQLite; COPY into a temporary table then one upsert on PostgreSQL."""
+    cols = data.columns
+    if conn.dialect.name == "sqlite" or data.height < _COPY_THRESHOLD:
+        _executemany(conn, _upsert_sql(conn, table, cols, key, update), data.iter_rows())
+        return
+    staging = f"staging_{table}"
+    conn.exec_driver_sql(f"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY {staging} ({', '.join(cols)}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        for row in data.iter_rows():
+            copy.write_row(row)
+    sets = ", ".join([f"{c} = excluded.{c}" for c in update] + [f"version = {table}.version + 1"])
+    conn.exec_driver_sql(
+        f"INSERT INTO {table} ({', '.join(cols)}, version) SELECT {', '.join(cols)}, 1 FROM {staging} "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+    )
+
+
+UPSERTS = {
+    "parks": upsert_parks,
+    "facilities": upsert_facilities,
+    "materials": upsert_materials,
+    "flows": upsert_flows,
+    "stocks": upsert_stocks,
+    "targets": upsert_targets,
+}
+
+
+def delete_flow(conn: Connection, period: str, source: str, target: str, material: str) -> bool:
+    """Delete one flow by its key; True if there was one."""
+    result = conn.execute(
+        text(
+            "DELETE FROM flow WHERE period = :p AND source_id = (SELECT id FROM facility WHERE code = :s) "
+            "AND target_id = (SELECT id FROM facility WHERE code = :t) "
+            "AND material_id = (SELECT id FROM material WHERE code = :m)"
+        ),
+        {"p": period, "s": source, "t": target, "m": material},
+    )
+    if result.rowcount:
+        bump_data_version(conn)
+    return bool(result.rowcount)
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    """How many records each table holds."""
+    tables = {"parks": "park", "facilities": "facility", "materials": "material", "flows": "flow"}
+    tables |= {"stocks": "stock", "targets": "target"}
+    return {name: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() or 0) for name, t in tables.items()}

@@ -1,0 +1,155 @@
+"""The tables a user imports and exports: their columns, which are required, and Chinese header aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One importable table: canonical column names, the required ones, accepted header aliases."""
+
+    name: str
+    name_zh: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    key: tuple[str, ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def canonical(self, header: str) -> str | None:
+        """The canonical column a header names (English or Chinese, any case), or None."""
+        h = header.strip().lstrip("\ufeff").strip()
+        if h.lower() in self.columns:
+            return h.lower()
+        return self.aliases.get(h) or self.aliases.get(h.lower())
+
+
+_NAMES = {"名称": "name", "英文名称": "name", "中文名称": "name_zh", "中文名": "name_zh"}
+_CODE = {"代码": "code", "编码": "code", "编号": "code"}
+_QTY = {"数量": "quantity", "量": "quantity", "单位": "unit"}
+
+PARKS = TableSpec(
+    "parks",
+    "园区",
+    ("code", "name", "name_zh", "city", "level"),
+    ("code", "city"),
+    ("code",),
+    {**_CODE, **_NAMES, "城市": "city", "市州": "city", "所在城市": "city", "级别": "level", "园区级别": "level"},
+)
+FACILITIES = TableSpec(
+    "facilities",
+    "设施",
+    ("code", "name", "name_zh", "park", "kind"),
+    ("code", "kind"),
+    ("code",),
+    {
+        **_CODE,
+        **_NAMES,
+        "统一社会信用代码": "code",
+        "园区": "park",
+        "所属园区": "park",
+        "类型": "kind",
+        "设施类型": "kind",
+        "类别": "kind",
+    },
+)
+MATERIALS = TableSpec(
+    "materials",
+    "物料",
+    ("code", "name", "name_zh", "parent", "is_product"),
+    ("code", "parent"),
+    ("code",),
+    {**_CODE, **_NAMES, "上级": "parent", "父类": "parent", "是否产品": "is_product", "产品": "is_product"},
+)
+FLOWS = TableSpec(
+    "flows",
+    "流量",
+    (
+        "period",
+        "source",
+        "target",
+        "material",
+        "quantity",
+        "unit",
+        "uncertainty",
+        "data_quality",
+        "note",
+        "reference",
+    ),
+    ("period", "source", "target", "material", "quantity"),
+    ("period", "source", "target", "material"),
+    {
+        **_QTY,
+        "期间": "period",
+        "时期": "period",
+        "年月": "period",
+        "统计期": "period",
+        "来源": "source",
+        "来源设施": "source",
+        "去向": "target",
+        "去向设施": "target",
+        "物料": "material",
+        "材料": "material",
+        "不确定度": "uncertainty",
+        "数据质量": "data_quality",
+        "备注": "note",
+        "参考": "reference",
+        "出处": "reference",
+        "数据来源": "reference",
+    },
+)
+STOCKS = TableSpec(
+    "stocks",
+    "库存",
+    ("period", "facility", "material", "quantity", "unit"),
+    ("period", "facility", "material", "quantity"),
+    ("period", "facility", "material"),
+    {**_QTY, "期间": "period", "时期": "period", "年月": "period", "设施": "facility", "物料": "material"},
+)
+TARGETS = TableSpec(
+    "targets",
+    "目标",
+    (
+        "indicator",
+        "scope",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "target_value",
+        "direction",
+        "source",
+    ),
+    ("indicator", "scope", "target_year", "target_value", "direction"),
+    ("indicator", "scope", "target_year"),
+    {
+        "指标": "indicator",
+        "范围": "scope",
+        "基准年": "baseline_year",
+        "基准值": "baseline_value",
+        "目标年": "target_year",
+        "目标值": "target_value",
+        "方向": "direction",
+        "来源": "source",
+        "依据": "source",
+    },
+)
+
+TABLES: tuple[TableSpec, ...] = (PARKS, FACILITIES, MATERIALS, FLOWS, STOCKS, TARGETS)
+"""In dependency order: an import applies them in this order."""
+
+BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES} | {t.name_zh: t for t in TABLES}
+
+
+def recognise(headers: Iterable[str], hint: str | None = None) -> TableSpec | None:
+    """The table whose required columns a header row holds (the best match wins; `hint` breaks ties)."""
+    headers = list(headers)
+    best: tuple[int, int, TableSpec] | None = None
+    for spec in TABLES:
+        names = {spec.canonical(h) for h in headers} - {None}
+        if not set(spec.required) <= names:
+            continue
+        score = (len(names), int(hint is not None and spec.name in hint.lower()))
+        if best is None or score > best[:2]:
+            best = (*score, spec)
+    return best[2] if best else None
