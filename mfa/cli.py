@@ -6,11 +6,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from sqlalchemy import Engine
 
     from mfa.io.importer import ImportReport
@@ -55,7 +56,7 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
+def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
@@ -75,7 +76,7 @@ def init(db: DbOption = None) -> None:
     _console().print(f"database {_safe_url(url)}: {state}")
 
 
-def _status(console_, message: str):  # type: ignore[no-untyped-def]
+def _status(console_: Console, message: str) -> Any:
     return console_.status(message) if console_.is_terminal else _Quiet()
 
 
@@ -90,9 +91,7 @@ class _Quiet:
         return None
 
 
-def _run_import(
-    engine: Engine, files: list[Path], *, accept_valid: bool, dry_run: bool, as_json: bool
-) -> ImportReport:
+def _run_import(engine: Engine, files: list[Path], *, accept_valid: bool, dry_run: bool, as_json: bool) -> ImportReport:
     from mfa.io.importer import import_files
 
     err = _console(stderr=True)
@@ -112,7 +111,9 @@ def _write_rejected(report: ImportReport, rejected: Path | None, first: Path) ->
             path = rejected
         else:
             base = rejected or first.with_name(first.stem + ".csv")
-            stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(label).stem + label[len(Path(label).name):])
+            stem = "".join(
+                ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(label).stem + label[len(Path(label).name) :]
+            )
             path = base.with_name(f"{base.stem}.{stem}.rejected.csv" if rejected else f"{stem}.rejected.csv")
         neutralise(frame).write_csv(path)
         written.append(path)
@@ -128,10 +129,12 @@ def import_(
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
     rejected: Annotated[
-        Path | None, typer.Option(help="Where to save rejected rows (default: FILE.rejected.csv beside the input).")
+        Path | None,
+        typer.Option(help="Where to save rejected rows (default: FILE.rejected.csv beside the input)."),
     ] = None,
     errors: Annotated[
-        Path | None, typer.Option(help="Where to save the error report (default: FILE.errors.csv beside the input).")
+        Path | None,
+        typer.Option(help="Where to save the error report (default: FILE.errors.csv beside the input)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
@@ -222,12 +225,22 @@ def export(
 
 
 @app.command()
-def demo(db: DbOption = None) -> None:
+def demo(
+    db: DbOption = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only when the database holds no flows yet.")] = False,
+) -> None:
     """Load the bundled Hunan sample (parks, facilities, monthly flows 2020-2025, stocks)."""
     files = sorted(SAMPLE_DIR.glob("*.csv"))
     if not files:
         raise UserError(f"the sample data is missing from {SAMPLE_DIR}")
     engine = _engine(db)
+    if if_empty:
+        from mfa import store
+
+        with engine.connect() as conn:
+            if store.counts(conn)["flows"]:
+                _console().print("the database already holds flows: sample not loaded")
+                return
     report = _run_import(engine, files, accept_valid=False, dry_run=False, as_json=False)
     if not report.ok:
         _print_report(report, None, [])

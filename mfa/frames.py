@@ -82,6 +82,7 @@ def flow_table(conn: Connection, flt: FlowFilter | None = None) -> pl.DataFrame:
 
 def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
     """Parks, facilities, materials, stocks and targets in their import/export columns."""
+
     def q(sql: str, schema: dict[str, type[pl.DataType] | pl.DataType]) -> pl.DataFrame:
         return pl.DataFrame(conn.execute(text(sql)).all(), schema=schema, orient="row")
 
@@ -119,4 +120,10 @@ def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
             "source": s,
         },
     )
-    return {"parks": parks, "facilities": facilities, "materials": materials, "stocks": stocks, "targets": targets}
+    return {
+        "parks": parks,
+        "facilities": facilities,
+        "materials": materials,
+        "stocks": stocks,
+        "targets": targets,
+    }

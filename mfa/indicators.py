@@ -155,9 +155,7 @@ def _counted(parents: Mapping[str, str | None]) -> dict[str, pl.Expr]:
     recovery, utilization = sorted(RECOVERY_KINDS), sorted(UTILIZATION_KINDS)
     bulk_utilized = material.is_in(bulk) & target_kind.is_in(utilization) & ~source_kind.is_in(utilization)
     return {
-        "renewable_recycled_t": material.is_in(renewable)
-        & target_kind.is_in(recovery)
-        & ~source_kind.is_in(recovery),
+        "renewable_recycled_t": material.is_in(renewable) & target_kind.is_in(recovery) & ~source_kind.is_in(recovery),
         "bulk_waste_generated_t": material.is_in(bulk) & (source_kind == "source"),
         "bulk_waste_utilized_t": bulk_utilized,
         "bulk_waste_utilized_from_stock_t": bulk_utilized & (source_kind == "storage"),
@@ -243,9 +241,7 @@ def indicators_by_scope(
         .with_columns(_rate())
     )
     return (
-        wide.unpivot(
-            index=["year", "scope"], on=list(INDICATORS), variable_name="indicator", value_name="value"
-        )
+        wide.unpivot(index=["year", "scope"], on=list(INDICATORS), variable_name="indicator", value_name="value")
         .sort("year", "scope", maintain_order=True)
         .select("year", pl.lit(level).alias("scope_level"), "scope", "indicator", "value")
         .collect()

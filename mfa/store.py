@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -28,9 +27,7 @@ def _param(conn: Connection) -> str:
     return "?" if conn.dialect.name == "sqlite" else "%s"
 
 
-def _upsert_sql(
-    conn: Connection, table: str, columns: Sequence[str], key: Sequence[str], update: Sequence[str]
-) -> str:
+def _upsert_sql(conn: Connection, table: str, columns: Sequence[str], key: Sequence[str], update: Sequence[str]) -> str:
     """INSERT ... ON CONFLICT (key) DO UPDATE: the same statement on SQLite and PostgreSQL."""
     p = _param(conn)
     sets = [f"{c} = excluded.{c}" for c in update] + [f"version = {table}.version + 1"]
@@ -99,11 +96,11 @@ def id_map(conn: Connection, table: str) -> pl.DataFrame:
 def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
     """What the database holds, for validating new rows; granularity only for `flow_years`."""
     parks = frozenset(conn.execute(text("SELECT code FROM park")).scalars())
-    facilities = dict(conn.execute(text("SELECT code, kind FROM facility")).tuples().all())
-    materials = dict(
-        conn.execute(
-            text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id")
-        ).tuples().all()
+    facilities: dict[str, str] = dict(conn.execute(text("SELECT code, kind FROM facility")).tuples().all())
+    materials: dict[str, str | None] = dict(
+        conn.execute(text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id"))
+        .tuples()
+        .all()
     )
     return Refs(parks, facilities, materials, flow_granularity(conn, flow_years))
 
@@ -188,7 +185,17 @@ def upsert_targets(conn: Connection, frame: pl.DataFrame, optional: Sequence[str
     return frame.height
 
 
-FLOW_COLUMNS = ["period", "year", "month", "source_id", "target_id", "material_id", "quantity_t", "value", "unit"]
+FLOW_COLUMNS = [
+    "period",
+    "year",
+    "month",
+    "source_id",
+    "target_id",
+    "material_id",
+    "quantity_t",
+    "value",
+    "unit",
+]
 FLOW_OPTIONAL = ["uncertainty", "data_quality", "note", "reference"]
 
 
@@ -211,7 +218,17 @@ def upsert_stocks(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]
     """Insert or update stocks by (facility, material, period)."""
     frame = _with_ids(frame, id_map(conn, "facility"), "facility", "facility_id")
     frame = _with_ids(frame, id_map(conn, "material"), "material", "material_id")
-    cols = ["period", "year", "month", "facility_id", "material_id", "quantity_t", "value", "unit", "updated_at"]
+    cols = [
+        "period",
+        "year",
+        "month",
+        "facility_id",
+        "material_id",
+        "quantity_t",
+        "value",
+        "unit",
+        "updated_at",
+    ]
     data = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at"))
     update = ["quantity_t", "value", "unit", "updated_at"]
     _bulk_upsert(conn, "stock", data, ["facility_id", "material_id", "period"], update)

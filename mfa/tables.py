@@ -35,7 +35,15 @@ PARKS = TableSpec(
     ("code", "name", "name_zh", "city", "level"),
     ("code", "city"),
     ("code",),
-    {**_CODE, **_NAMES, "城市": "city", "市州": "city", "所在城市": "city", "级别": "level", "园区级别": "level"},
+    {
+        **_CODE,
+        **_NAMES,
+        "城市": "city",
+        "市州": "city",
+        "所在城市": "city",
+        "级别": "level",
+        "园区级别": "level",
+    },
 )
 FACILITIES = TableSpec(
     "facilities",

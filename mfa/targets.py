@@ -55,9 +55,7 @@ def _path_expr(year: int) -> pl.Expr:
 
 def target_path(target: Mapping[str, Any], year: int) -> float:
     """The value the path of one target row (a mapping with the targets columns) asks for in `year`."""
-    row = pl.DataFrame(
-        [{name: target.get(name) for name in _TARGET_SCHEMA}], schema=_TARGET_SCHEMA, orient="row"
-    )
+    row = pl.DataFrame([{name: target.get(name) for name in _TARGET_SCHEMA}], schema=_TARGET_SCHEMA, orient="row")
     return float(row.select(_path_expr(year)).item())
 
 
@@ -84,16 +82,10 @@ def _check_targets(targets: pl.DataFrame) -> None:
 def _meets(value: pl.Expr, goal: pl.Expr) -> pl.Expr:
     """Whether `value` is at or beyond `goal` in the target's direction (with a relative 1e-9 slack)."""
     slack = goal.abs() * _EPS
-    return (
-        pl.when(pl.col("direction") == "at_least")
-        .then(value >= goal - slack)
-        .otherwise(value <= goal + slack)
-    )
+    return pl.when(pl.col("direction") == "at_least").then(value >= goal - slack).otherwise(value <= goal + slack)
 
 
-def evaluate_targets(
-    targets: pl.DataFrame, actuals: pl.DataFrame | pl.LazyFrame, *, year: int
-) -> pl.DataFrame:
+def evaluate_targets(targets: pl.DataFrame, actuals: pl.DataFrame | pl.LazyFrame, *, year: int) -> pl.DataFrame:
     """Per target row: the actual of `year`, the path value, progress, whether on track, the growth
     still needed and a linear projection (columns and formulas: docs/indicators.md)."""
     _check_targets(targets)
@@ -113,9 +105,7 @@ def evaluate_targets(
             sxy=((pl.col("x") - pl.col("x").mean()) * (pl.col("y") - pl.col("y").mean())).sum(),
             sxx=((pl.col("x") - pl.col("x").mean()) ** 2).sum(),
         )
-        .with_columns(
-            slope=pl.when((pl.col("n") >= 2) & (pl.col("sxx") > 0)).then(pl.col("sxy") / pl.col("sxx"))
-        )
+        .with_columns(slope=pl.when((pl.col("n") >= 2) & (pl.col("sxx") > 0)).then(pl.col("sxy") / pl.col("sxx")))
     )
     actual, target_value, target_year = pl.col("actual"), pl.col("target_value"), pl.col("target_year")
     slope, x_mean, y_mean = pl.col("slope"), pl.col("x_mean"), pl.col("y_mean")
@@ -219,9 +209,7 @@ def gap_attribution(
             .agg(
                 actual=pl.col("value").filter(pl.col("indicator") == "bulk_waste_utilized_t").sum(),
                 denominator=pl.col("value")
-                .filter(
-                    pl.col("indicator").is_in(["bulk_waste_generated_t", "bulk_waste_utilized_from_stock_t"])
-                )
+                .filter(pl.col("indicator").is_in(["bulk_waste_generated_t", "bulk_waste_utilized_from_stock_t"]))
                 .sum(),
             )
             .with_columns(expected=pl.col("denominator") * path_value)
@@ -229,11 +217,7 @@ def gap_attribution(
     elif indicator in TONNAGE_INDICATORS or additive:
         rows = tidy.filter(pl.col("indicator") == indicator)
         reference = _reference_year(rows.group_by("year").agg(pl.col("value").sum()), baseline_year)
-        current = (
-            rows.filter(pl.col("year") == year)
-            .group_by("part_level", "part")
-            .agg(actual=pl.col("value").sum())
-        )
+        current = rows.filter(pl.col("year") == year).group_by("part_level", "part").agg(actual=pl.col("value").sum())
         shares = (
             rows.filter(pl.col("year") == reference)
             .group_by("part_level", "part")
@@ -250,9 +234,7 @@ def gap_attribution(
     gap = sign * (pl.col("expected") - pl.col("actual"))
     return (
         now.with_columns(gap=gap)
-        .with_columns(
-            share_of_gap=pl.when(pl.col("gap").sum() != 0).then(pl.col("gap") / pl.col("gap").sum())
-        )
+        .with_columns(share_of_gap=pl.when(pl.col("gap").sum() != 0).then(pl.col("gap") / pl.col("gap").sum()))
         .sort(["gap", "part"], descending=[True, False])
         .select("part_level", "part", "actual", "expected", "gap", "share_of_gap")
     )

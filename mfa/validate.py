@@ -23,7 +23,13 @@ from mfa.periods import (
 )
 from mfa.units import AMBIGUOUS_UNITS, UNIT_HINT, UNITS
 
-ERROR_SCHEMA = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+ERROR_SCHEMA = {
+    "file": pl.String,
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "reason": pl.String,
+}
 DATA_QUALITY = {
     "measured": "measured",
     "calculated": "calculated",
@@ -101,7 +107,7 @@ def _text(name: str) -> pl.Expr:
 
 
 def _number(name: str) -> pl.Expr:
-    return pl.col(name).str.strip_chars().str.replace_all(r"[,\s]", "").cast(pl.Float64, strict=False)
+    return _text(name).str.replace_all(r"[,\s]", "").cast(pl.Float64, strict=False)
 
 
 def _missing(name: str) -> pl.Expr:
@@ -179,9 +185,7 @@ def _present(frame: pl.DataFrame, columns: tuple[str, ...]) -> tuple[str, ...]:
 
 def _check_period(checks: _Checks, frame: pl.DataFrame, today: date) -> None:
     period = normalize_period(_text("period"))
-    checks.add(
-        ~_missing("period") & ~is_valid_period(period), "period", f"not a valid period: use {PERIOD_HINT}"
-    )
+    checks.add(~_missing("period") & ~is_valid_period(period), "period", f"not a valid period: use {PERIOD_HINT}")
     checks.add(
         is_valid_period(period) & is_future_period(period, today),
         "period",
@@ -258,7 +262,9 @@ def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None
     given = ~_missing("uncertainty")
     checks.add(given & u.is_null(), "uncertainty", "not a number (a relative uncertainty from 0 to 1)")
     checks.add(
-        u.is_not_null() & ~u.is_between(0, 1), "uncertainty", "uncertainty must be between 0 and 1 (e.g. 0.05)"
+        u.is_not_null() & ~u.is_between(0, 1),
+        "uncertainty",
+        "uncertainty must be between 0 and 1 (e.g. 0.05)",
     )
     dq = _lookup("data_quality", DATA_QUALITY)
     checks.add(
@@ -449,7 +455,9 @@ def validate_materials(frame: pl.DataFrame, refs: Refs) -> Checked:
     known = set(refs.materials) | set(f["code"].drop_nulls().str.strip_chars().to_list())
     parent = _text("parent")
     checks.add(
-        parent.is_not_null() & ~parent.is_in(sorted(known)), "parent", pl.format("unknown material '{}'", parent)
+        parent.is_not_null() & ~parent.is_in(sorted(known)),
+        "parent",
+        pl.format("unknown material '{}'", parent),
     )
     parents = dict(refs.materials)
     rows = f.select(code.alias("c"), parent.alias("p")).rows()
@@ -458,7 +466,11 @@ def validate_materials(frame: pl.DataFrame, refs: Refs) -> Checked:
         "a material cannot be below itself" if c and p and c in taxonomy.ancestors(parents, p) else None
         for c, p in rows
     ]
-    checks.add(pl.lit(pl.Series(cyc, dtype=pl.String)).is_not_null(), "parent", pl.lit(pl.Series(cyc, dtype=pl.String)))
+    checks.add(
+        pl.lit(pl.Series(cyc, dtype=pl.String)).is_not_null(),
+        "parent",
+        pl.lit(pl.Series(cyc, dtype=pl.String)),
+    )
     flag = _text("is_product").str.to_lowercase()
     checks.add(
         flag.is_not_null() & ~flag.is_in(sorted(TRUE_WORDS | FALSE_WORDS)),
@@ -496,8 +508,15 @@ def validate_targets(frame: pl.DataFrame, refs: Refs) -> Checked:
     )
     is_province = scope_text.str.to_lowercase().is_in(sorted(PROVINCE_SCOPES))
     is_park = scope_text.is_in(sorted(refs.parks))
-    level = pl.when(is_province).then(pl.lit("province")).when(city.is_not_null()).then(pl.lit("city"))
-    level = level.when(is_park).then(pl.lit("park")).otherwise(None)
+    level: pl.Expr = (
+        pl.when(is_province)
+        .then(pl.lit("province"))
+        .when(city.is_not_null())
+        .then(pl.lit("city"))
+        .when(is_park)
+        .then(pl.lit("park"))
+        .otherwise(None)
+    )
     checks.add(
         scope_text.is_not_null() & level.is_null(),
         "scope",
@@ -519,11 +538,10 @@ def validate_targets(frame: pl.DataFrame, refs: Refs) -> Checked:
         "give both baseline_year and baseline_value, or neither",
     )
     direction = _lookup("direction", DIRECTIONS)
-    checks.add(
-        ~_missing("direction") & direction.is_null(), "direction", "direction must be at_least or at_most"
+    checks.add(~_missing("direction") & direction.is_null(), "direction", "direction must be at_least or at_most")
+    scope: pl.Expr = (
+        pl.when(level == "province").then(pl.lit("province")).when(level == "city").then(city).otherwise(scope_text)
     )
-    scope = pl.when(level == "province").then(pl.lit("province")).when(level == "city").then(city)
-    scope = scope.otherwise(scope_text)
     _check_duplicates(checks, [ind, scope, _number("target_year")], "indicator")
     typed = f.select(
         "_file",

@@ -18,6 +18,8 @@ from mfa.tables import TABLES
 from mfa.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
 
 Progress = Callable[[str], None]
+REJECT_COLUMNS = ("row", "error")
+"""Columns added to rejected rows; a fixed rejected file can be imported again as it is."""
 
 
 @dataclass
@@ -120,7 +122,7 @@ def import_tables(
         for result in checked:
             report.rejected[result.table] = report.read[result.table] - result.valid.height
         report.rejected_rows = _rejected_rows(read.tables, report.errors)
-        if dry_run or (not report.ok and not accept_valid) or read.errors.height and not accept_valid:
+        if dry_run or (not report.ok and not accept_valid) or (read.errors.height and not accept_valid):
             conn.rollback()
             return report
         for result in checked:
@@ -144,9 +146,8 @@ def _rejected_rows(tables: list[RawTable], errors: pl.DataFrame) -> dict[str, pl
     for table in tables:
         mine = reasons.filter(pl.col("file") == table.file)
         if mine.height:
-            rows = table.original.join(
-                mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner"
-            )
+            original = table.original.drop([c for c in REJECT_COLUMNS if c in table.original.columns])
+            rows = original.join(mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner")
             out[table.file] = rows.drop("_file").rename({"_row": "row"})
     return out
 

@@ -75,12 +75,16 @@ def _from_grid(result: ReadResult, label: str, grid: pl.DataFrame, hint: str | N
     seen: dict[str, str] = {}
     for header, canon in zip(headers, canonical, strict=True):
         if canon is None:
-            if header:
+            if header and header not in ("row", "error"):
                 result.warnings.append(f"{label}: column '{header}' is not used")
             continue
         if canon in seen:
             result.problem(
-                label, first_row, canon, header, f"column {canon} appears twice ('{seen[canon]}' and '{header}')"
+                label,
+                first_row,
+                canon,
+                header,
+                f"column {canon} appears twice ('{seen[canon]}' and '{header}')",
             )
         seen[canon] = header
     if missing or len(seen) < sum(c is not None for c in canonical):
