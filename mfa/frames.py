@@ -24,7 +24,7 @@ def material_parents(conn: Connection) -> dict[str, str | None]:
     """code -> parent code for every material."""
     rows = conn.execute(
         text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id")
-    ).tuples()
+    )
     return dict(rows.all())
 
 

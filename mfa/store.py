@@ -96,10 +96,10 @@ def id_map(conn: Connection, table: str) -> pl.DataFrame:
 def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
     """What the database holds, for validating new rows; granularity only for `flow_years`."""
     parks = frozenset(conn.execute(text("SELECT code FROM park")).scalars())
-    facilities: dict[str, str] = dict(conn.execute(text("SELECT code, kind FROM facility")).tuples().all())
+    facilities: dict[str, str] = dict(conn.execute(text("SELECT code, kind FROM facility")).all())
     materials: dict[str, str | None] = dict(
         conn.execute(text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id"))
-        .tuples()
+        
         .all()
     )
     return Refs(parks, facilities, materials, flow_granularity(conn, flow_years))

@@ -110,6 +110,13 @@ def _number(name: str) -> pl.Expr:
     return _text(name).str.replace_all(r"[,\s]", "").cast(pl.Float64, strict=False)
 
 
+def _fraction(name: str) -> pl.Expr:
+    """A number, or a percentage such as `5%` read as 0.05."""
+    text = _text(name).str.replace_all(r"[,\s]", "")
+    percent = text.str.strip_suffix("%").str.strip_suffix("％").cast(pl.Float64, strict=False) / 100
+    return pl.when(text.str.ends_with("%") | text.str.ends_with("％")).then(percent).otherwise(_number(name))
+
+
 def _missing(name: str) -> pl.Expr:
     return _text(name).is_null()
 
@@ -258,7 +265,7 @@ def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None
     _check_known(checks, "material", list(refs.materials), "material")
     checks.add(_text("source") == _text("target"), "target", "a flow cannot go from a facility to itself")
     _check_quantity(checks, allow_zero=False)
-    u = _number("uncertainty")
+    u = _fraction("uncertainty")
     given = ~_missing("uncertainty")
     checks.add(given & u.is_null(), "uncertainty", "not a number (a relative uncertainty from 0 to 1)")
     checks.add(

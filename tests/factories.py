@@ -1,0 +1,51 @@
+"""Test data in one place: small worlds of parks and facilities, and files in the importer's formats."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+PARKS = [
+    ("MILUO", "Miluo Circular Economy Industrial Park", "汨罗循环经济产业园", "Yueyang", "national"),
+    ("NINGXIANG", "Ningxiang High-tech Zone", "宁乡高新区", "长沙", "provincial"),
+]
+FACILITIES = [
+    ("SRC-1", "Steel plant", "钢厂", "MILUO", "source"),
+    ("COL-1", "Collector", "回收站", "MILUO", "collection"),
+    ("REC-1", "Recycler", "再生厂", "NINGXIANG", "recycling"),
+    ("YARD-1", "Slag yard", "渣场", "MILUO", "storage"),
+    ("OUT", "Outside the province", "省外", "", "boundary"),
+]
+FLOW_HEADER = ["period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality", "note",
+               "reference"]
+VALID_USCC = "91430100MA4L0XXX0K"
+
+
+def write_csv(path: Path, header: list[str], rows: list[tuple[object, ...]] | list[list[object]],
+              encoding: str = "utf-8") -> Path:
+    """Write a CSV file as a user's spreadsheet would."""
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def world(tmp_path: Path) -> list[Path]:
+    """parks.csv and facilities.csv of a small two-park world."""
+    return [
+        write_csv(tmp_path / "parks.csv", ["code", "name", "name_zh", "city", "level"], PARKS),
+        write_csv(tmp_path / "facilities.csv", ["code", "name", "name_zh", "park", "kind"], FACILITIES),
+    ]
+
+
+def flow(period: str = "2024-01", source: str = "SRC-1", target: str = "COL-1", material: str = "scrap_steel",
+         quantity: object = "100", unit: str = "t", uncertainty: str = "", data_quality: str = "", note: str = "",
+         reference: str = "") -> list[object]:
+    """One flow row in the importer's columns."""
+    return [period, source, target, material, quantity, unit, uncertainty, data_quality, note, reference]
+
+
+def flows_file(tmp_path: Path, rows: list[list[object]], name: str = "flows.csv", encoding: str = "utf-8") -> Path:
+    """A flows CSV with the given rows."""
+    return write_csv(tmp_path / name, FLOW_HEADER, rows, encoding=encoding)

@@ -1,0 +1,152 @@
+"""Import on both databases: atomic by default, partial on request, idempotent, encodings and XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+import xlsxwriter
+from sqlalchemy import Engine, text
+
+from mfa import store
+from mfa.io.importer import import_files
+from tests.factories import FACILITIES, FLOW_HEADER, PARKS, flow, flows_file, world, write_csv
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return store.counts(conn)
+
+
+def _flows(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT period, quantity_t, uncertainty, data_quality, note FROM flow ORDER BY period")
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_files_in_any_order_are_one_transaction(engine: Engine, tmp_path: Path) -> None:
+    flows = flows_file(tmp_path, [flow(), flow(period="2024-02", target="REC-1", quantity="2", unit="万吨")])
+    report = import_files(engine, [flows, *reversed(world(tmp_path))])
+    assert report.ok and report.committed
+    assert report.written == {"parks": 2, "facilities": 5, "flows": 2}
+    assert _counts(engine)["flows"] == 2
+
+
+def test_one_bad_row_writes_nothing_and_lists_every_bad_row(engine: Engine, tmp_path: Path) -> None:
+    before = _counts(engine)
+    flows = flows_file(tmp_path, [flow(), flow(period="2024-02", quantity="-1"), flow(period="2024-03", unit="lb")])
+    report = import_files(engine, [*world(tmp_path), flows])
+    assert not report.committed
+    assert report.errors.select("file", "row", "column").rows() == [("flows.csv", 3, "quantity"),
+                                                                     ("flows.csv", 4, "unit")]
+    assert _counts(engine) == before
+    rejected = report.rejected_rows["flows.csv"]
+    assert rejected["row"].to_list() == [3, 4]
+    assert rejected["quantity"].to_list() == ["-1", "100"]
+
+
+def test_accept_valid_writes_the_good_rows_and_returns_the_rest(engine: Engine, tmp_path: Path) -> None:
+    flows = flows_file(tmp_path, [flow(), flow(period="2024-02", quantity="-1")])
+    report = import_files(engine, [*world(tmp_path), flows], accept_valid=True)
+    assert report.committed and not report.ok
+    assert report.written["flows"] == 1 and report.rejected["flows"] == 1
+    assert report.rejected_rows["flows.csv"]["error"].to_list() == ["quantity: negative quantity"]
+
+
+def test_a_fixed_rejected_file_imports_as_it_is(engine: Engine, tmp_path: Path) -> None:
+    flows = flows_file(tmp_path, [flow(), flow(period="2024-02", quantity="-1")])
+    report = import_files(engine, [*world(tmp_path), flows], accept_valid=True)
+    fixed = report.rejected_rows["flows.csv"].with_columns(pl.lit("7").alias("quantity"))
+    fixed.write_csv(tmp_path / "flows.rejected.csv")
+    again = import_files(engine, [tmp_path / "flows.rejected.csv"])
+    assert again.ok, again.errors
+    assert _counts(engine)["flows"] == 2
+
+
+def test_dry_run_validates_only(engine: Engine, tmp_path: Path) -> None:
+    report = import_files(engine, [*world(tmp_path), flows_file(tmp_path, [flow()])], dry_run=True)
+    assert report.ok and not report.committed
+    assert _counts(engine)["flows"] == 0
+
+
+def test_reimport_updates_by_key_and_never_duplicates(engine: Engine, tmp_path: Path) -> None:
+    files = [*world(tmp_path), flows_file(tmp_path, [flow(quantity="1", uncertainty="0.1", note="first")])]
+    import_files(engine, files)
+    import_files(engine, files)
+    assert _counts(engine)["flows"] == 1
+    import_files(engine, [flows_file(tmp_path, [flow(quantity="5", uncertainty="0.2", note="second")])])
+    assert _flows(engine) == [("2024-01", 5.0, 0.2, None, "second")]
+
+
+def test_a_narrower_file_keeps_the_fields_it_does_not_have(engine: Engine, tmp_path: Path) -> None:
+    import_files(engine, [*world(tmp_path), flows_file(tmp_path, [flow(uncertainty="0.1", data_quality="measured",
+                                                                       note="keep me")])])
+    narrow = write_csv(tmp_path / "narrow.csv", ["period", "source", "target", "material", "quantity"],
+                       [["2024-01", "SRC-1", "COL-1", "scrap_steel", "250"]])
+    assert import_files(engine, [narrow]).ok
+    assert _flows(engine) == [("2024-01", 250.0, 0.1, "measured", "keep me")]
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
+def test_chinese_headers_in_gbk_and_utf8_with_bom(engine: Engine, tmp_path: Path, encoding: str) -> None:
+    import_files(engine, world(tmp_path))
+    header = ["期间", "来源", "去向", "物料", "数量", "单位", "不确定度", "数据质量", "备注", "出处"]
+    path = write_csv(tmp_path / "流量.csv", header,
+                     [["2024年3月", "SRC-1", "COL-1", "scrap_steel", "1.5", "万吨", "5%", "实测", "汨罗 三月", "台账"]],
+                     encoding=encoding)
+    report = import_files(engine, [path])
+    assert report.ok, report.errors
+    assert _flows(engine) == [("2024-03", 15000.0, 0.05, "measured", "汨罗 三月")]
+
+
+def test_percent_uncertainty_is_read_as_a_fraction(engine: Engine, tmp_path: Path) -> None:
+    import_files(engine, world(tmp_path))
+    report = import_files(engine, [flows_file(tmp_path, [flow(uncertainty="12.5%"), flow("2024-02", uncertainty="150%")])])
+    assert report.errors.select("row", "column").rows() == [(3, "uncertainty")]
+    assert import_files(engine, [flows_file(tmp_path, [flow(uncertainty="12.5%")])]).ok
+    assert _flows(engine)[0][2] == pytest.approx(0.125)
+
+
+def test_xlsx_sheets_named_in_english_or_chinese(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "park.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    parks = wb.add_worksheet("园区")
+    for r, row in enumerate([["code", "name", "name_zh", "city", "level"], *PARKS]):
+        parks.write_row(r, 0, row)
+    fac = wb.add_worksheet("facilities")
+    for r, row in enumerate([["code", "name", "name_zh", "park", "kind"], *FACILITIES]):
+        fac.write_row(r, 0, row)
+    flows = wb.add_worksheet("flows")
+    flows.write_row(0, 0, FLOW_HEADER)
+    flows.write_row(1, 0, ["2024-01", "SRC-1", "COL-1", "scrap_steel", 1200.5, "t", 0.05, "measured", "xlsx", ""])
+    flows.write_row(2, 0, [2023, "SRC-1", "REC-1", "fly_ash", 3, "万吨"])
+    flows.write_row(3, 0, ["2024-02", "SRC-1", "COL-1", "scrap_steel", -3, "t"])
+    notes = wb.add_worksheet("README")
+    notes.write(0, 0, "This sheet explains the workbook.")
+    wb.close()
+    report = import_files(engine, [path])
+    assert report.errors.select("file", "row", "column").rows() == [("park.xlsx[flows]", 4, "quantity")]
+    report = import_files(engine, [path], accept_valid=True)
+    assert report.written == {"parks": 2, "facilities": 5, "flows": 2}
+    assert any("README" in w for w in report.warnings)
+    assert _flows(engine)[0][:2] == ("2023", 30000.0)
+
+
+def test_file_level_problems_are_reported_not_raised(engine: Engine, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    unknown = write_csv(tmp_path / "what.csv", ["foo", "bar"], [["1", "2"]])
+    dup = write_csv(tmp_path / "dup.csv", ["period", "source", "target", "material", "quantity", "数量"],
+                    [["2024-01", "SRC-1", "COL-1", "scrap_steel", "1", "2"]])
+    binary = tmp_path / "x.csv"
+    binary.write_bytes(bytes(range(256)) * 4)
+    report = import_files(engine, [empty, unknown, dup, binary, tmp_path / "missing.csv"])
+    assert not report.committed
+    reasons = dict(zip(report.errors["file"].to_list(), report.errors["reason"].to_list(), strict=True))
+    assert "empty" in reasons["empty.csv"]
+    assert "cannot tell which table" in reasons["what.csv"]
+    assert "appears twice" in reasons["dup.csv"]
+    assert "cannot open" in reasons["missing.csv"]
