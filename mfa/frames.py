@@ -22,9 +22,7 @@ class FlowFilter:
 
 def material_parents(conn: Connection) -> dict[str, str | None]:
     """code -> parent code for every material."""
-    rows = conn.execute(
-        text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id")
-    )
+    rows = conn.execute(text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id"))
     return dict(rows.all())
 
 

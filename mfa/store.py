@@ -98,9 +98,7 @@ def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
     parks = frozenset(conn.execute(text("SELECT code FROM park")).scalars())
     facilities: dict[str, str] = dict(conn.execute(text("SELECT code, kind FROM facility")).all())
     materials: dict[str, str | None] = dict(
-        conn.execute(text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id"))
-        
-        .all()
+        conn.execute(text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id")).all()
     )
     return Refs(parks, facilities, materials, flow_granularity(conn, flow_years))
 

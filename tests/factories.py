@@ -16,13 +16,24 @@ FACILITIES = [
     ("YARD-1", "Slag yard", "渣场", "MILUO", "storage"),
     ("OUT", "Outside the province", "省外", "", "boundary"),
 ]
-FLOW_HEADER = ["period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality", "note",
-               "reference"]
+FLOW_HEADER = [
+    "period",
+    "source",
+    "target",
+    "material",
+    "quantity",
+    "unit",
+    "uncertainty",
+    "data_quality",
+    "note",
+    "reference",
+]
 VALID_USCC = "91430100MA4L0XXX0K"
 
 
-def write_csv(path: Path, header: list[str], rows: list[tuple[object, ...]] | list[list[object]],
-              encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, header: list[str], rows: list[tuple[object, ...]] | list[list[object]], encoding: str = "utf-8"
+) -> Path:
     """Write a CSV file as a user's spreadsheet would."""
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh)
@@ -39,9 +50,18 @@ def world(tmp_path: Path) -> list[Path]:
     ]
 
 
-def flow(period: str = "2024-01", source: str = "SRC-1", target: str = "COL-1", material: str = "scrap_steel",
-         quantity: object = "100", unit: str = "t", uncertainty: str = "", data_quality: str = "", note: str = "",
-         reference: str = "") -> list[object]:
+def flow(
+    period: str = "2024-01",
+    source: str = "SRC-1",
+    target: str = "COL-1",
+    material: str = "scrap_steel",
+    quantity: object = "100",
+    unit: str = "t",
+    uncertainty: str = "",
+    data_quality: str = "",
+    note: str = "",
+    reference: str = "",
+) -> list[object]:
     """One flow row in the importer's columns."""
     return [period, source, target, material, quantity, unit, uncertainty, data_quality, note, reference]
 

@@ -40,8 +40,10 @@ def test_one_bad_row_writes_nothing_and_lists_every_bad_row(engine: Engine, tmp_
     flows = flows_file(tmp_path, [flow(), flow(period="2024-02", quantity="-1"), flow(period="2024-03", unit="lb")])
     report = import_files(engine, [*world(tmp_path), flows])
     assert not report.committed
-    assert report.errors.select("file", "row", "column").rows() == [("flows.csv", 3, "quantity"),
-                                                                     ("flows.csv", 4, "unit")]
+    assert report.errors.select("file", "row", "column").rows() == [
+        ("flows.csv", 3, "quantity"),
+        ("flows.csv", 4, "unit"),
+    ]
     assert _counts(engine) == before
     rejected = report.rejected_rows["flows.csv"]
     assert rejected["row"].to_list() == [3, 4]
@@ -82,10 +84,15 @@ def test_reimport_updates_by_key_and_never_duplicates(engine: Engine, tmp_path: 
 
 
 def test_a_narrower_file_keeps_the_fields_it_does_not_have(engine: Engine, tmp_path: Path) -> None:
-    import_files(engine, [*world(tmp_path), flows_file(tmp_path, [flow(uncertainty="0.1", data_quality="measured",
-                                                                       note="keep me")])])
-    narrow = write_csv(tmp_path / "narrow.csv", ["period", "source", "target", "material", "quantity"],
-                       [["2024-01", "SRC-1", "COL-1", "scrap_steel", "250"]])
+    import_files(
+        engine,
+        [*world(tmp_path), flows_file(tmp_path, [flow(uncertainty="0.1", data_quality="measured", note="keep me")])],
+    )
+    narrow = write_csv(
+        tmp_path / "narrow.csv",
+        ["period", "source", "target", "material", "quantity"],
+        [["2024-01", "SRC-1", "COL-1", "scrap_steel", "250"]],
+    )
     assert import_files(engine, [narrow]).ok
     assert _flows(engine) == [("2024-01", 250.0, 0.1, "measured", "keep me")]
 
@@ -94,9 +101,12 @@ def test_a_narrower_file_keeps_the_fields_it_does_not_have(engine: Engine, tmp_p
 def test_chinese_headers_in_gbk_and_utf8_with_bom(engine: Engine, tmp_path: Path, encoding: str) -> None:
     import_files(engine, world(tmp_path))
     header = ["期间", "来源", "去向", "物料", "数量", "单位", "不确定度", "数据质量", "备注", "出处"]
-    path = write_csv(tmp_path / "流量.csv", header,
-                     [["2024年3月", "SRC-1", "COL-1", "scrap_steel", "1.5", "万吨", "5%", "实测", "汨罗 三月", "台账"]],
-                     encoding=encoding)
+    path = write_csv(
+        tmp_path / "流量.csv",
+        header,
+        [["2024年3月", "SRC-1", "COL-1", "scrap_steel", "1.5", "万吨", "5%", "实测", "汨罗 三月", "台账"]],
+        encoding=encoding,
+    )
     report = import_files(engine, [path])
     assert report.ok, report.errors
     assert _flows(engine) == [("2024-03", 15000.0, 0.05, "measured", "汨罗 三月")]
@@ -104,7 +114,9 @@ def test_chinese_headers_in_gbk_and_utf8_with_bom(engine: Engine, tmp_path: Path
 
 def test_percent_uncertainty_is_read_as_a_fraction(engine: Engine, tmp_path: Path) -> None:
     import_files(engine, world(tmp_path))
-    report = import_files(engine, [flows_file(tmp_path, [flow(uncertainty="12.5%"), flow("2024-02", uncertainty="150%")])])
+    report = import_files(
+        engine, [flows_file(tmp_path, [flow(uncertainty="12.5%"), flow("2024-02", uncertainty="150%")])]
+    )
     assert report.errors.select("row", "column").rows() == [(3, "uncertainty")]
     assert import_files(engine, [flows_file(tmp_path, [flow(uncertainty="12.5%")])]).ok
     assert _flows(engine)[0][2] == pytest.approx(0.125)
@@ -139,8 +151,11 @@ def test_file_level_problems_are_reported_not_raised(engine: Engine, tmp_path: P
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     unknown = write_csv(tmp_path / "what.csv", ["foo", "bar"], [["1", "2"]])
-    dup = write_csv(tmp_path / "dup.csv", ["period", "source", "target", "material", "quantity", "数量"],
-                    [["2024-01", "SRC-1", "COL-1", "scrap_steel", "1", "2"]])
+    dup = write_csv(
+        tmp_path / "dup.csv",
+        ["period", "source", "target", "material", "quantity", "数量"],
+        [["2024-01", "SRC-1", "COL-1", "scrap_steel", "1", "2"]],
+    )
     binary = tmp_path / "x.csv"
     binary.write_bytes(bytes(range(256)) * 4)
     report = import_files(engine, [empty, unknown, dup, binary, tmp_path / "missing.csv"])

@@ -75,8 +75,19 @@ def test_a_bad_flow_is_refused_with_row_column_and_reason(
 
 @pytest.mark.parametrize(
     ("unit", "tonnes"),
-    [("t", 3.0), ("吨", 3.0), ("kg", 0.003), ("千克", 0.003), ("公斤", 0.003), ("kt", 3000.0), ("千吨", 3000.0),
-     ("Mt", 3e6), ("万吨", 3e4), ("亿吨", 3e8), ("", 3.0)],
+    [
+        ("t", 3.0),
+        ("吨", 3.0),
+        ("kg", 0.003),
+        ("千克", 0.003),
+        ("公斤", 0.003),
+        ("kt", 3000.0),
+        ("千吨", 3000.0),
+        ("Mt", 3e6),
+        ("万吨", 3e4),
+        ("亿吨", 3e8),
+        ("", 3.0),
+    ],
 )
 def test_units_are_stored_as_tonnes_with_the_value_as_entered(
     sqlite_engine: Engine, tmp_path: Path, unit: str, tonnes: float
@@ -92,8 +103,16 @@ def test_units_are_stored_as_tonnes_with_the_value_as_entered(
 
 @pytest.mark.parametrize(
     ("written", "stored"),
-    [("2024", "2024"), ("2024-3", "2024-03"), ("2024/03", "2024-03"), ("2024年3月", "2024-03"), ("202403", "2024-03"),
-     ("2024.0", "2024"), ("2024-03-01 00:00:00", "2024-03"), ("2026-11", "2026-11")],
+    [
+        ("2024", "2024"),
+        ("2024-3", "2024-03"),
+        ("2024/03", "2024-03"),
+        ("2024年3月", "2024-03"),
+        ("202403", "2024-03"),
+        ("2024.0", "2024"),
+        ("2024-03-01 00:00:00", "2024-03"),
+        ("2026-11", "2026-11"),
+    ],
 )
 def test_period_spellings_are_normalised(sqlite_engine: Engine, tmp_path: Path, written: str, stored: str) -> None:
     report = import_files(sqlite_engine, [flows_file(tmp_path, [flow(period=written)])], today=TODAY)
@@ -108,7 +127,10 @@ def test_duplicate_keys_in_one_import_are_refused(sqlite_engine: Engine, tmp_pat
     report = import_files(sqlite_engine, [a, b], today=TODAY)
     assert not report.committed
     assert report.errors.row(0, named=True) | {"value": None} == {
-        "file": "b.csv", "row": 2, "column": "period", "value": None,
+        "file": "b.csv",
+        "row": 2,
+        "column": "period",
+        "value": None,
         "reason": "the same key as a.csv row 2: a key may appear once",
     }
 
@@ -147,9 +169,13 @@ def test_a_bad_facility_is_refused(
 def test_credit_codes_are_checked_but_internal_codes_are_free(sqlite_engine: Engine, tmp_path: Path) -> None:
     assert looks_like_credit_code(VALID_USCC) and credit_code_problem(VALID_USCC) is None
     assert not looks_like_credit_code("MILUO-CU-01")
-    rows = [[VALID_USCC, "Brunp", "邦普", "NINGXIANG", "recycling"], ["MILUO-CU-01", "Cu", "", "MILUO", "再生利用/综合利用"]]
-    report = import_files(sqlite_engine, [write_csv(tmp_path / "f.csv", ["code", "name", "name_zh", "park", "kind"],
-                                                    rows)])
+    rows = [
+        [VALID_USCC, "Brunp", "邦普", "NINGXIANG", "recycling"],
+        ["MILUO-CU-01", "Cu", "", "MILUO", "再生利用/综合利用"],
+    ]
+    report = import_files(
+        sqlite_engine, [write_csv(tmp_path / "f.csv", ["code", "name", "name_zh", "park", "kind"], rows)]
+    )
     assert report.ok, report.errors
 
 
@@ -177,22 +203,35 @@ def test_a_bad_park_is_refused(sqlite_engine: Engine, tmp_path: Path, row: list[
         (["recycled_t", "province", "", "", "2025", "1", "sideways", ""], "direction", "at_least or at_most"),
     ],
 )
-def test_a_bad_target_is_refused(sqlite_engine: Engine, tmp_path: Path, row: list[str], column: str, reason: str) -> None:
-    header = ["indicator", "scope", "baseline_year", "baseline_value", "target_year", "target_value", "direction",
-              "source"]
+def test_a_bad_target_is_refused(
+    sqlite_engine: Engine, tmp_path: Path, row: list[str], column: str, reason: str
+) -> None:
+    header = [
+        "indicator",
+        "scope",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "target_value",
+        "direction",
+        "source",
+    ]
     errors = _errors(sqlite_engine, write_csv(tmp_path / "t.csv", header, [row]))
     assert errors.filter(pl.col("column") == column)["reason"].str.contains(reason, literal=True).any(), errors
 
 
 def test_targets_accept_city_and_park_scopes(sqlite_engine: Engine, tmp_path: Path) -> None:
     header = ["指标", "范围", "基准年", "基准值", "目标年", "目标值", "方向", "来源"]
-    rows = [["renewable_recycled_t", "长沙市", "2020", "1e6", "2025", "2e6", "不低于", "city plan"],
-            ["renewable_recycled_t", "MILUO", "", "", "2025", "5e5", "≥", ""]]
+    rows = [
+        ["renewable_recycled_t", "长沙市", "2020", "1e6", "2025", "2e6", "不低于", "city plan"],
+        ["renewable_recycled_t", "MILUO", "", "", "2025", "5e5", "≥", ""],
+    ]
     report = import_files(sqlite_engine, [write_csv(tmp_path / "t.csv", header, rows)])
     assert report.ok, report.errors
     with sqlite_engine.connect() as conn:
-        got = conn.execute(text("SELECT scope_level, scope, direction FROM target WHERE scope_level <> 'province' "
-                                "ORDER BY scope")).all()
+        got = conn.execute(
+            text("SELECT scope_level, scope, direction FROM target WHERE scope_level <> 'province' ORDER BY scope")
+        ).all()
     assert [tuple(r) for r in got] == [("city", "Changsha", "at_least"), ("park", "MILUO", "at_least")]
 
 
@@ -206,8 +245,11 @@ def test_stocks_allow_zero_but_not_negative(sqlite_engine: Engine, tmp_path: Pat
 
 def test_materials_can_be_added_below_the_taxonomy(sqlite_engine: Engine, tmp_path: Path) -> None:
     header = ["code", "name", "name_zh", "parent", "is_product"]
-    rows = [["power_battery_sodium", "Used sodium-ion batteries", "废旧钠离子电池", "power_battery", "true"],
-            ["Bad Code", "x", "", "renewable", "false"], ["loop", "x", "", "loop", "no"]]
+    rows = [
+        ["power_battery_sodium", "Used sodium-ion batteries", "废旧钠离子电池", "power_battery", "true"],
+        ["Bad Code", "x", "", "renewable", "false"],
+        ["loop", "x", "", "loop", "no"],
+    ]
     report = import_files(sqlite_engine, [write_csv(tmp_path / "m.csv", header, rows)], accept_valid=True)
     assert sorted(report.errors["column"].to_list()) == ["code", "parent"]
     assert report.written["materials"] == 1

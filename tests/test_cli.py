@@ -1,0 +1,92 @@
+"""The `mfa` command as a user runs it: real processes, real files, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from tests.factories import flow, flows_file, world
+
+
+def mfa(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the mfa command in a new process."""
+    return subprocess.run([sys.executable, "-m", "mfa", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_init_creates_then_reports_up_to_date(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert "created" in mfa("init", "--db", db).stdout
+    assert "already up to date" in mfa("init", "--db", db).stdout
+
+
+def test_import_exit_status_json_report_and_rejected_file(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    files = [*world(tmp_path), flows_file(tmp_path, [flow(), flow("2024-02", quantity="-3")])]
+    run = mfa("import", *map(str, files), "--db", db, "--json")
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    assert report["committed"] is False
+    assert report["errors"] == [
+        {"file": "flows.csv", "row": 3, "column": "quantity", "value": "-3", "reason": "negative quantity"}
+    ]
+    assert Path(report["errors_file"]).is_file()
+    run = mfa("import", *map(str, files), "--db", db, "--accept-valid", "--rejected", str(tmp_path / "fix.csv"))
+    assert run.returncode == 1
+    assert "rejected rows:" in run.stdout and "imported" in run.stdout
+    assert pl.read_csv(tmp_path / "fix.csv", infer_schema=False)["row"].to_list() == ["3"]
+    ok = mfa("import", *map(str, files[:2]), "--db", db)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    files = [*world(tmp_path), flows_file(tmp_path, [flow()])]
+    assert mfa("import", *map(str, files), "--db", db, "--dry-run").returncode == 0
+    out = tmp_path / "out.csv"
+    assert mfa("export", "--db", db, "--out", str(out)).returncode == 0
+    assert pl.read_csv(out).height == 0
+
+
+def test_export_filters_and_formats(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    files = [*world(tmp_path), flows_file(tmp_path, [flow(), flow("2023", material="fly_ash")])]
+    assert mfa("import", *map(str, files), "--db", db).returncode == 0
+    for suffix in (".csv", ".xlsx", ".parquet"):
+        out = tmp_path / f"out{suffix}"
+        run = mfa("export", "--db", db, "--out", str(out), "--year", "2024", "--material", "renewable")
+        assert run.returncode == 0, run.stderr
+        assert "exported 1 flows" in run.stdout
+    assert pl.read_parquet(tmp_path / "out.parquet")["material"].to_list() == ["scrap_steel"]
+
+
+def test_errors_are_one_line_not_a_traceback(tmp_path: Path) -> None:
+    cases = [
+        ("import", str(tmp_path / "missing.csv"), "--db", str(tmp_path / "a.db")),
+        ("export", "--db", str(tmp_path / "a.db"), "--out", str(tmp_path / "out.docx")),
+        ("export", "--db", str(tmp_path / "a.db"), "--out", str(tmp_path / "o.csv"), "--material", "nope"),
+        ("init", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"),
+    ]
+    for args in cases:
+        run = mfa(*args)
+        assert run.returncode != 0
+        assert "Traceback" not in run.stderr
+        assert run.stderr.strip().startswith("error:"), run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_every_command_has_help() -> None:
+    for command in ("init", "demo", "import", "export", "serve"):
+        run = mfa(command, "--help")
+        assert run.returncode == 0 and "--db" in run.stdout
+
+
+def test_database_from_environment(tmp_path: Path) -> None:
+    import os
+
+    env = dict(os.environ, MFA_DATABASE_URL=f"sqlite:///{tmp_path / 'env.db'}")
+    run = subprocess.run([sys.executable, "-m", "mfa", "init"], capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 0 and (tmp_path / "env.db").is_file()
