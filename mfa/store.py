@@ -30,9 +30,11 @@ def _param(conn: Connection) -> str:
 def _upsert_sql(conn: Connection, table: str, columns: Sequence[str], key: Sequence[str], update: Sequence[str]) -> str:
     """INSERT ... ON CONFLICT (key) DO UPDATE: the same statement on SQLite and PostgreSQL."""
     p = _param(conn)
-    sets = [f"{c} = excluded.{c}" for c in update] + [f"version = {table}.version + 1"]
+    sets = [f"{c} = excluded.{c}" for c in update]
+    sets += ["updated_at = excluded.updated_at", f"version = {table}.version + 1"]
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}, version) VALUES ({', '.join([p] * len(columns))}, 1) "
+        f"INSERT INTO {table} ({', '.join(columns)}, updated_at, version) "
+        f"VALUES ({', '.join([p] * len(columns))}, CURRENT_TIMESTAMP, 1) "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}"
     )
 
@@ -135,20 +137,19 @@ def _with_ids(frame: pl.DataFrame, ids: pl.DataFrame, column: str, alias: str) -
 
 def upsert_parks(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
     """Insert or update parks by code; optional columns absent from the input are left as they were."""
-    cols = ["code", "name", "name_zh", "city", "level", "updated_at"]
-    update = ["city", *[c for c in ("name", "name_zh", "level") if c in optional], "updated_at"]
-    rows = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at")).iter_rows()
+    cols = ["code", "name", "name_zh", "city", "level"]
+    update = ["city", *[c for c in ("name", "name_zh", "level") if c in optional]]
+    rows = frame.select(cols).iter_rows()
     _executemany(conn, _upsert_sql(conn, "park", cols, ["code"], update), rows)
     return frame.height
 
 
 def upsert_facilities(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
     """Insert or update facilities by code (park given by its code)."""
-    cols = ["code", "name", "name_zh", "park_id", "kind", "updated_at"]
+    cols = ["code", "name", "name_zh", "park_id", "kind"]
     update = ["kind", *[c for c in ("name", "name_zh", "park_id") if c.removesuffix("_id") in optional]]
-    update.append("updated_at")
     frame = _with_ids(frame, id_map(conn, "park"), "park", "park_id")
-    rows = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at")).iter_rows()
+    rows = frame.select(cols).iter_rows()
     _executemany(conn, _upsert_sql(conn, "facility", cols, ["code"], update), rows)
     return frame.height
 
@@ -158,12 +159,12 @@ def upsert_materials(conn: Connection, frame: pl.DataFrame, optional: Sequence[s
     parents = dict(zip(frame["code"].to_list(), frame["parent"].to_list(), strict=True))
     depth = {c: len(taxonomy.ancestors(parents, c)) for c in parents}
     frame = frame.with_columns(pl.col("code").replace_strict(depth, return_dtype=pl.Int32).alias("__d"))
-    cols = ["code", "name", "name_zh", "parent_id", "is_product", "updated_at"]
-    update = ["parent_id", *[c for c in ("name", "name_zh", "is_product") if c in optional], "updated_at"]
+    cols = ["code", "name", "name_zh", "parent_id", "is_product"]
+    update = ["parent_id", *[c for c in ("name", "name_zh", "is_product") if c in optional]]
     sql = _upsert_sql(conn, "material", cols, ["code"], update)
     for _depth, level in frame.sort("__d").group_by("__d", maintain_order=True):
         level = _with_ids(level, id_map(conn, "material"), "parent", "parent_id")
-        rows = level.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at")).iter_rows()
+        rows = level.select(cols).iter_rows()
         _executemany(conn, sql, rows)
     return frame.height
 
@@ -171,14 +172,14 @@ def upsert_materials(conn: Connection, frame: pl.DataFrame, optional: Sequence[s
 def upsert_targets(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
     """Insert or update targets by (indicator, scope, target year)."""
     cols = ["indicator", "scope_level", "scope", "baseline_year", "baseline_value", "target_year"]
-    cols += ["target_value", "direction", "source", "updated_at"]
+    cols += ["target_value", "direction", "source"]
     key = ["indicator", "scope_level", "scope", "target_year"]
     update = ["target_value", "direction"]
-    update += [c for c in ("baseline_year", "baseline_value", "source") if c in optional] + ["updated_at"]
+    update += [c for c in ("baseline_year", "baseline_value", "source") if c in optional] 
     for col in ("baseline_year", "baseline_value", "source"):
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
-    rows = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at")).iter_rows()
+    rows = frame.select(cols).iter_rows()
     _executemany(conn, _upsert_sql(conn, "target", cols, key, update), rows)
     return frame.height
 
@@ -204,9 +205,9 @@ def upsert_flows(conn: Connection, frame: pl.DataFrame, optional: Sequence[str])
     frame = _with_ids(frame, facilities, "target", "target_id")
     frame = _with_ids(frame, id_map(conn, "material"), "material", "material_id")
     opt = [c for c in FLOW_OPTIONAL if c in optional]
-    cols = [*FLOW_COLUMNS, *opt, "updated_at"]
-    update = ["quantity_t", "value", "unit", *opt, "updated_at"]
-    data = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at"))
+    cols = [*FLOW_COLUMNS, *opt]
+    update = ["quantity_t", "value", "unit", *opt]
+    data = frame.select(cols)
     key = ["period", "source_id", "target_id", "material_id"]
     _bulk_upsert(conn, "flow", data, key, update)
     return frame.height
@@ -225,10 +226,9 @@ def upsert_stocks(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]
         "quantity_t",
         "value",
         "unit",
-        "updated_at",
     ]
-    data = frame.select(cols[:-1]).with_columns(pl.lit(now()).alias("updated_at"))
-    update = ["quantity_t", "value", "unit", "updated_at"]
+    data = frame.select(cols)
+    update = ["quantity_t", "value", "unit"]
     _bulk_upsert(conn, "stock", data, ["facility_id", "material_id", "period"], update)
     return frame.height
 
@@ -240,14 +240,19 @@ def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str
         _executemany(conn, _upsert_sql(conn, table, cols, key, update), data.iter_rows())
         return
     staging = f"staging_{table}"
-    conn.exec_driver_sql(f"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {', '.join(cols)} FROM {table} WITH NO DATA"
+    )
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f"COPY {staging} ({', '.join(cols)}) FROM STDIN") as copy:  # type: ignore[union-attr]
         for row in data.iter_rows():
             copy.write_row(row)
-    sets = ", ".join([f"{c} = excluded.{c}" for c in update] + [f"version = {table}.version + 1"])
+    sets = ", ".join(
+        [f"{c} = excluded.{c}" for c in update] + ["updated_at = excluded.updated_at", f"version = {table}.version + 1"]
+    )
     conn.exec_driver_sql(
-        f"INSERT INTO {table} ({', '.join(cols)}, version) SELECT {', '.join(cols)}, 1 FROM {staging} "
+        f"INSERT INTO {table} ({', '.join(cols)}, updated_at, version) "
+        f"SELECT {', '.join(cols)}, CURRENT_TIMESTAMP, 1 FROM {staging} "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
     )
 

@@ -190,111 +190,138 @@ def _present(frame: pl.DataFrame, columns: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c for c in columns if c in frame.columns)
 
 
-def _check_period(checks: _Checks, frame: pl.DataFrame, today: date) -> None:
-    period = normalize_period(_text("period"))
-    checks.add(~_missing("period") & ~is_valid_period(period), "period", f"not a valid period: use {PERIOD_HINT}")
-    checks.add(
-        is_valid_period(period) & is_future_period(period, today),
-        "period",
-        f"lies in the future (after {today:%Y-%m})",
-    )
+def _normalized_periods(frame: pl.DataFrame) -> pl.Series:
+    """Each row's period normalised, working on the few distinct spellings only (fast on a million rows)."""
+    raw = frame["period"] if "period" in frame.columns else pl.Series([None] * frame.height, dtype=pl.String)
+    distinct = raw.unique().to_frame("period")
+    mapped = distinct.with_columns(normalize_period(_text("period")).alias("__period"))
+    return raw.to_frame("period").join(mapped, on="period", how="left", maintain_order="left", nulls_equal=True)[
+        "__period"
+    ]
+
+
+def _prepare(frame: pl.DataFrame, columns: tuple[str, ...], *, period: bool) -> pl.DataFrame:
+    """Add `__name` columns: trimmed text, period, year and month, quantity and unit, computed once."""
+    f = _with_columns(frame, columns)
+    f = f.with_columns([_text(c).alias(f"__{c}") for c in columns if c not in ("period", "quantity", "unit")])
+    if period:
+        f = f.with_columns(_normalized_periods(f).alias("__period"))
+        f = f.with_columns(
+            period_year(pl.col("__period")).alias("__year"), period_month(pl.col("__period")).alias("__month")
+        )
+    if "quantity" in columns:
+        unit = _text("unit")
+        f = f.with_columns(
+            _number("quantity").alias("__quantity"),
+            unit.alias("__unit"),
+            unit.fill_null("t").replace_strict(UNITS, default=None, return_dtype=pl.Float64).alias("__factor"),
+        )
+    return f
+
+
+def _check_period(checks: _Checks, today: date) -> None:
+    period = pl.col("__period")
+    valid = is_valid_period(period)
+    checks.add(~_missing("period") & ~valid, "period", f"not a valid period: use {PERIOD_HINT}")
+    checks.add(valid & is_future_period(period, today), "period", f"lies in the future (after {today:%Y-%m})")
 
 
 def _check_quantity(checks: _Checks, allow_zero: bool) -> None:
-    q = _number("quantity")
-    given = ~_missing("quantity")
-    checks.add(given & q.is_null(), "quantity", "not a number")
+    q = pl.col("__quantity")
+    checks.add(~_missing("quantity") & q.is_null(), "quantity", "not a number")
     checks.add(q.is_nan() | q.is_infinite(), "quantity", "not a finite number (NaN or infinity)")
     checks.add(q < 0, "quantity", "negative quantity")
     if not allow_zero:
         checks.add(q == 0, "quantity", "zero quantity: a flow must carry a positive quantity")
-    unit = _text("unit")
-    known = unit.replace_strict(UNITS, default=None, return_dtype=pl.Float64).is_not_null()
+    unit = pl.col("__unit")
+    ambiguous = unit.is_in(sorted(AMBIGUOUS_UNITS))
+    checks.add(ambiguous, "unit", "ambiguous unit: write t for tonnes or Mt for million tonnes")
     checks.add(
-        unit.is_in(list(AMBIGUOUS_UNITS)),
-        "unit",
-        "ambiguous unit: write t for tonnes or Mt for million tonnes",
-    )
-    checks.add(
-        unit.is_not_null() & ~known & ~unit.is_in(list(AMBIGUOUS_UNITS)),
+        unit.is_not_null() & pl.col("__factor").is_null() & ~ambiguous,
         "unit",
         pl.format("unknown unit '{}' ({})", unit, pl.lit(UNIT_HINT)),
     )
 
 
 def _typed_quantity() -> list[pl.Expr]:
-    unit = _text("unit").fill_null("t")
-    value = _number("quantity")
-    factor = unit.replace_strict(UNITS, default=None, return_dtype=pl.Float64)
-    return [(value * factor).alias("quantity_t"), value.alias("value"), unit.alias("unit")]
+    q = pl.col("__quantity")
+    return [
+        (q * pl.col("__factor")).alias("quantity_t"),
+        q.alias("value"),
+        pl.col("__unit").fill_null("t").alias("unit"),
+    ]
 
 
 def _typed_period() -> list[pl.Expr]:
-    period = normalize_period(_text("period"))
-    return [period.alias("period"), period_year(period).alias("year"), period_month(period).alias("month")]
+    return [pl.col("__period").alias("period"), pl.col("__year").alias("year"), pl.col("__month").alias("month")]
 
 
 def _check_known(checks: _Checks, column: str, known: list[str], what: str) -> None:
-    s = _text(column)
+    s = pl.col(f"__{column}")
     checks.add(s.is_not_null() & ~s.is_in(known), column, pl.format("unknown {} '{}'", pl.lit(what), s))
 
 
-def _check_duplicates(checks: _Checks, key: list[pl.Expr], column: str) -> None:
-    key = [k.alias(f"__k{i}") for i, k in enumerate(key)]
-    first = pl.struct(key).is_first_distinct()
-    first_row = pl.col("_row").first().over(key)
-    first_file = pl.col("_file").first().over(key)
-    checks.add(
-        ~first & pl.all_horizontal([k.is_not_null() for k in key]),
-        column,
-        pl.format("the same key as {} row {}: a key may appear once", first_file, first_row),
+def _check_duplicates(checks: _Checks, frame: pl.DataFrame, key: list[str], column: str) -> None:
+    """Rows whose key already appeared earlier in the import (in any of its files)."""
+    complete = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
+    dup = frame.select(pl.struct(key).is_duplicated() & complete).to_series()
+    if not dup.any():
+        return
+    seen = frame.filter(dup).select(
+        *key,
+        "_row",
+        "_file",
+        pl.struct(key).is_first_distinct().alias("__first"),
+        pl.col("_row").first().over(key).alias("__first_row"),
+        pl.col("_file").first().over(key).alias("__first_file"),
     )
+    later = seen.filter(~pl.col("__first")).select(
+        "_file", "_row", pl.format("the same key as {} row {}: a key may appear once", "__first_file", "__first_row")
+    )
+    reasons = frame.select("_file", "_row").join(later, on=["_file", "_row"], how="left", maintain_order="left")
+    reason = reasons.to_series(2)
+    checks.add(pl.lit(reason).is_not_null(), column, pl.lit(reason))
 
 
 def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None) -> Checked:
     """Check flow rows: period, known facilities and material, positive tonnage, unit, quality, uniqueness."""
     today = today or date.today()
-    spec_cols = ("period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality")
-    f = _with_columns(frame, (*spec_cols, "note", "reference"))
+    columns = ("period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality")
+    f = _prepare(frame, (*columns, "note", "reference"), period=True)
+    f = f.with_columns(_fraction("uncertainty").alias("__u"), _lookup("data_quality", DATA_QUALITY).alias("__dq"))
     checks = _Checks(f)
     checks.required(("period", "source", "target", "material", "quantity"))
-    _check_period(checks, f, today)
+    _check_period(checks, today)
     facilities = list(refs.facilities)
     _check_known(checks, "source", facilities, "facility")
     _check_known(checks, "target", facilities, "facility")
     _check_known(checks, "material", list(refs.materials), "material")
-    checks.add(_text("source") == _text("target"), "target", "a flow cannot go from a facility to itself")
+    checks.add(pl.col("__source") == pl.col("__target"), "target", "a flow cannot go from a facility to itself")
     _check_quantity(checks, allow_zero=False)
-    u = _fraction("uncertainty")
-    given = ~_missing("uncertainty")
-    checks.add(given & u.is_null(), "uncertainty", "not a number (a relative uncertainty from 0 to 1)")
+    u = pl.col("__u")
     checks.add(
-        u.is_not_null() & ~u.is_between(0, 1),
-        "uncertainty",
-        "uncertainty must be between 0 and 1 (e.g. 0.05)",
+        ~_missing("uncertainty") & u.is_null(), "uncertainty", "not a number (a relative uncertainty from 0 to 1)"
     )
-    dq = _lookup("data_quality", DATA_QUALITY)
+    checks.add(u.is_not_null() & ~u.is_between(0, 1), "uncertainty", "uncertainty must be between 0 and 1 (e.g. 0.05)")
     checks.add(
-        ~_missing("data_quality") & dq.is_null(),
+        ~_missing("data_quality") & pl.col("__dq").is_null(),
         "data_quality",
         "data_quality must be measured, calculated or estimated",
     )
-    period = normalize_period(_text("period"))
-    key = [period, _text("source"), _text("target"), _text("material")]
-    _check_duplicates(checks, key, "period")
+    _check_duplicates(checks, f, ["__period", "__source", "__target", "__material"], "period")
     _check_granularity(checks, f, refs)
     typed = f.select(
         "_file",
         "_row",
         *_typed_period(),
-        _text("source").alias("source"),
-        _text("target").alias("target"),
-        _text("material").alias("material"),
+        pl.col("__source").alias("source"),
+        pl.col("__target").alias("target"),
+        pl.col("__material").alias("material"),
         *_typed_quantity(),
         u.alias("uncertainty"),
-        dq.alias("data_quality"),
-        _text("note").alias("note"),
-        _text("reference").alias("reference"),
+        pl.col("__dq").alias("data_quality"),
+        pl.col("__note").alias("note"),
+        pl.col("__reference").alias("reference"),
     )
     optional = _present(frame, ("uncertainty", "data_quality", "note", "reference"))
     return checks.run("flows", typed, optional)
@@ -302,62 +329,49 @@ def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None
 
 def _check_granularity(checks: _Checks, f: pl.DataFrame, refs: Refs) -> None:
     """A (source, target, material) is reported by year or by month within a year, never both."""
-    period = normalize_period(_text("period"))
-    link = [_text("source"), _text("target"), _text("material"), period_year(period)]
-    monthly = period_month(period).is_not_null()
-    clash_in_file = monthly.any().over(link) & (~monthly).any().over(link)
-    checks.add(
-        clash_in_file & ~monthly,
-        "period",
-        "a yearly flow while the same file has monthly flows of that year for this source, target and material",
-    )
-    checks.add(
-        clash_in_file & monthly,
-        "period",
-        "a monthly flow while the same file has a yearly flow of that year for this source, target and material",
-    )
+    link = ["__source", "__target", "__material", "__year"]
+    monthly = pl.col("__month").is_not_null()
+    valid_year = pl.col("__year").is_not_null()
+    kinds = f.select((monthly & valid_year).any().alias("m"), (~monthly & valid_year).any().alias("y")).row(0)
+    if kinds[0] and kinds[1]:
+        clash = monthly.any().over(link) & (~monthly).any().over(link) & valid_year
+        what = "the same file has"
+        checks.add(clash & ~monthly, "period", f"a yearly flow while {what} monthly flows of that year for this link")
+        checks.add(clash & monthly, "period", f"a monthly flow while {what} a yearly flow of that year for this link")
     existing = refs.flow_granularity
     if existing is None or existing.height == 0:
         return
     keyed = f.select(
-        pl.int_range(pl.len()).alias("__i"),
-        *[e.alias(n) for e, n in zip(link, ("source", "target", "material", "year"), strict=True)],
+        *[pl.col(c).alias(c.strip("_")) for c in link],
         monthly.alias("__monthly"),
-    )
-    joined = keyed.join(existing, on=["source", "target", "material", "year"], how="left").sort("__i")
-    clash_db = ((joined["__monthly"] & joined["has_year"]) | (~joined["__monthly"] & joined["has_month"])).fill_null(
-        False
+    ).join(existing, on=["source", "target", "material", "year"], how="left", maintain_order="left")
+    clash_db = ((keyed["__monthly"] & keyed["has_year"]) | (~keyed["__monthly"] & keyed["has_month"])).fill_null(False)
+    what = "the database has"
+    checks.add(
+        pl.lit(clash_db) & ~monthly, "period", f"a yearly flow while {what} monthly flows of that year for this link"
     )
     checks.add(
-        pl.lit(clash_db) & ~monthly,
-        "period",
-        "a yearly flow while the database has monthly flows of that year for this source, target and material",
-    )
-    checks.add(
-        pl.lit(clash_db) & monthly,
-        "period",
-        "a monthly flow while the database has a yearly flow of that year for this source, target and material",
+        pl.lit(clash_db) & monthly, "period", f"a monthly flow while {what} a yearly flow of that year for this link"
     )
 
 
 def validate_stocks(frame: pl.DataFrame, refs: Refs, *, today: date | None = None) -> Checked:
     """Check stock rows: period, known facility and material, a tonnage of zero or more."""
     today = today or date.today()
-    f = _with_columns(frame, ("period", "facility", "material", "quantity", "unit"))
+    f = _prepare(frame, ("period", "facility", "material", "quantity", "unit"), period=True)
     checks = _Checks(f)
     checks.required(("period", "facility", "material", "quantity"))
-    _check_period(checks, f, today)
+    _check_period(checks, today)
     _check_known(checks, "facility", list(refs.facilities), "facility")
     _check_known(checks, "material", list(refs.materials), "material")
     _check_quantity(checks, allow_zero=True)
-    period = normalize_period(_text("period"))
-    _check_duplicates(checks, [_text("facility"), _text("material"), period], "period")
+    _check_duplicates(checks, f, ["__facility", "__material", "__period"], "period")
     typed = f.select(
         "_file",
         "_row",
         *_typed_period(),
-        _text("facility").alias("facility"),
-        _text("material").alias("material"),
+        pl.col("__facility").alias("facility"),
+        pl.col("__material").alias("material"),
         *_typed_quantity(),
     )
     return checks.run("stocks", typed, ())
@@ -386,7 +400,7 @@ def _check_names(checks: _Checks) -> None:
 
 def validate_parks(frame: pl.DataFrame, refs: Refs) -> Checked:
     """Check park rows: a code, a name, a Hunan city, a level."""
-    f = _with_columns(frame, ("code", "name", "name_zh", "city", "level"))
+    f = _with_columns(frame, ("code", "name", "name_zh", "city", "level")).with_columns(_text("code").alias("__code"))
     checks = _Checks(f)
     checks.required(("code", "city"))
     _check_names(checks)
@@ -401,7 +415,7 @@ def validate_parks(frame: pl.DataFrame, refs: Refs) -> Checked:
     )
     level = _lookup("level", LEVELS)
     checks.add(~_missing("level") & level.is_null(), "level", "level must be national, provincial or other")
-    _check_duplicates(checks, [_text("code")], "code")
+    _check_duplicates(checks, f, ["__code"], "code")
     typed = f.select(
         "_file",
         "_row",
@@ -417,6 +431,7 @@ def validate_parks(frame: pl.DataFrame, refs: Refs) -> Checked:
 def validate_facilities(frame: pl.DataFrame, refs: Refs) -> Checked:
     """Check facility rows: a code (credit codes by their check digit), a name, a kind, a known park."""
     f = _with_columns(frame, ("code", "name", "name_zh", "park", "kind"))
+    f = f.with_columns(_text("code").alias("__code"), _text("park").alias("__park"))
     checks = _Checks(f)
     checks.required(("code", "kind"))
     _check_names(checks)
@@ -434,7 +449,7 @@ def validate_facilities(frame: pl.DataFrame, refs: Refs) -> Checked:
         "park is required (only a boundary facility lies outside the parks)",
     )
     _check_known(checks, "park", list(refs.parks), "park")
-    _check_duplicates(checks, [_text("code")], "code")
+    _check_duplicates(checks, f, ["__code"], "code")
     typed = f.select(
         "_file",
         "_row",
@@ -449,7 +464,9 @@ def validate_facilities(frame: pl.DataFrame, refs: Refs) -> Checked:
 
 def validate_materials(frame: pl.DataFrame, refs: Refs) -> Checked:
     """Check material rows: a lower-case code, a known parent (a new group has none), no cycle."""
-    f = _with_columns(frame, ("code", "name", "name_zh", "parent", "is_product"))
+    f = _with_columns(frame, ("code", "name", "name_zh", "parent", "is_product")).with_columns(
+        _text("code").alias("__code")
+    )
     checks = _Checks(f)
     checks.required(("code",))
     _check_names(checks)
@@ -484,7 +501,7 @@ def validate_materials(frame: pl.DataFrame, refs: Refs) -> Checked:
         "is_product",
         "is_product must be true or false",
     )
-    _check_duplicates(checks, [code], "code")
+    _check_duplicates(checks, f, ["__code"], "code")
     typed = f.select(
         "_file",
         "_row",
@@ -549,7 +566,10 @@ def validate_targets(frame: pl.DataFrame, refs: Refs) -> Checked:
     scope: pl.Expr = (
         pl.when(level == "province").then(pl.lit("province")).when(level == "city").then(city).otherwise(scope_text)
     )
-    _check_duplicates(checks, [ind, scope, _number("target_year")], "indicator")
+    checks.frame = f = f.with_columns(
+        ind.alias("__indicator"), scope.alias("__scope"), _number("target_year").alias("__target_year")
+    )
+    _check_duplicates(checks, f, ["__indicator", "__scope", "__target_year"], "indicator")
     typed = f.select(
         "_file",
         "_row",
