@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -56,7 +56,6 @@ class Flow(SQLModel, table=True):
         UniqueConstraint("period", "source_id", "target_id", "material_id", name="flow_key"),
         CheckConstraint("source_id <> target_id", name="flow_not_to_itself"),
         CheckConstraint("quantity_t > 0", name="flow_quantity_positive"),
-        Index("flow_year", "year"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

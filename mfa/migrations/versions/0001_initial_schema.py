@@ -135,8 +135,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("period", "source_id", "target_id", "material_id", name="flow_key"),
     )
-    with op.batch_alter_table("flow", schema=None) as batch_op:
-        batch_op.create_index("flow_year", ["year"], unique=False)
 
     op.create_table(
         "stock",
@@ -173,8 +171,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_stock_year"))
 
     op.drop_table("stock")
-    with op.batch_alter_table("flow", schema=None) as batch_op:
-        batch_op.drop_index("flow_year")
 
     op.drop_table("flow")
     with op.batch_alter_table("facility", schema=None) as batch_op:
