@@ -100,14 +100,20 @@ def build_graph(
     return graph
 
 
-def find_loops(graph: nx.DiGraph, *, limit: int = 1000, max_length: int = 6) -> list[dict[str, Any]]:
-    """The `limit` loops (simple cycles of at most `max_length` nodes) carrying the most tonnes, sorted by
-    tonnes descending: each a dict with `nodes` (in flow order), `length` and `tonnes`.
+def find_loops(
+    graph: nx.DiGraph, *, limit: int = 1000, max_length: int = 6, max_cycles: int = 200_000
+) -> list[dict[str, Any]]:
+    """The `limit` loops (simple cycles of at most `max_length` nodes, self-loops included) carrying the
+    most tonnes, by tonnes descending: dicts of `nodes` (in flow order, smallest first), `length`, `tonnes`.
 
     A loop's tonnes is its smallest edge: no more than that can have gone all the way round, so it is an
-    upper bound of the recirculated mass (flows do not say which tonnes of an edge continue where)."""
+    upper bound of the recirculated mass (flows do not say which tonnes of an edge continue where).
+    At most `max_cycles` cycles are looked at, so a dense province graph cannot run away."""
     best: list[tuple[float, int, list[Any]]] = []
-    for counter, cycle in enumerate(nx.simple_cycles(graph, length_bound=max_length)):
+    cycles = nx.simple_cycles(graph, length_bound=max_length)
+    for counter, found in enumerate(itertools.islice(cycles, max_cycles)):
+        first = min(range(len(found)), key=lambda i: str(found[i]))
+        cycle = found[first:] + found[:first]  # start at the smallest node, so a loop prints one way
         pairs = zip(cycle, [*cycle[1:], cycle[0]], strict=True)
         tonnes = min(graph.edges[u, v].get("tonnes", 0.0) for u, v in pairs)
         item = (tonnes, -counter, cycle)

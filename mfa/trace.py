@@ -136,7 +136,7 @@ def fate_by_kind(fate: pl.DataFrame) -> pl.DataFrame:
 
 def park_origins(graph: nx.DiGraph, park: str) -> list[Hashable]:
     """The facility nodes of `park`, to trace what leaves the park."""
-    return [node for node, node_park in graph.nodes(data="park") if node_park == park]
+    return sorted((node for node, node_park in graph.nodes(data="park") if node_park == park), key=str)
 
 
 def material_origins(graph: nx.DiGraph) -> list[Hashable]:
