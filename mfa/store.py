@@ -175,7 +175,7 @@ def upsert_targets(conn: Connection, frame: pl.DataFrame, optional: Sequence[str
     cols += ["target_value", "direction", "source"]
     key = ["indicator", "scope_level", "scope", "target_year"]
     update = ["target_value", "direction"]
-    update += [c for c in ("baseline_year", "baseline_value", "source") if c in optional] 
+    update += [c for c in ("baseline_year", "baseline_value", "source") if c in optional]
     for col in ("baseline_year", "baseline_value", "source"):
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
