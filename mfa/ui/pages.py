@@ -12,7 +12,8 @@ def flows_page() -> None:
     """Browse the recorded flows by year, city, park and material."""
     st.title("Flows · 物质流")
     version = state.data_version()
-    counts = state.counts(version)
+    url = state.database_url()
+    counts = state.counts(url, version)
     cols = st.columns(4)
     for col, (label, key) in zip(
         cols,
@@ -40,7 +41,7 @@ def flows_page() -> None:
         key="flows_material",
         format_func=lambda m: "All 全部" if m is None else str(m),
     )
-    frame = state.flows(version, year, city, park, material)
+    frame = state.flows(url, version, year, city, park, material)
     st.caption(f"{frame.height:,} flows · quantity in tonnes (t)")
     st.dataframe(frame, width="stretch", hide_index=True)
 

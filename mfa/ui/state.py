@@ -13,9 +13,13 @@ from mfa.settings import database_url
 
 
 @st.cache_resource
+def _engine(url: str) -> Engine:
+    return open_database(url)
+
+
 def engine() -> Engine:
-    """The database named by MFA_DATABASE_URL (or the default file), migrated if needed."""
-    return open_database(database_url())
+    """The database named by MFA_DATABASE_URL (or the default file), migrated if needed; one per process."""
+    return _engine(database_url())
 
 
 def data_version() -> int:
@@ -25,14 +29,16 @@ def data_version() -> int:
 
 
 @st.cache_data(max_entries=32)
-def flows(version: int, year: int | None, city: str | None, park: str | None, material: str | None) -> pl.DataFrame:
+def flows(
+    url: str, version: int, year: int | None, city: str | None, park: str | None, material: str | None
+) -> pl.DataFrame:
     """Flows for the filters, cached per data version."""
     with engine().connect() as conn:
         return flow_table(conn, FlowFilter(year=year, city=city, park=park, material=material))
 
 
 @st.cache_data(max_entries=4)
-def counts(version: int) -> dict[str, int]:
+def counts(url: str, version: int) -> dict[str, int]:
     """Record counts per table, cached per data version."""
     with engine().connect() as conn:
         return store.counts(conn)
