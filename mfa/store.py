@@ -244,9 +244,10 @@ def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str
         f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {', '.join(cols)} FROM {table} WITH NO DATA"
     )
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY {staging} ({', '.join(cols)}) FROM STDIN") as copy:  # type: ignore[union-attr]
-        for row in data.iter_rows():
-            copy.write_row(row)
+    copy_sql = f"COPY {staging} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)"
+    with raw.cursor() as cur, cur.copy(copy_sql) as copy:  # type: ignore[union-attr]
+        for start in range(0, data.height, 200_000):
+            copy.write(data.slice(start, 200_000).write_csv(include_header=False, null_value=""))
     sets = ", ".join(
         [f"{c} = excluded.{c}" for c in update] + ["updated_at = excluded.updated_at", f"version = {table}.version + 1"]
     )

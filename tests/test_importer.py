@@ -165,3 +165,27 @@ def test_file_level_problems_are_reported_not_raised(engine: Engine, tmp_path: P
     assert "cannot tell which table" in reasons["what.csv"]
     assert "appears twice" in reasons["dup.csv"]
     assert "cannot open" in reasons["missing.csv"]
+
+
+def test_a_bulk_import_and_reimport_keep_every_row_once(engine: Engine, tmp_path: Path) -> None:
+    """Past the bulk threshold PostgreSQL loads through COPY; both databases upsert by key."""
+    periods = [f"{y}-{m:02d}" for y in (2022, 2023, 2024) for m in range(1, 13)]
+    pairs = [("SRC-1", "COL-1"), ("COL-1", "REC-1"), ("SRC-1", "YARD-1"), ("YARD-1", "REC-1"), ("OUT", "REC-1")]
+    materials = ["scrap_steel", "fly_ash", "waste_paper", "tailings", "power_battery_ncm", "weee", "elv", "red_mud"]
+    rows = [
+        flow(p, s, t, m, quantity=str(i + 1), note="" if i % 3 else 'n\'ote, "quoted"')
+        for i, (p, (s, t), m) in enumerate((p, st, m) for p in periods for st in pairs for m in materials)
+    ]
+    big = list(rows)  # 1,440 keys
+    for k in range(1, 5):  # 5,760 more rows: the same links three years earlier, four times over
+        big += [[f"{int(r[0][:4]) - 3 * k}{r[0][4:]}", *r[1:]] for r in rows]
+    first = import_files(engine, [*world(tmp_path), flows_file(tmp_path, big)])
+    assert first.ok, first.errors.head(3).to_dicts()
+    assert import_files(engine, [flows_file(tmp_path, big, name="again.csv")]).ok
+    with engine.connect() as conn:
+        n, total, notes = conn.execute(text("SELECT COUNT(*), SUM(quantity_t), COUNT(note) FROM flow")).one()
+        version = conn.execute(text("SELECT MIN(version), MAX(version) FROM flow")).one()
+    assert n == len(big)
+    assert total == sum(float(r[4]) for r in big)
+    assert notes == sum(1 for r in big if r[8])
+    assert tuple(version) == (2, 2)
