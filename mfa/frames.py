@@ -79,7 +79,7 @@ def flow_table(conn: Connection, flt: FlowFilter | None = None) -> pl.DataFrame:
 
 
 def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
-    """Parks, facilities, materials, stocks and targets in their import/export columns."""
+    """Parks, facilities, materials, stocks, targets and reported values in their import/export columns."""
 
     def q(sql: str, schema: dict[str, type[pl.DataType] | pl.DataType]) -> pl.DataFrame:
         return pl.DataFrame(conn.execute(text(sql)).all(), schema=schema, orient="row")

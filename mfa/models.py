@@ -124,3 +124,19 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(max_length=200)
+
+
+class Reported(SQLModel, table=True):
+    """A value of an indicator that material flows cannot give (water use per value added, green factories...)."""
+
+    __table_args__ = (UniqueConstraint("indicator", "scope_level", "scope", "year", name="reported_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator: str = Field(max_length=64)
+    scope_level: str = Field(max_length=16)
+    scope: str = Field(max_length=64)
+    year: int
+    value: float
+    source: str | None = None
+    updated_at: datetime
+    version: int = Field(default=1)

@@ -184,6 +184,17 @@ def upsert_targets(conn: Connection, frame: pl.DataFrame, optional: Sequence[str
     return frame.height
 
 
+def upsert_reported(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update reported values by (indicator, scope, year)."""
+    cols = ["indicator", "scope_level", "scope", "year", "value", "source"]
+    if "source" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("source"))
+    update = ["value", *(["source"] if "source" in optional else [])]
+    sql = _upsert_sql(conn, "reported", cols, ["indicator", "scope_level", "scope", "year"], update)
+    _executemany(conn, sql, frame.select(cols).iter_rows())
+    return frame.height
+
+
 FLOW_COLUMNS = [
     "period",
     "year",
@@ -265,6 +276,7 @@ UPSERTS = {
     "flows": upsert_flows,
     "stocks": upsert_stocks,
     "targets": upsert_targets,
+    "reported": upsert_reported,
 }
 
 
@@ -286,5 +298,5 @@ def delete_flow(conn: Connection, period: str, source: str, target: str, materia
 def counts(conn: Connection) -> dict[str, int]:
     """How many records each table holds."""
     tables = {"parks": "park", "facilities": "facility", "materials": "material", "flows": "flow"}
-    tables |= {"stocks": "stock", "targets": "target"}
+    tables |= {"stocks": "stock", "targets": "target", "reported": "reported"}
     return {name: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() or 0) for name, t in tables.items()}

@@ -143,7 +143,24 @@ TARGETS = TableSpec(
     },
 )
 
-TABLES: tuple[TableSpec, ...] = (PARKS, FACILITIES, MATERIALS, FLOWS, STOCKS, TARGETS)
+REPORTED = TableSpec(
+    "reported",
+    "填报值",
+    ("indicator", "scope", "year", "value", "source"),
+    ("indicator", "scope", "year", "value"),
+    ("indicator", "scope", "year"),
+    {
+        "指标": "indicator",
+        "范围": "scope",
+        "年份": "year",
+        "年": "year",
+        "数值": "value",
+        "值": "value",
+        "来源": "source",
+    },
+)
+
+TABLES: tuple[TableSpec, ...] = (PARKS, FACILITIES, MATERIALS, FLOWS, STOCKS, TARGETS, REPORTED)
 """In dependency order: an import applies them in this order."""
 
 BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES} | {t.name_zh: t for t in TABLES}

@@ -253,3 +253,21 @@ def test_materials_can_be_added_below_the_taxonomy(sqlite_engine: Engine, tmp_pa
     report = import_files(sqlite_engine, [write_csv(tmp_path / "m.csv", header, rows)], accept_valid=True)
     assert sorted(report.errors["column"].to_list()) == ["code", "parent"]
     assert report.written["materials"] == 1
+
+
+def test_reported_values_are_checked_and_stored(sqlite_engine: Engine, tmp_path: Path) -> None:
+    header = ["indicator", "scope", "year", "value", "source"]
+    rows = [
+        ["green_factories_added", "province", "2023", "212", "MIIT list"],
+        ["water_intensity_reduction", "湘潭", "2024", "0.12", ""],
+        ["water_intensity_reduction", "湘潭", "2024", "0.13", ""],
+        ["green_parks_added", "Atlantis", "2024.5", "x", ""],
+    ]
+    report = import_files(sqlite_engine, [write_csv(tmp_path / "r.csv", header, rows)], accept_valid=True)
+    assert report.errors.select("row", "column").rows() == [(4, "indicator"), (5, "scope"), (5, "year"), (5, "value")]
+    with sqlite_engine.connect() as conn:
+        got = conn.execute(text("SELECT indicator, scope_level, scope, year, value FROM reported ORDER BY id")).all()
+    assert [tuple(r) for r in got] == [
+        ("green_factories_added", "province", "province", 2023, 212.0),
+        ("water_intensity_reduction", "city", "Xiangtan", 2024, 0.12),
+    ]
