@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -68,7 +69,7 @@ def data_version(conn: Connection) -> int:
 
 
 def load_reference_data(conn: Connection) -> None:
-    """Add bundled materials missing from the database; preload the plan's targets once."""
+    """Add bundled materials missing from the database; preload the plan's targets once; name the instance."""
     existing = set(conn.execute(text("SELECT code FROM material")).scalars())
     missing = [m for m in taxonomy.bundled_materials() if m["code"] not in existing]
     if missing:
@@ -86,6 +87,8 @@ def load_reference_data(conn: Connection) -> None:
             raise ValueError(f"bundled targets are invalid: {checked.errors.row(0)}")
         upsert_targets(conn, checked.valid, checked.columns)
         conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, '1')"), {"k": TARGETS_SEEDED})
+    if conn.execute(text("SELECT value FROM meta WHERE key = 'instance'")).scalar() is None:
+        conn.execute(text("INSERT INTO meta (key, value) VALUES ('instance', :v)"), {"v": uuid.uuid4().hex})
     bump_data_version(conn)
 
 

@@ -1,4 +1,4 @@
-"""The `mfa` command line: thin commands over mfa's functions; errors are one line, not a traceback."""
+"""Commands that create, fill and empty the database: init, demo, import, export, serve."""
 
 from __future__ import annotations
 
@@ -6,60 +6,18 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mfa.cli import DbOption, UserError, app, console, open_engine, safe_url, status
+
 if TYPE_CHECKING:
-    from rich.console import Console
     from sqlalchemy import Engine
 
     from mfa.io.importer import ImportReport
 
-app = typer.Typer(
-    help="mfa: material flows of Hunan's industrial parks (renewable resources, bulk solid waste, batteries).",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (sqlite:///file.db, postgresql+psycopg://user@host/name) or a file path. "
-        "Default: $MFA_DATABASE_URL, else the embedded SQLite file.",
-        show_default=False,
-    ),
-]
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
-
-
-class UserError(Exception):
-    """A problem to tell the user in one line (exit status 1)."""
-
-
-def _engine(db: str | None) -> Engine:
-    from mfa.db import open_database
-    from mfa.settings import database_url
-
-    url = database_url(db)
-    try:
-        return open_database(url)
-    except Exception as exc:
-        raise UserError(f"cannot open the database {_safe_url(url)}: {str(exc).splitlines()[0]}") from exc
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)
+SAMPLE_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "sample"
 
 
 @app.command()
@@ -73,31 +31,16 @@ def init(db: DbOption = None) -> None:
     before = current_revision(engine)
     changed = migrate(engine)
     state = "created" if before is None else ("migrated" if changed else "already up to date")
-    _console().print(f"database {_safe_url(url)}: {state}")
-
-
-def _status(console_: Console, message: str) -> Any:
-    return console_.status(message) if console_.is_terminal else _Quiet()
-
-
-class _Quiet:
-    def __enter__(self) -> _Quiet:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, _message: str) -> None:
-        return None
+    console().print(f"database {safe_url(url)}: {state}")
 
 
 def _run_import(engine: Engine, files: list[Path], *, accept_valid: bool, dry_run: bool, as_json: bool) -> ImportReport:
     from mfa.io.importer import import_files
 
-    err = _console(stderr=True)
-    with _status(err, "importing") as status:
+    err = console(stderr=True)
+    with status(err, "importing") as shown:
         return import_files(
-            engine, files, accept_valid=accept_valid, dry_run=dry_run, progress=lambda m: status.update(m)
+            engine, files, accept_valid=accept_valid, dry_run=dry_run, progress=lambda m: shown.update(m)
         )
 
 
@@ -146,7 +89,7 @@ def import_(
     for f in files:
         if not f.is_file():
             raise UserError(f"no such file: {f}")
-    engine = _engine(db)
+    engine = open_engine(db)
     report = _run_import(engine, files, accept_valid=accept_valid, dry_run=dry_run, as_json=as_json)
     saved: list[Path] = []
     errors_path = None
@@ -168,27 +111,27 @@ def import_(
 def _print_report(report: ImportReport, errors_path: Path | None, saved: list[Path]) -> None:
     from rich.table import Table
 
-    console = _console()
+    out = console()
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {w}")
     if report.errors.height:
         table = Table("file", "row", "column", "value", "reason", title=f"{report.errors.height} problem(s)")
         for r in report.errors.head(50).iter_rows():
             table.add_row(*(("" if v is None else str(v)) for v in r))
-        console.print(table)
+        out.print(table)
         if report.errors.height > 50:
-            console.print(f"... and {report.errors.height - 50} more")
-        console.print(f"error report: {errors_path}")
+            out.print(f"... and {report.errors.height - 50} more")
+        out.print(f"error report: {errors_path}")
         for p in saved:
-            console.print(f"rejected rows: {p}")
+            out.print(f"rejected rows: {p}")
     counts = ", ".join(f"{n} {t}" for t, n in (report.written if report.committed else report.read).items())
     if report.dry_run:
-        console.print(f"dry run: read {counts}; nothing written")
+        out.print(f"dry run: read {counts}; nothing written")
     elif report.committed:
         rej = sum(report.rejected.values())
-        console.print(f"imported {counts}" + (f"; rejected {rej} row(s)" if rej else ""))
+        out.print(f"imported {counts}" + (f"; rejected {rej} row(s)" if rej else ""))
     else:
-        console.print("nothing written: fix the rows above, or use --accept-valid to write the valid rows")
+        out.print("nothing written: fix the rows above, or use --accept-valid to write the valid rows")
 
 
 @app.command()
@@ -207,21 +150,21 @@ def export(
 
     if out.suffix.lower() not in FORMATS:
         raise UserError(f"unsupported export format {out.suffix!r} (use {', '.join(FORMATS)})")
-    engine = _engine(db)
-    err = _console(stderr=True)
-    with engine.connect() as conn, _status(err, "reading flows") as status:
+    engine = open_engine(db)
+    err = console(stderr=True)
+    with engine.connect() as conn, status(err, "reading flows") as shown:
         if material is not None:
             from mfa.frames import material_parents
 
             if material not in material_parents(conn):
                 raise UserError(f"unknown material {material!r}")
         flows = flow_table(conn, FlowFilter(year=year, city=city, park=park, material=material))
-        status.update(f"writing {flows.height:,} flows")
+        shown.update(f"writing {flows.height:,} flows")
         if out.suffix.lower() == ".xlsx":
             write_workbook({**reference_tables(conn), "flows": flows}, out)
         else:
             write_table(flows, out)
-    _console().print(f"exported {flows.height:,} flows to {out}")
+    console().print(f"exported {flows.height:,} flows to {out}")
 
 
 @app.command()
@@ -233,19 +176,19 @@ def demo(
     files = sorted(SAMPLE_DIR.glob("*.csv"))
     if not files:
         raise UserError(f"the sample data is missing from {SAMPLE_DIR}")
-    engine = _engine(db)
+    engine = open_engine(db)
     if if_empty:
         from mfa import store
 
         with engine.connect() as conn:
             if store.counts(conn)["flows"]:
-                _console().print("the database already holds flows: sample not loaded")
+                console().print("the database already holds flows: sample not loaded")
                 return
     report = _run_import(engine, files, accept_valid=False, dry_run=False, as_json=False)
     if not report.ok:
         _print_report(report, None, [])
         raise UserError("the bundled sample did not import")
-    _console().print("loaded the sample: " + ", ".join(f"{n:,} {t}" for t, n in report.written.items()))
+    console().print("loaded the sample: " + ", ".join(f"{n:,} {t}" for t, n in report.written.items()))
 
 
 @app.command()
@@ -258,27 +201,9 @@ def serve(
     from mfa.settings import ENV_VAR, database_url
 
     url = database_url(db)
-    _engine(url)
+    open_engine(url)
     env = dict(os.environ, **{ENV_VAR: url})
-    app_py = Path(__file__).resolve().parent.parent / "app.py"
+    app_py = Path(__file__).resolve().parent.parent.parent / "app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
     cmd += ["--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false"]
     os.execve(sys.executable, cmd, env)
-
-
-def main() -> None:
-    """Entry point: run the app, turning expected problems into one line on stderr."""
-    try:
-        app()
-    except UserError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:
-        if os.environ.get("MFA_DEBUG"):
-            raise
-        first = (str(exc).strip().splitlines() or [""])[0]
-        typer.echo(f"error: {type(exc).__name__}: {first} (set MFA_DEBUG=1 for the traceback)", err=True)
-        sys.exit(2)

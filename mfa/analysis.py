@@ -1,0 +1,184 @@
+"""What the CLI and the app ask of the data: indicators, targets and gaps, balances, fate. One place for both.
+
+These functions read (through the snapshot) and call the pure modules; they compute nothing themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, text
+
+from mfa import graph, indicators, snapshot, trace
+from mfa.frames import material_parents
+from mfa.indicators import INDICATORS, RATE_INDICATORS, TONNAGE_INDICATORS, Scope
+from mfa.targets import evaluate_targets, gap_attribution
+
+ACTUAL_SCHEMA = {
+    "indicator": pl.String,
+    "scope_level": pl.String,
+    "scope": pl.String,
+    "year": pl.Int32,
+    "value": pl.Float64,
+    "reported": pl.Boolean,
+}
+
+
+@dataclass(frozen=True)
+class Data:
+    """The frames every question starts from, read once per data version."""
+
+    flows: pl.LazyFrame
+    parents: dict[str, str | None]
+    facilities: pl.DataFrame
+
+
+def load(engine: Engine) -> Data:
+    """Flows (from the snapshot when current), the material tree and the facilities."""
+    with engine.connect() as conn:
+        parents = material_parents(conn)
+    return Data(snapshot.flows_frame(engine), parents, snapshot.facilities_frame(engine))
+
+
+def years(data: Data) -> list[int]:
+    """The years that have flows, oldest first."""
+    return sorted(int(y) for y in data.flows.select(pl.col("year").unique()).collect().to_series().drop_nulls())
+
+
+def targets_frame(engine: Engine) -> pl.DataFrame:
+    """Every target (indicator, scope_level, scope, baseline, target, direction, source)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT indicator, scope_level, scope, baseline_year, baseline_value, target_year, target_value, "
+                "direction, source FROM target ORDER BY id"
+            )
+        ).all()
+    s = pl.String
+    schema = {"indicator": s, "scope_level": s, "scope": s, "baseline_year": pl.Int32}
+    schema |= {"baseline_value": pl.Float64, "target_year": pl.Int32, "target_value": pl.Float64}
+    schema |= {"direction": s, "source": s}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def reported_frame(engine: Engine) -> pl.DataFrame:
+    """Reported values as actuals (reported = true)."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT indicator, scope_level, scope, year, value FROM reported")).all()
+    frame = pl.DataFrame(rows, schema={k: v for k, v in ACTUAL_SCHEMA.items() if k != "reported"}, orient="row")
+    return frame.with_columns(pl.lit(True).alias("reported"))
+
+
+def actuals(data: Data, reported: pl.DataFrame, levels: set[str], up_to: int) -> pl.DataFrame:
+    """Computed indicators of every year up to `up_to` at the given scope levels, plus reported values."""
+    span = [y for y in years(data) if y <= up_to]
+    parts = [reported]
+    for level in sorted(levels):
+        computed = indicators.indicators_by_scope(data.flows, data.parents, years=span, level=level)  # type: ignore[arg-type]
+        parts.append(
+            computed.select(*ACTUAL_SCHEMA.keys() - {"reported"}).with_columns(pl.lit(False).alias("reported"))
+        )
+    return pl.concat([p.select(list(ACTUAL_SCHEMA)).cast(ACTUAL_SCHEMA) for p in parts])  # type: ignore[arg-type]
+
+
+def target_report(engine: Engine, data: Data, *, year: int, scope: Scope | None = None) -> pl.DataFrame:
+    """Every target (of one scope, if given) with actual, path, progress, on_track, projection."""
+    targets = targets_frame(engine)
+    if scope is not None:
+        targets = targets.filter(pl.col("scope_level") == scope.level, pl.col("scope") == (scope.code or "province"))
+    found = actuals(data, reported_frame(engine), set(targets["scope_level"].unique().to_list()), year)
+    return evaluate_targets(targets, found, year=year)
+
+
+def gap_report(data: Data, target: dict[str, Any], *, year: int) -> dict[str, pl.DataFrame]:
+    """Which cities, parks and materials explain the shortfall of one flow-based target."""
+    indicator = target["indicator"]
+    if indicator not in INDICATORS or target["scope_level"] != "province":
+        return {}
+    span = [y for y in years(data) if y <= year]
+    out: dict[str, pl.DataFrame] = {}
+    for level in ("city", "park"):
+        parts = indicators.indicators_by_scope(data.flows, data.parents, years=span, level=level)
+        out[level] = gap_attribution(target, parts, year=year)
+    if indicator in TONNAGE_INDICATORS:
+        frames = [
+            indicators.indicators_by_material(data.flows, data.parents, year=y, level="category").with_columns(
+                pl.lit(y, dtype=pl.Int32).alias("year")
+            )
+            for y in span
+        ]
+        out["material"] = gap_attribution(
+            target, pl.concat(frames).rename({"material": "scope"}), year=year, part_column="scope"
+        ).with_columns(pl.lit("material").alias("part_level"))
+    return out
+
+
+def indicator_report(engine: Engine, data: Data, *, year: int, month: int | None, scope: Scope) -> dict[str, Any]:
+    """The JSON-ready answer of `mfa indicators`: values, composition by material and group, targets."""
+    values = indicators.compute_indicators(data.flows, data.parents, year=year, month=month, scope=scope)
+    by_material = indicators.indicators_by_material(data.flows, data.parents, year=year, month=month, scope=scope)
+    by_group = indicators.indicators_by_material(
+        data.flows, data.parents, year=year, month=month, scope=scope, level="group"
+    )
+    targets = target_report(engine, data, year=year, scope=scope) if month is None else pl.DataFrame()
+    return {
+        "period": f"{year}" if month is None else f"{year}-{month:02d}",
+        "scope": {"level": scope.level, "code": scope.code or "province"},
+        "indicators": values,
+        "units": {name: ("fraction" if name in RATE_INDICATORS else "t") for name in INDICATORS},
+        "by_material": _nested(by_material),
+        "by_group": _nested(by_group),
+        "targets": targets.to_dicts(),
+    }
+
+
+def _nested(frame: pl.DataFrame) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for row in frame.filter(pl.col("value") != 0).iter_rows(named=True):
+        out.setdefault(row["indicator"], {})[row["material"]] = row["value"]
+    return out
+
+
+def stocks_frame(engine: Engine) -> pl.DataFrame:
+    """Stocks as the balance reads them: period, year, month, facility, material, quantity_t."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT s.period, s.year, s.month, f.code, m.code, s.quantity_t FROM stock s "
+                "JOIN facility f ON f.id = s.facility_id JOIN material m ON m.id = s.material_id"
+            )
+        ).all()
+    schema = {"period": pl.String, "year": pl.Int32, "month": pl.Int8, "facility": pl.String}
+    schema |= {"material": pl.String, "quantity_t": pl.Float64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def balance_report(engine: Engine, data: Data, *, year: int, month: int | None, tolerance: float) -> pl.DataFrame:
+    """Mass balance of every facility for the period."""
+    return graph.mass_balance(
+        data.flows, stocks_frame(engine), data.facilities, year=year, month=month, tolerance=tolerance
+    )
+
+
+def trace_report(
+    data: Data, *, year: int, facility: str | None, park: str | None, material: str | None, forward: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Where the material of a facility, a park or a material ends (or, backward, comes from)."""
+    if material is not None:
+        fate = trace.trace_material(data.flows, data.facilities, data.parents, material, year=year)
+        return fate, trace.fate_by_kind(fate)
+    flows = indicators.select_flows(data.flows, data.parents, year=year)
+    g = graph.build_graph(flows, data.facilities)
+    if facility is not None:
+        if facility not in g:
+            raise ValueError(f"facility {facility!r} has no flows in {year}")
+        origins: list[Hashable] = [facility]
+    else:
+        origins = trace.park_origins(g, str(park))
+        if not origins:
+            raise ValueError(f"park {park!r} has no flows in {year}")
+    fate = trace.trace_fate(g, origins, forward=forward)
+    return fate, trace.fate_by_kind(fate)

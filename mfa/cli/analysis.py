@@ -1,0 +1,210 @@
+"""Commands that answer questions: indicators, targets, balance, trace. Thin over mfa.analysis."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mfa.cli import DbOption, UserError, app, console, open_engine
+
+if TYPE_CHECKING:
+    import polars as pl
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+YearOption = Annotated[int, typer.Option("--year", help="The year (its months plus flows entered for the year).")]
+
+
+def _emit_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _clean(value: Any) -> Any:
+    """NaN and infinities are not JSON: they become null."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _fmt(value: Any, rate: bool = False) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if rate:
+            return f"{value:.1%}"
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return str(value)
+
+
+def _table(frame: pl.DataFrame, title: str, rates: set[str] | None = None) -> None:
+    from rich.table import Table
+
+    table = Table(*frame.columns, title=title)
+    for row in frame.iter_rows():
+        table.add_row(*(_fmt(v, c in (rates or set())) for c, v in zip(frame.columns, row, strict=True)))
+    console().print(table)
+
+
+def _scope(city: str | None, park: str | None) -> Any:
+    from mfa.indicators import PROVINCE, Scope
+    from mfa.taxonomy import city_name
+
+    if city and park:
+        raise UserError("give --city or --park, not both")
+    if city:
+        name = city_name(city)
+        if name is None:
+            raise UserError(f"{city!r} is not one of Hunan's 14 prefecture-level cities")
+        return Scope("city", name)
+    return Scope("park", park) if park else PROVINCE
+
+
+def _year(data: Any, year: int) -> None:
+    from mfa import analysis
+
+    known = analysis.years(data)
+    if year not in known:
+        span = f"{known[0]}–{known[-1]}" if known else "none"
+        raise UserError(f"no flows in {year} (years with flows: {span})")
+
+
+@app.command()
+def indicators(
+    year: YearOption,
+    db: DbOption = None,
+    month: Annotated[int | None, typer.Option(min=1, max=12, help="Only this month.")] = None,
+    city: Annotated[str | None, typer.Option(help="A city (English or Chinese name).")] = None,
+    park: Annotated[str | None, typer.Option(help="A park code.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The indicators of a year (or month) for the province, a city or a park, with their targets."""
+    from mfa import analysis
+    from mfa.indicators import RATE_INDICATORS
+
+    scope = _scope(city, park)
+    engine = open_engine(db)
+    data = analysis.load(engine)
+    _year(data, year)
+    report = analysis.indicator_report(engine, data, year=year, month=month, scope=scope)
+    if as_json:
+        _emit_json(_clean(report))
+        return
+    import polars as pl
+
+    values = pl.DataFrame(
+        {"indicator": list(report["indicators"]), "value": list(report["indicators"].values())},
+        schema={"indicator": pl.String, "value": pl.Float64},
+    )
+    _table(values.with_columns(pl.col("value").round(3)), f"{report['period']} · {scope.level} {scope.code or ''}")
+    console().print(f"units: tonnes (t); {', '.join(RATE_INDICATORS)} is a fraction")
+    if report["targets"]:
+        cols = ["indicator", "target_year", "target_value", "actual", "path_value", "progress", "on_track"]
+        _table(pl.DataFrame(report["targets"]).select(cols), "targets")
+
+
+@app.command()
+def targets(
+    db: DbOption = None,
+    year: Annotated[int | None, typer.Option(help="The year evaluated (default: the latest with flows).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every target with actual, path, progress, on-track, projection, and who explains the gap."""
+    from mfa import analysis
+
+    engine = open_engine(db)
+    data = analysis.load(engine)
+    known = analysis.years(data)
+    year = year or (known[-1] if known else None)
+    if year is None:
+        raise UserError("the database holds no flows yet (try `mfa demo`)")
+    report = analysis.target_report(engine, data, year=year)
+    gaps = {
+        i: analysis.gap_report(data, row, year=year)
+        for i, row in enumerate(report.iter_rows(named=True))
+        if row["on_track"] is False
+    }
+    if as_json:
+        rows = report.to_dicts()
+        for i, parts in gaps.items():
+            rows[i]["gap"] = {level: frame.head(10).to_dicts() for level, frame in parts.items()}
+        _emit_json(_clean({"year": year, "targets": rows}))
+        return
+    cols = ["indicator", "scope", "target_year", "target_value", "actual", "path_value", "progress", "on_track"]
+    cols += ["projected_year_reached", "reported"]
+    _table(report.select(cols), f"targets, {year}")
+    for i, parts in gaps.items():
+        for level, frame in parts.items():
+            _table(frame.head(5), f"behind the path: {report['indicator'][i]} by {level}")
+
+
+@app.command()
+def balance(
+    year: YearOption,
+    db: DbOption = None,
+    month: Annotated[int | None, typer.Option(min=1, max=12, help="Only this month.")] = None,
+    tolerance: Annotated[float, typer.Option(help="Relative imbalance flagged (0.05 = 5 %).")] = 0.05,
+    all_: Annotated[bool, typer.Option("--all", help="List balanced facilities too.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Mass balance of each facility: inflow − outflow − stock change, flagged beyond the tolerance."""
+    from mfa import analysis
+
+    engine = open_engine(db)
+    data = analysis.load(engine)
+    _year(data, year)
+    frame = analysis.balance_report(engine, data, year=year, month=month, tolerance=tolerance)
+    if as_json:
+        _emit_json(_clean(frame.to_dicts()))
+        return
+    import polars as pl
+
+    shown = frame if all_ else frame.filter(pl.col("status").is_in(["imbalanced", "no_input"]))
+    _table(shown, f"mass balance {year}{f'-{month:02d}' if month else ''}", rates={"relative_imbalance"})
+    counts = frame.group_by("status").len().sort("status")
+    console().print(", ".join(f"{s}: {n}" for s, n in counts.iter_rows()))
+
+
+@app.command()
+def trace(
+    year: YearOption,
+    db: DbOption = None,
+    facility: Annotated[str | None, typer.Option(help="Trace from this facility.")] = None,
+    park: Annotated[str | None, typer.Option(help="Trace from this park's facilities.")] = None,
+    material: Annotated[str | None, typer.Option(help="Trace this material (and those below it).")] = None,
+    backward: Annotated[bool, typer.Option("--backward", help="Where the input came from instead.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Where material ends: shares of the traced tonnes by terminal facility and by facility kind."""
+    from mfa import analysis
+
+    if sum(x is not None for x in (facility, park, material)) != 1:
+        raise UserError("give exactly one of --facility, --park, --material")
+    engine = open_engine(db)
+    data = analysis.load(engine)
+    _year(data, year)
+    if material is not None and material not in data.parents:
+        raise UserError(f"unknown material {material!r}")
+    try:
+        fate, by_kind = analysis.trace_report(
+            data, year=year, facility=facility, park=park, material=material, forward=not backward
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    if as_json:
+        _emit_json(_clean({"year": year, "by_facility": fate.to_dicts(), "by_kind": by_kind.to_dicts()}))
+        return
+    _table(by_kind, "by kind", rates={"share"})
+    _table(fate.head(20), "by facility", rates={"share"})
