@@ -1,0 +1,84 @@
+"""The analysis service over a real database: the snapshot follows every write; the CLI answers in JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from mfa import analysis, snapshot
+from mfa.indicators import PROVINCE, Scope
+from mfa.io.importer import import_files
+from tests.factories import flow, flows_file, world, write_csv
+from tests.test_cli import mfa
+
+ROWS = [
+    flow("2024-01", "SRC-1", "COL-1", "scrap_steel", "1", "万吨"),  # enters recovery: counted
+    flow("2024-01", "COL-1", "REC-1", "scrap_steel", "9000", "t"),  # collector -> recycler: not again
+    flow("2024", "SRC-1", "REC-1", "fly_ash", "300", "t"),  # generated and utilized (another park)
+    flow("2024", "SRC-1", "YARD-1", "fly_ash", "700", "t"),  # generated, stored
+    flow("2024-06", "YARD-1", "REC-1", "fly_ash", "100", "t"),  # utilized from stock
+    flow("2023-06", "SRC-1", "COL-1", "scrap_steel", "5000", "t"),
+]
+
+
+@pytest.fixture
+def loaded(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    monkeypatch.setenv("MFA_CACHE_DIR", str(tmp_path / "cache"))
+    assert import_files(engine, [*world(tmp_path), flows_file(tmp_path, ROWS)]).ok
+    return engine
+
+
+def test_indicators_of_a_year_and_a_park(loaded: Engine) -> None:
+    data = analysis.load(loaded)
+    report = analysis.indicator_report(loaded, data, year=2024, month=None, scope=PROVINCE)
+    values = report["indicators"]
+    assert values["renewable_recycled_t"] == 10_000
+    assert values["bulk_waste_generated_t"] == 1_000
+    assert values["bulk_waste_utilized_t"] == 400
+    assert values["bulk_waste_utilized_from_stock_t"] == 100
+    assert values["bulk_waste_utilization_rate"] == pytest.approx(400 / 1100)
+    miluo = analysis.indicator_report(loaded, data, year=2024, month=None, scope=Scope("park", "MILUO"))
+    assert miluo["indicators"]["bulk_waste_generated_t"] == 1_000  # by source park
+    assert miluo["indicators"]["bulk_waste_utilized_t"] == 0  # the recycler lies in NINGXIANG
+    targets = {t["indicator"]: t for t in report["targets"]}
+    assert targets["renewable_recycled_t"]["actual"] == 10_000
+    assert targets["renewable_recycled_t"]["on_track"] is False
+
+
+def test_the_snapshot_follows_every_write(loaded: Engine, tmp_path: Path) -> None:
+    first = snapshot.flows_frame(loaded).collect()
+    assert first.height == len(ROWS)
+    assert len(list((tmp_path / "cache").rglob("*.parquet"))) == 1
+    assert import_files(loaded, [flows_file(tmp_path, [flow("2024-02", quantity="5")], name="more.csv")]).ok
+    second = snapshot.flows_frame(loaded).collect()
+    assert second.height == len(ROWS) + 1
+    assert len(list((tmp_path / "cache").rglob("*.parquet"))) == 1
+
+
+def test_reported_values_show_beside_computed_ones(loaded: Engine, tmp_path: Path) -> None:
+    header = ["indicator", "scope", "year", "value", "source"]
+    path = write_csv(tmp_path / "rep.csv", header, [["green_factories_added", "province", "2024", "420", "list"]])
+    assert import_files(loaded, [path]).ok
+    report = analysis.target_report(loaded, analysis.load(loaded), year=2024)
+    row = report.filter(report["indicator"] == "green_factories_added").row(0, named=True)
+    assert row["actual"] == 420 and row["reported"] is True and row["on_track"] is True  # path 400 in 2024
+
+
+def test_cli_indicators_json(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert mfa("import", *map(str, [*world(tmp_path), flows_file(tmp_path, ROWS)]), "--db", db).returncode == 0
+    run = mfa("indicators", "--year", "2024", "--db", db, "--json")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["period"] == "2024" and out["scope"] == {"level": "province", "code": "province"}
+    assert out["indicators"]["renewable_recycled_t"] == 10_000
+    assert out["by_material"]["bulk_waste_generated_t"] == {"fly_ash": 1000.0}
+    assert {"indicator", "actual", "path_value", "progress", "on_track"} <= set(out["targets"][0])
+    assert mfa("indicators", "--year", "2019", "--db", db).stderr.startswith("error: no flows in 2019")
+    balance = json.loads(mfa("balance", "--year", "2024", "--db", db, "--json").stdout)
+    assert {"facility", "kind", "inflow_t", "outflow_t", "stock_change_t", "imbalance_t", "status"} <= set(balance[0])
+    fate = json.loads(mfa("trace", "--year", "2024", "--material", "fly_ash", "--db", db, "--json").stdout)
+    assert sum(r["share"] for r in fate["by_kind"]) == pytest.approx(1.0)
