@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
@@ -56,14 +57,16 @@ def facilities_frame(engine: Engine) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _read_flows(engine: Engine) -> pl.DataFrame:
-    """The analysis frame straight from the database: ids joined to codes in polars, not in SQL."""
+def _read_flows(engine: Engine, year: int) -> pl.DataFrame:
+    """One year of the analysis frame from the database (through the key index, which starts with the period);
+    ids are joined to codes in polars, not in SQL."""
     with engine.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT period, year, month, source_id, target_id, material_id, quantity_t, uncertainty, data_quality "
-                "FROM flow"
-            )
+                "FROM flow WHERE period >= :lo AND period < :hi"
+            ),
+            {"lo": f"{year:04d}", "hi": f"{year + 1:04d}"},
         ).all()
         facilities = conn.execute(
             text("SELECT f.id, f.code, f.kind, p.code, p.city FROM facility f LEFT JOIN park p ON p.id = f.park_id")
@@ -104,20 +107,36 @@ def _instance(engine: Engine) -> tuple[str, int]:
         return str(instance or "none"), store.data_version(conn)
 
 
-def flows_frame(engine: Engine, *, use_cache: bool = True) -> pl.LazyFrame:
-    """The analysis frame of every flow (see ANALYSIS_SCHEMA), from the snapshot when it is current."""
-    if not use_cache:
-        return _read_flows(engine).lazy()
+def year_span(engine: Engine) -> list[int]:
+    """Every year from the first to the last that has flows (read from the key index)."""
+    with engine.connect() as conn:
+        first, last = conn.execute(text("SELECT MIN(period), MAX(period) FROM flow")).one()
+    if first is None:
+        return []
+    return list(range(int(first[:4]), int(last[:4]) + 1))
+
+
+def flows_frame(engine: Engine, years: Iterable[int] | None = None) -> pl.LazyFrame:
+    """The analysis frame (see ANALYSIS_SCHEMA) of the given years (default: all), one Parquet snapshot per year,
+    made on first use after each write."""
+    wanted = sorted(set(year_span(engine) if years is None else years))
     instance, version = _instance(engine)
     folder = cache_dir(engine.url.render_as_string(hide_password=True))
-    path = folder / f"flows-{instance}-{version}.parquet"
-    if not path.is_file():
-        frame = _read_flows(engine)
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        frame.write_parquet(tmp, statistics=True)
-        tmp.replace(path)
+    prefix = f"flows-{instance}-{version}-"
+    paths = []
+    for year in wanted:
+        path = folder / f"{prefix}{year}.parquet"
+        if not path.is_file():
+            frame = _read_flows(engine, year)
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            frame.write_parquet(tmp, statistics=True)
+            tmp.replace(path)
+        paths.append(path)
+    if folder.is_dir():
         for old in folder.glob("flows-*.parquet"):
-            if old != path:
+            if not old.name.startswith(prefix):
                 old.unlink(missing_ok=True)
-    return pl.scan_parquet(path)
+    if not paths:
+        return pl.DataFrame(schema=ANALYSIS_SCHEMA).lazy()
+    return pl.scan_parquet(paths)

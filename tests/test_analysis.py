@@ -51,11 +51,12 @@ def test_indicators_of_a_year_and_a_park(loaded: Engine) -> None:
 def test_the_snapshot_follows_every_write(loaded: Engine, tmp_path: Path) -> None:
     first = snapshot.flows_frame(loaded).collect()
     assert first.height == len(ROWS)
-    assert len(list((tmp_path / "cache").rglob("*.parquet"))) == 1
+    assert len(list((tmp_path / "cache").rglob("*.parquet"))) == 2  # one per year
     assert import_files(loaded, [flows_file(tmp_path, [flow("2024-02", quantity="5")], name="more.csv")]).ok
     second = snapshot.flows_frame(loaded).collect()
     assert second.height == len(ROWS) + 1
-    assert len(list((tmp_path / "cache").rglob("*.parquet"))) == 1
+    assert len(list((tmp_path / "cache").rglob("*.parquet"))) == 2  # the old version's files are gone
+    assert snapshot.flows_frame(loaded, years=[2023]).collect().height == 1
 
 
 def test_reported_values_show_beside_computed_ones(loaded: Engine, tmp_path: Path) -> None:
