@@ -63,3 +63,21 @@ def test_database_url_precedence(monkeypatch, tmp_path: Path) -> None:  # type: 
     monkeypatch.setenv("MFA_HOME", str(tmp_path))
     assert database_url() == f"sqlite:///{tmp_path / 'mfa.db'}"
     assert normalize_url("rel.db").startswith("sqlite:////")
+
+
+def test_writes_are_timestamped_in_utc(engine: Engine, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import Session, select
+
+    from mfa.io.importer import import_files
+    from mfa.models import Park
+    from tests.factories import world
+
+    before = datetime.now(UTC)
+    assert import_files(engine, world(tmp_path)).ok
+    with Session(engine) as session:
+        park = session.exec(select(Park).where(Park.code == "MILUO")).one()
+    stamp = park.updated_at if park.updated_at.tzinfo else park.updated_at.replace(tzinfo=UTC)
+    assert before - timedelta(seconds=5) <= stamp <= datetime.now(UTC) + timedelta(seconds=5)
+    assert park.version == 1

@@ -84,7 +84,8 @@ def _extend_refs(refs: Refs, checked: Checked) -> Refs:
 def _flow_years(frame: pl.DataFrame) -> list[int]:
     from mfa.periods import normalize_period, period_year
 
-    years = frame.select(period_year(normalize_period(pl.col("period").str.strip_chars()))).to_series()
+    distinct = frame.select(pl.col("period").unique())
+    years = distinct.select(period_year(normalize_period(pl.col("period").str.strip_chars()))).to_series()
     return [int(y) for y in years.drop_nulls().unique().to_list()]
 
 

@@ -96,7 +96,7 @@ def _from_grid(result: ReadResult, label: str, grid: pl.DataFrame, hint: str | N
     rows = pl.int_range(pl.len(), dtype=pl.Int64) + first_row + 1
     frame = frame.with_columns(pl.lit(label).alias("_file"), rows.alias("_row"))
     original = original.with_columns(pl.lit(label).alias("_file"), rows.alias("_row"))
-    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in keep.values()])
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in keep.values()])  # ",,,," rows; polars skips empty lines
     keep_rows = ~frame.select(blank).to_series()
     result.tables.append(RawTable(label, spec, frame.filter(keep_rows), original.filter(keep_rows)))
 

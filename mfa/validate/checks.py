@@ -61,15 +61,20 @@ class Checked:
     """The optional columns the input really had: a missing one leaves stored values as they are."""
 
 
-def cell_text(name: str) -> pl.Expr:
-    """A text cell trimmed, empty as null, with the apostrophe our exports put before formulas removed."""
+def cell_text(name: str, quoted: bool = True) -> pl.Expr:
+    """A text cell trimmed, empty as null, with the apostrophe our exports put before formulas removed
+    (`quoted=False` when the column is known to have none: faster)."""
     s = pl.col(name).str.strip_chars()
     s = pl.when(s == "").then(None).otherwise(s)
-    return s.str.replace(FORMULA_PREFIX, "$1")
+    return s.str.replace(FORMULA_PREFIX, "$1") if quoted else s
 
 
 def cell_number(name: str) -> pl.Expr:
-    return cell_text(name).str.replace_all(r"[,\s]", "").cast(pl.Float64, strict=False)
+    """A number as people type it: spaces and thousands separators allowed, an export's apostrophe removed."""
+    s = pl.col(name).str.strip_chars().str.strip_prefix("'")
+    return (
+        s.str.replace_all(",", "", literal=True).str.replace_all(" ", "", literal=True).cast(pl.Float64, strict=False)
+    )
 
 
 def cell_fraction(name: str) -> pl.Expr:
@@ -80,7 +85,8 @@ def cell_fraction(name: str) -> pl.Expr:
 
 
 def cell_missing(name: str) -> pl.Expr:
-    return cell_text(name).is_null()
+    """The cell is empty (or only blanks)."""
+    return pl.col(name).is_null() | (pl.col(name).str.strip_chars().str.len_bytes() == 0)
 
 
 def cell_lookup(name: str, mapping: dict[str, str], lower: bool = True) -> pl.Expr:
@@ -91,56 +97,62 @@ def cell_lookup(name: str, mapping: dict[str, str], lower: bool = True) -> pl.Ex
 
 
 class Checks:
-    """Collects (failed-mask, column, reason) checks and turns them into an error frame."""
+    """Collects (failed-mask, column, reason) checks and turns them into an error frame.
+
+    Masks are evaluated on every row; reasons only on the rows that failed, so a clean million rows is cheap.
+    A mask or reason may be a Series (computed outside polars expressions): it becomes a column of the frame.
+    """
 
     def __init__(self, frame: pl.DataFrame) -> None:
         self.frame = frame
-        self.masks: list[pl.Expr] = []
         self.parts: list[tuple[pl.Expr, str, pl.Expr]] = []
 
-    def add(self, failed: pl.Expr, column: str, reason: str | pl.Expr) -> None:
-        reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
-        self.parts.append((failed.fill_null(False), column, reason_expr))
+    def _expr(self, value: pl.Expr | pl.Series | str) -> pl.Expr:
+        if isinstance(value, str):
+            return pl.lit(value)
+        if isinstance(value, pl.Series):
+            name = f"__series{len(self.frame.columns)}"
+            self.frame = self.frame.with_columns(value.alias(name))
+            return pl.col(name)
+        return value
+
+    def add(self, failed: pl.Expr | pl.Series, column: str, reason: str | pl.Expr | pl.Series) -> None:
+        """Rows where `failed` is true get `reason` for `column`."""
+        self.parts.append((self._expr(failed).fill_null(False), column, self._expr(reason)))
 
     def required(self, columns: tuple[str, ...]) -> None:
+        """Each of `columns` must have a value."""
         for col in columns:
             self.add(cell_missing(col), col, f"{col} is required")
 
     def run(self, table: str, typed: pl.DataFrame, columns: tuple[str, ...]) -> Checked:
         """Split `typed` (same rows as the input) into valid rows and errors."""
+        empty = pl.DataFrame(schema=ERROR_SCHEMA)
         if not self.parts:
-            errors = pl.DataFrame(schema=ERROR_SCHEMA)
-            return Checked(table, typed, errors, columns)
-        flags = self.frame.select(
-            [pl.col("_file"), pl.col("_row")]
-            + [
-                pl.when(failed).then(reason).otherwise(None).alias(f"__e{i}")
-                for i, (failed, _c, reason) in enumerate(self.parts)
-            ]
-        )
+            return Checked(table, typed, empty, columns)
+        masks = self.frame.select([failed.alias(f"__m{i}") for i, (failed, _c, _r) in enumerate(self.parts)])
+        bad = masks.select(pl.any_horizontal(pl.all())).to_series()
+        if not bad.any():
+            return Checked(table, typed, empty, columns)
+        bad_rows, bad_masks = self.frame.filter(bad), masks.filter(bad)
         pieces = []
-        for i, (_failed, column, _r) in enumerate(self.parts):
-            bad = flags.filter(pl.col(f"__e{i}").is_not_null())
-            if bad.height:
-                values = self.frame.filter(flags[f"__e{i}"].is_not_null())
-                value = values[column] if column in values.columns else pl.Series([None] * bad.height)
-                pieces.append(
-                    pl.DataFrame(
-                        {
-                            "file": bad["_file"],
-                            "row": bad["_row"],
-                            "column": [column] * bad.height,
-                            "value": value.cast(pl.String),
-                            "reason": bad[f"__e{i}"],
-                        },
-                        schema=ERROR_SCHEMA,
-                    )
+        for i, (_failed, column, reason) in enumerate(self.parts):
+            mask = bad_masks[f"__m{i}"]
+            if not mask.any():
+                continue
+            rows = bad_rows.filter(mask)
+            value = pl.col(column).cast(pl.String) if column in rows.columns else pl.lit(None, dtype=pl.String)
+            pieces.append(
+                rows.select(
+                    pl.col("_file").alias("file"),
+                    pl.col("_row").alias("row"),
+                    pl.lit(column).alias("column"),
+                    value.alias("value"),
+                    reason.cast(pl.String).alias("reason"),
                 )
-        errors = pl.concat(pieces) if pieces else pl.DataFrame(schema=ERROR_SCHEMA)
-        errors = errors.sort(["file", "row"], maintain_order=True)
-        any_bad = pl.any_horizontal([f.is_not_null() for f in (pl.col(f"__e{i}") for i in range(len(self.parts)))])
-        ok = ~flags.select(any_bad).to_series()
-        return Checked(table, typed.filter(ok), errors, columns)
+            )
+        errors = pl.concat(pieces).cast(ERROR_SCHEMA).sort(["file", "row"], maintain_order=True)  # type: ignore[arg-type]
+        return Checked(table, typed.filter(~bad), errors, columns)
 
 
 def with_columns(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
@@ -152,25 +164,31 @@ def present_columns(frame: pl.DataFrame, columns: tuple[str, ...]) -> tuple[str,
     return tuple(c for c in columns if c in frame.columns)
 
 
-def normalized_periods(frame: pl.DataFrame) -> pl.Series:
-    """Each row's period normalised, working on the few distinct spellings only (fast on a million rows)."""
+def period_columns(frame: pl.DataFrame, today: date) -> pl.DataFrame:
+    """`__period`, `__year`, `__month`, `__period_valid`, `__period_future` for each row, computed on the few
+    distinct spellings only and joined back (fast on a million rows)."""
     raw = frame["period"] if "period" in frame.columns else pl.Series([None] * frame.height, dtype=pl.String)
-    distinct = raw.unique().to_frame("period")
-    mapped = distinct.with_columns(normalize_period(cell_text("period")).alias("__period"))
-    return raw.to_frame("period").join(mapped, on="period", how="left", maintain_order="left", nulls_equal=True)[
-        "__period"
-    ]
+    distinct = raw.unique().to_frame("period").with_columns(normalize_period(cell_text("period")).alias("__period"))
+    p = pl.col("__period")
+    mapped = distinct.with_columns(
+        period_year(p).alias("__year"),
+        period_month(p).alias("__month"),
+        is_valid_period(p).alias("__period_valid"),
+        (is_valid_period(p) & is_future_period(p, today)).fill_null(False).alias("__period_future"),
+    )
+    joined = raw.to_frame("period").join(mapped, on="period", how="left", maintain_order="left", nulls_equal=True)
+    return joined.drop("period")
 
 
-def prepare(frame: pl.DataFrame, columns: tuple[str, ...], *, period: bool) -> pl.DataFrame:
+def prepare(frame: pl.DataFrame, columns: tuple[str, ...], *, today: date | None = None) -> pl.DataFrame:
     """Add `__name` columns: trimmed text, period, year and month, quantity and unit, computed once."""
     f = with_columns(frame, columns)
-    f = f.with_columns([cell_text(c).alias(f"__{c}") for c in columns if c not in ("period", "quantity", "unit")])
-    if period:
-        f = f.with_columns(normalized_periods(f).alias("__period"))
-        f = f.with_columns(
-            period_year(pl.col("__period")).alias("__year"), period_month(pl.col("__period")).alias("__month")
-        )
+    quoted = {c for c in columns if f[c].str.starts_with("'").any()}
+    f = f.with_columns(
+        [cell_text(c, c in quoted).alias(f"__{c}") for c in columns if c not in ("period", "quantity", "unit")]
+    )
+    if today is not None:
+        f = pl.concat([f, period_columns(f, today)], how="horizontal")
     if "quantity" in columns:
         unit = cell_text("unit")
         f = f.with_columns(
@@ -182,10 +200,10 @@ def prepare(frame: pl.DataFrame, columns: tuple[str, ...], *, period: bool) -> p
 
 
 def check_period(checks: Checks, today: date) -> None:
-    period = pl.col("__period")
-    valid = is_valid_period(period)
+    """The period (prepared with `today`) is a valid year or month, not in the future."""
+    valid = pl.col("__period_valid")
     checks.add(~cell_missing("period") & ~valid, "period", f"not a valid period: use {PERIOD_HINT}")
-    checks.add(valid & is_future_period(period, today), "period", f"lies in the future (after {today:%Y-%m})")
+    checks.add(pl.col("__period_future"), "period", f"lies in the future (after {today:%Y-%m})")
 
 
 def check_quantity(checks: Checks, allow_zero: bool) -> None:
@@ -242,7 +260,7 @@ def check_duplicates(checks: Checks, frame: pl.DataFrame, key: list[str], column
     )
     reasons = frame.select("_file", "_row").join(later, on=["_file", "_row"], how="left", maintain_order="left")
     reason = reasons.to_series(2)
-    checks.add(pl.lit(reason).is_not_null(), column, pl.lit(reason))
+    checks.add(reason.is_not_null(), column, reason)
 
 
 def python_check(frame: pl.DataFrame, column: str, problem: Callable[[str], str | None]) -> pl.Series:

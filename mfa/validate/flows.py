@@ -41,7 +41,7 @@ def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None
     """Check flow rows: period, known facilities and material, positive tonnage, unit, quality, uniqueness."""
     today = today or date.today()
     columns = ("period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality")
-    f = prepare(frame, (*columns, "note", "reference"), period=True)
+    f = prepare(frame, (*columns, "note", "reference"), today=today)
     f = f.with_columns(
         cell_fraction("uncertainty").alias("__u"), cell_lookup("data_quality", DATA_QUALITY).alias("__dq")
     )
@@ -104,17 +104,17 @@ def check_granularity(checks: Checks, f: pl.DataFrame, refs: Refs) -> None:
     clash_db = ((keyed["__monthly"] & keyed["has_year"]) | (~keyed["__monthly"] & keyed["has_month"])).fill_null(False)
     what = "the database has"
     checks.add(
-        pl.lit(clash_db) & ~monthly, "period", f"a yearly flow while {what} monthly flows of that year for this link"
+        clash_db & ~keyed["__monthly"], "period", f"a yearly flow while {what} monthly flows of that year for this link"
     )
     checks.add(
-        pl.lit(clash_db) & monthly, "period", f"a monthly flow while {what} a yearly flow of that year for this link"
+        clash_db & keyed["__monthly"], "period", f"a monthly flow while {what} a yearly flow of that year for this link"
     )
 
 
 def validate_stocks(frame: pl.DataFrame, refs: Refs, *, today: date | None = None) -> Checked:
     """Check stock rows: period, known facility and material, a tonnage of zero or more."""
     today = today or date.today()
-    f = prepare(frame, ("period", "facility", "material", "quantity", "unit"), period=True)
+    f = prepare(frame, ("period", "facility", "material", "quantity", "unit"), today=today)
     checks = Checks(f)
     checks.required(("period", "facility", "material", "quantity"))
     check_period(checks, today)

@@ -84,7 +84,7 @@ def validate_parks(frame: pl.DataFrame, refs: Refs) -> Checked:
     checks.required(("code", "city"))
     check_names(checks)
     problems = python_check(f, "code", code_problem)
-    checks.add(pl.lit(problems).is_not_null(), "code", pl.lit(problems))
+    checks.add(problems.is_not_null(), "code", problems)
     aliases = dict(taxonomy.city_aliases())
     city = cell_text("city").str.to_lowercase().replace_strict(aliases, default=None, return_dtype=pl.String)
     checks.add(
@@ -115,7 +115,7 @@ def validate_facilities(frame: pl.DataFrame, refs: Refs) -> Checked:
     checks.required(("code", "kind"))
     check_names(checks)
     problems = python_check(f, "code", code_problem)
-    checks.add(pl.lit(problems).is_not_null(), "code", pl.lit(problems))
+    checks.add(problems.is_not_null(), "code", problems)
     kind = cell_lookup("kind", KINDS)
     checks.add(
         ~cell_missing("kind") & kind.is_null(),
@@ -170,9 +170,9 @@ def validate_materials(frame: pl.DataFrame, refs: Refs) -> Checked:
         for c, p in rows
     ]
     checks.add(
-        pl.lit(pl.Series(cyc, dtype=pl.String)).is_not_null(),
+        pl.Series(cyc, dtype=pl.String).is_not_null(),
         "parent",
-        pl.lit(pl.Series(cyc, dtype=pl.String)),
+        pl.Series(cyc, dtype=pl.String),
     )
     flag = cell_text("is_product").str.to_lowercase()
     checks.add(
