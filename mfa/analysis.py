@@ -5,18 +5,19 @@ These functions read (through the snapshot) and call the pure modules; they comp
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, text
 
-from mfa import graph, indicators, snapshot, trace
+from mfa import indicators, snapshot
 from mfa.frames import material_parents
 from mfa.indicators import INDICATORS, RATE_INDICATORS, TONNAGE_INDICATORS, Scope
 from mfa.targets import evaluate_targets, gap_attribution
 
+PROJECTION_COLUMNS = ("projected_value", "projected_year_reached")
 ACTUAL_SCHEMA = {
     "indicator": pl.String,
     "scope_level": pl.String,
@@ -29,23 +30,25 @@ ACTUAL_SCHEMA = {
 
 @dataclass(frozen=True)
 class Data:
-    """The frames every question starts from, read once per data version."""
+    """The frames every question starts from: flows of some years (from the snapshot), the tree, the facilities."""
 
     flows: pl.LazyFrame
+    years: list[int]
     parents: dict[str, str | None]
     facilities: pl.DataFrame
 
 
-def load(engine: Engine) -> Data:
-    """Flows (from the snapshot when current), the material tree and the facilities."""
+def load(engine: Engine, years: Iterable[int] | None = None) -> Data:
+    """Flows of `years` (default: all; from the snapshot when current), the material tree and the facilities."""
     with engine.connect() as conn:
         parents = material_parents(conn)
-    return Data(snapshot.flows_frame(engine), parents, snapshot.facilities_frame(engine))
+    span = snapshot.year_span(engine) if years is None else sorted(set(years))
+    return Data(snapshot.flows_frame(engine, span), span, parents, snapshot.facilities_frame(engine))
 
 
 def years(data: Data) -> list[int]:
-    """The years that have flows, oldest first."""
-    return sorted(int(y) for y in data.flows.select(pl.col("year").unique()).collect().to_series().drop_nulls())
+    """The loaded years, oldest first."""
+    return list(data.years)
 
 
 def targets_frame(engine: Engine) -> pl.DataFrame:
@@ -123,7 +126,9 @@ def indicator_report(engine: Engine, data: Data, *, year: int, month: int | None
     by_group = indicators.indicators_by_material(
         data.flows, data.parents, year=year, month=month, scope=scope, level="group"
     )
-    targets = target_report(engine, data, year=year, scope=scope) if month is None else pl.DataFrame()
+    targets = pl.DataFrame()
+    if month is None:  # the year alone: projections and gaps need earlier years (see target_report)
+        targets = target_report(engine, data, year=year, scope=scope).drop(PROJECTION_COLUMNS)
     return {
         "period": f"{year}" if month is None else f"{year}-{month:02d}",
         "scope": {"level": scope.level, "code": scope.code or "province"},
@@ -158,6 +163,8 @@ def stocks_frame(engine: Engine) -> pl.DataFrame:
 
 def balance_report(engine: Engine, data: Data, *, year: int, month: int | None, tolerance: float) -> pl.DataFrame:
     """Mass balance of every facility for the period."""
+    from mfa import graph  # networkx: imported only for the questions that need it
+
     return graph.mass_balance(
         data.flows, stocks_frame(engine), data.facilities, year=year, month=month, tolerance=tolerance
     )
@@ -167,6 +174,8 @@ def trace_report(
     data: Data, *, year: int, facility: str | None, park: str | None, material: str | None, forward: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Where the material of a facility, a park or a material ends (or, backward, comes from)."""
+    from mfa import graph, trace  # networkx and scipy: imported only for the questions that need them
+
     if material is not None:
         fate = trace.trace_material(data.flows, data.facilities, data.parents, material, year=year)
         return fate, trace.fate_by_kind(fate)

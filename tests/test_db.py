@@ -20,6 +20,14 @@ def test_migrations_build_exactly_the_models(engine: Engine) -> None:
         diff = compare_metadata(ctx, SQLModel.metadata)
     assert diff == []
     assert current_revision(engine) == head_revision()
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from mfa.db import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == head_revision()
     assert migrate(engine) is False
 
 

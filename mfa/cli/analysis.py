@@ -72,10 +72,10 @@ def _scope(city: str | None, park: str | None) -> Any:
     return Scope("park", park) if park else PROVINCE
 
 
-def _year(data: Any, year: int) -> None:
-    from mfa import analysis
+def _year(engine: Any, year: int) -> None:
+    from mfa.snapshot import year_span
 
-    known = analysis.years(data)
+    known = year_span(engine)
     if year not in known:
         span = f"{known[0]}–{known[-1]}" if known else "none"
         raise UserError(f"no flows in {year} (years with flows: {span})")
@@ -96,8 +96,8 @@ def indicators(
 
     scope = _scope(city, park)
     engine = open_engine(db)
-    data = analysis.load(engine)
-    _year(data, year)
+    _year(engine, year)
+    data = analysis.load(engine, [year])
     report = analysis.indicator_report(engine, data, year=year, month=month, scope=scope)
     if as_json:
         _emit_json(_clean(report))
@@ -123,13 +123,14 @@ def targets(
 ) -> None:
     """Every target with actual, path, progress, on-track, projection, and who explains the gap."""
     from mfa import analysis
+    from mfa.snapshot import year_span
 
     engine = open_engine(db)
-    data = analysis.load(engine)
-    known = analysis.years(data)
+    known = year_span(engine)
     year = year or (known[-1] if known else None)
     if year is None:
         raise UserError("the database holds no flows yet (try `mfa demo`)")
+    data = analysis.load(engine, [y for y in known if y <= year])
     report = analysis.target_report(engine, data, year=year)
     gaps = {
         i: analysis.gap_report(data, row, year=year)
@@ -163,8 +164,8 @@ def balance(
     from mfa import analysis
 
     engine = open_engine(db)
-    data = analysis.load(engine)
-    _year(data, year)
+    _year(engine, year)
+    data = analysis.load(engine, [year])
     frame = analysis.balance_report(engine, data, year=year, month=month, tolerance=tolerance)
     if as_json:
         _emit_json(_clean(frame.to_dicts()))
@@ -193,8 +194,8 @@ def trace(
     if sum(x is not None for x in (facility, park, material)) != 1:
         raise UserError("give exactly one of --facility, --park, --material")
     engine = open_engine(db)
-    data = analysis.load(engine)
-    _year(data, year)
+    _year(engine, year)
+    data = analysis.load(engine, [year])
     if material is not None and material not in data.parents:
         raise UserError(f"unknown material {material!r}")
     try:
