@@ -10,22 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from mfa import indicators, snapshot
+from mfa import frames, indicators, snapshot
 from mfa.frames import material_parents
 from mfa.indicators import INDICATORS, RATE_INDICATORS, TONNAGE_INDICATORS, Scope
 from mfa.targets import evaluate_targets, gap_attribution
 
 PROJECTION_COLUMNS = ("projected_value", "projected_year_reached")
-ACTUAL_SCHEMA = {
-    "indicator": pl.String,
-    "scope_level": pl.String,
-    "scope": pl.String,
-    "year": pl.Int32,
-    "value": pl.Float64,
-    "reported": pl.Boolean,
-}
+ACTUAL_SCHEMA = {**frames.ACTUAL_SCHEMA, "reported": pl.Boolean}
 
 
 @dataclass(frozen=True)
@@ -38,12 +31,18 @@ class Data:
     facilities: pl.DataFrame
 
 
+def _facilities(engine: Engine) -> pl.DataFrame:
+    with engine.connect() as conn:
+        return frames.facility_table(conn)
+
+
 def load(engine: Engine, years: Iterable[int] | None = None) -> Data:
     """Flows of `years` (default: all; from the snapshot when current), the material tree and the facilities."""
     with engine.connect() as conn:
         parents = material_parents(conn)
     span = snapshot.year_span(engine) if years is None else sorted(set(years))
-    return Data(snapshot.flows_frame(engine, span), span, parents, snapshot.facilities_frame(engine))
+    flows = snapshot.flows_frame(engine, span).collect().lazy()  # read once; every question reuses it
+    return Data(flows, span, parents, _facilities(engine))
 
 
 def years(data: Data) -> list[int]:
@@ -54,25 +53,13 @@ def years(data: Data) -> list[int]:
 def targets_frame(engine: Engine) -> pl.DataFrame:
     """Every target (indicator, scope_level, scope, baseline, target, direction, source)."""
     with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT indicator, scope_level, scope, baseline_year, baseline_value, target_year, target_value, "
-                "direction, source FROM target ORDER BY id"
-            )
-        ).all()
-    s = pl.String
-    schema = {"indicator": s, "scope_level": s, "scope": s, "baseline_year": pl.Int32}
-    schema |= {"baseline_value": pl.Float64, "target_year": pl.Int32, "target_value": pl.Float64}
-    schema |= {"direction": s, "source": s}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+        return frames.target_table(conn)
 
 
 def reported_frame(engine: Engine) -> pl.DataFrame:
     """Reported values as actuals (reported = true)."""
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT indicator, scope_level, scope, year, value FROM reported")).all()
-    frame = pl.DataFrame(rows, schema={k: v for k, v in ACTUAL_SCHEMA.items() if k != "reported"}, orient="row")
-    return frame.with_columns(pl.lit(True).alias("reported"))
+        return frames.reported_table(conn).with_columns(pl.lit(True).alias("reported"))
 
 
 def actuals(data: Data, reported: pl.DataFrame, levels: set[str], up_to: int) -> pl.DataFrame:
@@ -147,27 +134,16 @@ def _nested(frame: pl.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
-def stocks_frame(engine: Engine) -> pl.DataFrame:
-    """Stocks as the balance reads them: period, year, month, facility, material, quantity_t."""
+def _stocks(engine: Engine) -> pl.DataFrame:
     with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT s.period, s.year, s.month, f.code, m.code, s.quantity_t FROM stock s "
-                "JOIN facility f ON f.id = s.facility_id JOIN material m ON m.id = s.material_id"
-            )
-        ).all()
-    schema = {"period": pl.String, "year": pl.Int32, "month": pl.Int8, "facility": pl.String}
-    schema |= {"material": pl.String, "quantity_t": pl.Float64}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+        return frames.stock_table(conn)
 
 
 def balance_report(engine: Engine, data: Data, *, year: int, month: int | None, tolerance: float) -> pl.DataFrame:
     """Mass balance of every facility for the period."""
     from mfa import graph  # networkx: imported only for the questions that need it
 
-    return graph.mass_balance(
-        data.flows, stocks_frame(engine), data.facilities, year=year, month=month, tolerance=tolerance
-    )
+    return graph.mass_balance(data.flows, _stocks(engine), data.facilities, year=year, month=month, tolerance=tolerance)
 
 
 def trace_report(

@@ -20,6 +20,41 @@ class FlowFilter:
     material: str | None = None
 
 
+Schema = dict[str, type[pl.DataType] | pl.DataType]
+
+ANALYSIS_SCHEMA: Schema = {
+    "period": pl.String,
+    "year": pl.Int32,
+    "month": pl.Int8,
+    "source": pl.String,
+    "target": pl.String,
+    "material": pl.String,
+    "quantity_t": pl.Float64,
+    "uncertainty": pl.Float64,
+    "data_quality": pl.String,
+    "source_kind": pl.String,
+    "target_kind": pl.String,
+    "source_park": pl.String,
+    "target_park": pl.String,
+    "source_city": pl.String,
+    "target_city": pl.String,
+}
+"""The analysis frame: one row per flow with both ends' kind, park and city (what indicators and graphs read)."""
+
+ACTUAL_SCHEMA: Schema = {
+    "indicator": pl.String,
+    "scope_level": pl.String,
+    "scope": pl.String,
+    "year": pl.Int32,
+    "value": pl.Float64,
+}
+
+
+def query_frame(conn: Connection, sql: str, schema: Schema, params: dict[str, object] | None = None) -> pl.DataFrame:
+    """The rows of a query as a frame with the given column names and types."""
+    return pl.DataFrame(conn.execute(text(sql), params or {}).all(), schema=schema, orient="row")
+
+
 def material_parents(conn: Connection) -> dict[str, str | None]:
     """code -> parent code for every material."""
     rows = conn.execute(text("SELECT m.code, p.code FROM material m LEFT JOIN material p ON p.id = m.parent_id"))
@@ -81,8 +116,8 @@ def flow_table(conn: Connection, flt: FlowFilter | None = None) -> pl.DataFrame:
 def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
     """Parks, facilities, materials, stocks, targets and reported values in their import/export columns."""
 
-    def q(sql: str, schema: dict[str, type[pl.DataType] | pl.DataType]) -> pl.DataFrame:
-        return pl.DataFrame(conn.execute(text(sql)).all(), schema=schema, orient="row")
+    def q(sql: str, schema: Schema) -> pl.DataFrame:
+        return query_frame(conn, sql, schema)
 
     s = pl.String
     parks = q(
@@ -125,3 +160,115 @@ def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
         "stocks": stocks,
         "targets": targets,
     }
+
+
+def facility_table(conn: Connection) -> pl.DataFrame:
+    """Every facility with its kind, park and city: code, name, name_zh, kind, park, city."""
+    s = pl.String
+    return query_frame(
+        conn,
+        "SELECT f.code, f.name, f.name_zh, f.kind, p.code, p.city FROM facility f "
+        "LEFT JOIN park p ON p.id = f.park_id ORDER BY f.code",
+        {"code": s, "name": s, "name_zh": s, "kind": s, "park": s, "city": s},
+    )
+
+
+_FLOW_COLUMNS: Schema = {
+    "period": pl.String,
+    "source_id": pl.Int64,
+    "target_id": pl.Int64,
+    "material_id": pl.Int64,
+    "quantity_t": pl.Float64,
+    "uncertainty": pl.Float64,
+    "data_quality": pl.String,
+}
+
+
+def _flow_rows(conn: Connection, year: int) -> pl.DataFrame:
+    """The flow rows of a year: plain tuples from the SQLite driver (no row objects), COPY ... TO STDOUT (CSV)
+    on PostgreSQL; year and month are derived from the period afterwards."""
+    where = f"period >= '{year:04d}' AND period < '{year + 1:04d}'"
+    select = f"SELECT {', '.join(_FLOW_COLUMNS)} FROM flow WHERE {where}"
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "sqlite":
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            frame = pl.DataFrame(cursor.execute(select).fetchall(), schema=_FLOW_COLUMNS, orient="row")
+        finally:
+            cursor.close()
+    else:
+        buffer = bytearray()
+        with raw.cursor() as cur, cur.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)") as copy:  # type: ignore[union-attr]
+            for chunk in copy:
+                buffer += chunk
+        frame = (
+            pl.read_csv(bytes(buffer), has_header=False, new_columns=list(_FLOW_COLUMNS), schema=_FLOW_COLUMNS)
+            if buffer
+            else pl.DataFrame(schema=_FLOW_COLUMNS)
+        )
+    return frame.with_columns(
+        pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"),
+        pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("month"),
+    )
+
+
+def flows_of_year(conn: Connection, year: int) -> pl.DataFrame:
+    """One year of the analysis frame, read through the key index (which starts with the period); ids are
+    joined to codes in polars, not in SQL."""
+    i, s = pl.Int64, pl.String
+    flows = _flow_rows(conn, year)
+    fac = query_frame(
+        conn,
+        "SELECT f.id, f.code, f.kind, p.code, p.city FROM facility f LEFT JOIN park p ON p.id = f.park_id",
+        {"id": i, "code": s, "kind": s, "park": s, "city": s},
+    )
+    mat = query_frame(conn, "SELECT id, code FROM material", {"material_id": i, "material": s})
+
+    def side(name: str) -> pl.DataFrame:
+        return fac.rename(
+            {"id": f"{name}_id", "code": name, "kind": f"{name}_kind", "park": f"{name}_park", "city": f"{name}_city"}
+        )
+
+    frame = flows.join(side("source"), on="source_id", how="left").join(side("target"), on="target_id", how="left")
+    return frame.join(mat, on="material_id", how="left").select(list(ANALYSIS_SCHEMA))
+
+
+def flow_year_span(conn: Connection) -> list[int]:
+    """Every year from the first to the last that has flows (two look-ups in the key index: SQLite answers
+    MIN and MAX from an index only one at a time)."""
+    first = conn.execute(text("SELECT MIN(period) FROM flow")).scalar()
+    last = conn.execute(text("SELECT MAX(period) FROM flow")).scalar()
+    if first is None or last is None:
+        return []
+    return list(range(int(first[:4]), int(last[:4]) + 1))
+
+
+def target_table(conn: Connection) -> pl.DataFrame:
+    """Every target: indicator, scope_level, scope, baseline, target, direction, source."""
+    s = pl.String
+    schema: Schema = {"indicator": s, "scope_level": s, "scope": s, "baseline_year": pl.Int32}
+    schema |= {"baseline_value": pl.Float64, "target_year": pl.Int32, "target_value": pl.Float64}
+    schema |= {"direction": s, "source": s}
+    return query_frame(
+        conn,
+        "SELECT indicator, scope_level, scope, baseline_year, baseline_value, target_year, target_value, "
+        "direction, source FROM target ORDER BY id",
+        schema,
+    )
+
+
+def reported_table(conn: Connection) -> pl.DataFrame:
+    """Reported values: indicator, scope_level, scope, year, value."""
+    return query_frame(conn, "SELECT indicator, scope_level, scope, year, value FROM reported", ACTUAL_SCHEMA)
+
+
+def stock_table(conn: Connection) -> pl.DataFrame:
+    """Stocks as balances read them: period, year, month, facility, material, quantity_t."""
+    schema: Schema = {"period": pl.String, "year": pl.Int32, "month": pl.Int8, "facility": pl.String}
+    schema |= {"material": pl.String, "quantity_t": pl.Float64}
+    return query_frame(
+        conn,
+        "SELECT s.period, s.year, s.month, f.code, m.code, s.quantity_t FROM stock s "
+        "JOIN facility f ON f.id = s.facility_id JOIN material m ON m.id = s.material_id",
+        schema,
+    )

@@ -67,6 +67,11 @@ def bump_data_version(conn: Connection) -> None:
     )
 
 
+def instance(conn: Connection) -> str:
+    """A name made when the database was created: snapshots of another database never match."""
+    return str(conn.execute(text("SELECT value FROM meta WHERE key = 'instance'")).scalar() or "none")
+
+
 def data_version(conn: Connection) -> int:
     """A number that changes with every write."""
     value = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": DATA_VERSION}).scalar()
