@@ -189,3 +189,43 @@ def test_a_bulk_import_and_reimport_keep_every_row_once(engine: Engine, tmp_path
     assert total == sum(float(r[4]) for r in big)
     assert notes == sum(1 for r in big if r[8])
     assert tuple(version) == (2, 2)
+
+
+def test_a_form_record_goes_through_the_same_validation(engine: Engine, tmp_path: Path) -> None:
+    from mfa.io.importer import import_records
+
+    import_files(engine, world(tmp_path))
+    bad = import_records(
+        engine,
+        "flows",
+        [
+            {
+                "period": "2024-01",
+                "source": "SRC-1",
+                "target": "SRC-1",
+                "material": "scrap_steel",
+                "quantity": "-2",
+                "unit": "万吨",
+            }
+        ],
+    )
+    assert not bad.committed
+    assert bad.errors.select("file", "row", "column").rows() == [("form", 1, "target"), ("form", 1, "quantity")]
+    assert _counts(engine)["flows"] == 0
+    good = {
+        "period": "2024-01",
+        "source": "SRC-1",
+        "target": "COL-1",
+        "material": "scrap_steel",
+        "quantity": "2",
+        "unit": "万吨",
+        "note": "typed in",
+    }
+    assert import_records(engine, "flows", [good]).ok
+    moved = good | {"period": "2024", "quantity": "3"}
+    old = {k: str(good[k]) for k in ("period", "source", "target", "material")}
+    assert import_records(engine, "flows", [moved], replace=old).ok  # month -> year on the same link: no clash
+    assert _flows(engine) == [("2024", 30000.0, None, None, "typed in")]
+    clash = import_records(engine, "flows", [good | {"quantity": "-1"}], replace={**old, "period": "2024"})
+    assert not clash.committed
+    assert _flows(engine) == [("2024", 30000.0, None, None, "typed in")]  # the failed edit deleted nothing

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from mfa import store
 from mfa.db import write_transaction
@@ -97,13 +97,17 @@ def import_tables(
     dry_run: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
+    first: Callable[[Connection], object] | None = None,
 ) -> ImportReport:
-    """Validate and write tables already read; all or nothing unless `accept_valid`."""
+    """Validate and write tables already read; all or nothing unless `accept_valid`. `first` runs at the start
+    of the same transaction (e.g. deleting the flow an edit replaces), so it is undone if nothing is written."""
     say = progress or (lambda _msg: None)
     report = ImportReport(files=sorted({t.file for t in read.tables}), dry_run=dry_run, warnings=read.warnings)
     errors = [read.errors]
     checked: list[Checked] = []
     with write_transaction(engine) as conn:
+        if first is not None:
+            first(conn)
         merged = _merge(read.tables)
         years = _flow_years(merged["flows"][0]) if "flows" in merged else []
         refs = store.load_refs(conn, years)
@@ -169,3 +173,35 @@ def import_files(
     report = import_tables(engine, read, accept_valid=accept_valid, dry_run=dry_run, today=today, progress=say)
     report.files = [p.name for p in paths]
     return report
+
+
+def import_records(
+    engine: Engine,
+    table: str,
+    records: list[dict[str, object]],
+    *,
+    label: str = "form",
+    replace: dict[str, str] | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Write records typed into a form (or given by a script) through the same validation as files; all or nothing.
+
+    `replace` names the key of an existing flow (period, source, target, material) that the record replaces:
+    when the key changed, the old flow is deleted in the same transaction."""
+    from mfa.io.readers import ReadResult
+    from mfa.tables import BY_NAME
+
+    spec = BY_NAME[table]
+    rows = [{c: (None if r.get(c) is None else str(r.get(c))) for c in spec.columns if c in r} for r in records]
+    columns = [c for c in spec.columns if any(c in r for r in records)]
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+    frame = frame.with_columns(pl.lit(label).alias("_file"), (pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias("_row"))
+    read = ReadResult(tables=[RawTable(label, spec, frame, frame)])
+    if replace is None or table != "flows":
+        return import_tables(engine, read, today=today)
+    old = replace
+
+    def delete_old(conn: Connection) -> None:
+        store.delete_flow(conn, old["period"], old["source"], old["target"], old["material"])
+
+    return import_tables(engine, read, today=today, first=delete_old)
