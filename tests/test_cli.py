@@ -30,6 +30,7 @@ def test_import_exit_status_json_report_and_rejected_file(tmp_path: Path) -> Non
     assert run.returncode == 1
     report = json.loads(run.stdout)
     assert report["committed"] is False
+    assert report["rejected_rows"] == {"flows.csv": [3]} and report["rejected"]["flows"] == 1
     assert report["errors"] == [
         {"file": "flows.csv", "row": 3, "column": "quantity", "value": "-3", "reason": "negative quantity"}
     ]

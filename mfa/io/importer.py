@@ -52,6 +52,7 @@ class ImportReport:
             "read": self.read,
             "written": self.written,
             "rejected": self.rejected,
+            "rejected_rows": {file: frame["row"].to_list() for file, frame in self.rejected_rows.items()},
             "errors": self.errors.to_dicts(),
             "warnings": self.warnings,
         }
