@@ -167,3 +167,44 @@ def trace_report(
             raise ValueError(f"park {park!r} has no flows in {year}")
     fate = trace.trace_fate(g, origins, forward=forward)
     return fate, trace.fate_by_kind(fate)
+
+
+def park_labels(engine: Engine, language: str) -> dict[str, str]:
+    """Park code -> its name in the language (the code when the name is empty)."""
+    with engine.connect() as conn:
+        parks = frames.reference_tables(conn)["parks"]
+    column = "name_zh" if language == "zh" else "name"
+    return {code: (name or code) for code, name in parks.select("code", column).iter_rows()}
+
+
+def sankey_for(
+    engine: Engine,
+    data: Data,
+    *,
+    year: int,
+    month: int | None = None,
+    scope: Scope | None = None,
+    material: str | None = None,
+    kind: str | None = None,
+    level: str = "park",
+    min_share: float = 0.0,
+    language: str = "en",
+) -> Any:
+    """The Sankey data of the flows selected by period, scope (either end), material and facility kind (either
+    end), aggregated at `level`: what the app draws and `mfa sankey` writes."""
+    from mfa.sankey import sankey_data
+
+    flows = indicators.select_flows(data.flows, data.parents, year=year, month=month, scope=scope, material=material)
+    if kind is not None:
+        flows = flows.filter((pl.col("source_kind") == kind) | (pl.col("target_kind") == kind))
+    labels = park_labels(engine, language) if level == "park" else {}
+    return sankey_data(
+        flows,
+        data.facilities,
+        data.parents,
+        level=level,  # type: ignore[arg-type]
+        min_share=min_share,
+        language=language,  # type: ignore[arg-type]
+        labels=labels,
+        split_outside=True,
+    )

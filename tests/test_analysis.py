@@ -83,3 +83,17 @@ def test_cli_indicators_json(tmp_path: Path) -> None:
     assert {"facility", "kind", "inflow_t", "outflow_t", "stock_change_t", "imbalance_t", "status"} <= set(balance[0])
     fate = json.loads(mfa("trace", "--year", "2024", "--material", "fly_ash", "--db", db, "--json").stdout)
     assert sum(r["share"] for r in fate["by_kind"]) == pytest.approx(1.0)
+
+
+def test_cli_sankey_json_and_svg(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert mfa("import", *map(str, [*world(tmp_path), flows_file(tmp_path, ROWS)]), "--db", db).returncode == 0
+    out = tmp_path / "s.json"
+    run = mfa("sankey", "--year", "2024", "--db", db, "--level", "park", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert {"id", "label", "kind"} <= set(doc["nodes"][0])
+    assert {"source", "target", "material", "tonnes"} <= set(doc["links"][0])
+    assert sum(link["tonnes"] for link in doc["links"]) == pytest.approx(9_000 + 300 + 100)  # MILUO -> NINGXIANG
+    bad = mfa("sankey", "--year", "2024", "--db", db, "--level", "galaxy", "--out", str(out))
+    assert bad.returncode == 1 and bad.stderr.startswith("error: unknown level")

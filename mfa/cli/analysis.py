@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -209,3 +210,63 @@ def trace(
         return
     _table(by_kind, "by kind", rates={"share"})
     _table(fate.head(20), "by facility", rates={"share"})
+
+
+@app.command()
+def sankey(
+    year: YearOption,
+    out: Annotated[Path, typer.Option("--out", help="Output file: .html, .svg, .png, .pdf or .json.")],
+    db: DbOption = None,
+    month: Annotated[int | None, typer.Option(min=1, max=12, help="Only this month.")] = None,
+    city: Annotated[str | None, typer.Option(help="Flows from or to this city.")] = None,
+    park: Annotated[str | None, typer.Option(help="Flows from or to this park.")] = None,
+    material: Annotated[str | None, typer.Option(help="This material and those below it.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Flows from or to facilities of this kind.")] = None,
+    level: Annotated[str, typer.Option(help="Nodes: facility, park, city or kind.")] = "kind",
+    min_share: Annotated[float, typer.Option(help="Merge nodes below this share of the tonnes into 'other'.")] = 0.0,
+    scale: Annotated[float | None, typer.Option(help="Fix the scale to this many tonnes (compare years).")] = None,
+    language: Annotated[str, typer.Option(help="Labels in en or zh.")] = "en",
+    title: Annotated[str | None, typer.Option(help="Title (default: period, scope and level).")] = None,
+) -> None:
+    """Draw the Sankey diagram of the selected flows and write it to a file (HTML, SVG, PNG, PDF or JSON)."""
+    from mfa import analysis
+    from mfa.sankey import export_figure, sankey_figure, sankey_json
+    from mfa.taxonomy import FACILITY_KINDS
+
+    if level not in ("facility", "park", "city", "kind"):
+        raise UserError(f"unknown level {level!r} (facility, park, city or kind)")
+    if language not in ("en", "zh"):
+        raise UserError(f"unknown language {language!r} (en or zh)")
+    if kind is not None and kind not in FACILITY_KINDS:
+        raise UserError(f"unknown kind {kind!r} ({', '.join(FACILITY_KINDS)})")
+    if out.suffix.lower() not in (".html", ".svg", ".png", ".pdf", ".json"):
+        raise UserError(f"unsupported format {out.suffix!r} (use .html, .svg, .png, .pdf or .json)")
+    scope = _scope(city, park)
+    engine = open_engine(db)
+    _year(engine, year)
+    data = analysis.load(engine, [year])
+    if material is not None and material not in data.parents:
+        raise UserError(f"unknown material {material!r}")
+    diagram = analysis.sankey_for(
+        engine,
+        data,
+        year=year,
+        month=month,
+        scope=scope,
+        material=material,
+        kind=kind,
+        level=level,
+        min_share=min_share,
+        language=language,
+    )
+    if out.suffix.lower() == ".json":
+        out.write_text(json.dumps(sankey_json(diagram), ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        period = f"{year}" if month is None else f"{year}-{month:02d}"
+        caption = title or f"{period} · {scope.code or scope.level} · {level}"
+        try:
+            figure = sankey_figure(diagram, title=caption, scale_t=scale, language=diagram.language)
+            export_figure(figure, out, data=diagram)
+        except RuntimeError as exc:
+            raise UserError(str(exc)) from exc
+    console().print(f"wrote {out} ({diagram.links.height} links, {diagram.nodes.height} nodes)")
