@@ -325,7 +325,7 @@ def test_figure_colours_nodes_by_kind_and_links_by_group(flows: pl.DataFrame, fa
     assert ("renewable", "rgba(0, 158, 115, 0.40)") in link_colour
     assert "湘潭钢厂" in trace.node.label
     assert any("1.2 万吨" in text for text in trace.link.customdata)
-    assert "Noto Sans CJK SC" in fig.layout.font.family
+    assert "Noto Sans CJK SC" in fig.layout.font.family and "WenQuanYi Micro Hei" in fig.layout.font.family
 
 
 def test_labels_follow_language_and_the_label_map(flows: pl.DataFrame, facilities: pl.DataFrame) -> None:
@@ -457,16 +457,16 @@ def test_static_export_writes_the_file(
 def test_pdf_with_chinese_labels_embeds_a_cjk_font(
     chromium: None, flows: pl.DataFrame, facilities: pl.DataFrame, tmp_path: Path
 ) -> None:
-    """Chromium (Skia) embeds Noto Sans CJK, a CFF font, as unnamed Type 3 glyph programs; a TrueType CJK font
-    would be listed by name. Either way the labels must come back out as the right, distinct characters: text
-    drawn as missing-glyph boxes could not be mapped back to Unicode."""
+    """Chinese labels use WenQuanYi Micro Hei first, a TrueType font that Chromium embeds by name (Noto Sans CJK,
+    a CFF font, would come out as unnamed Type 3 glyphs); and the labels come back out as the right characters:
+    text drawn as missing-glyph boxes could not be mapped back to Unicode."""
     _need(shutil.which("pdffonts") is not None, "pdffonts missing: apt-get install poppler-utils")
     fig = sankey_figure(sankey_data(flows, facilities, PARENTS, level="facility", language="zh"), title="钢渣循环")
     pdf = str(export_figure(fig, tmp_path / "loop.pdf"))
     fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout
-    assert "CJK" in fonts or "Noto" in fonts or "Type 3" in fonts, fonts
+    assert "WenQuanYiMicroHei" in fonts, fonts
     text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
-    text = unicodedata.normalize("NFKC", text)  # Noto maps 厂 and the radical ⼚ to one glyph
+    text = unicodedata.normalize("NFKC", text)  # a font may map 厂 and the radical ⼚ to one glyph
     for label in ("钢渣循环", "湘潭钢厂", "钢渣处理厂", "废钢回收站", "省外"):
         assert label in text, text
 
