@@ -10,6 +10,7 @@ by builders (`balance_rows` now; transfer coefficients later) and solved by `mfa
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import scipy.sparse as sp
 
 from mfa.indicators import require_columns
-from mfa.reconcile_stats import BoundedSolution, Rows, critical_value, solve_nonnegative
+from mfa.reconcile_stats import BoundedSolution, critical_value, solve_nonnegative
 
 DEFAULT_UNCERTAINTY: Mapping[str | None, float] = MappingProxyType(
     {"measured": 0.05, "calculated": 0.10, "estimated": 0.25, None: 0.25}
@@ -41,14 +43,11 @@ MAX_ELIMINATIONS = 50
 
 FLOW_COLUMNS = ("period", "source", "target", "material", "quantity_t")
 RESULT_SCHEMA = pl.Schema(
-    {
-        "reported": pl.Float64,
-        "sigma": pl.Float64,
-        "reconciled": pl.Float64,
-        "reconciled_sigma": pl.Float64,
-        "normalized_residual": pl.Float64,
-        "flag": Flag,
-    }
+    [
+        *((name, pl.Float64()) for name in ("reported", "sigma", "reconciled", "reconciled_sigma")),
+        ("normalized_residual", pl.Float64()),
+        ("flag", Flag),
+    ]
 )
 
 
@@ -99,6 +98,35 @@ def _number(value: float | None) -> float | None:
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [{k: _number(v) if isinstance(v, float) else v for k, v in row.items()} for row in frame.to_dicts()]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Linear constraint rows: sum over j of coef * y[col] = rhs[row], as coordinate triplets plus one label
+    per row (what the row balances, for warnings). Builders return these; `stack_rows` joins them."""
+
+    row: np.ndarray
+    col: np.ndarray
+    coef: np.ndarray
+    rhs: np.ndarray
+    labels: tuple[str, ...]
+
+    def matrix(self, n_variables: int) -> sp.csr_array:
+        """The rows as a sparse matrix with one column per variable (duplicates summed)."""
+        shape = (len(self.labels), n_variables)
+        return sp.csr_array((self.coef.astype(float), (self.row, self.col)), shape=shape)
+
+
+def stack_rows(*parts: Rows) -> Rows:
+    """The rows of every part, one below the other."""
+    offsets = np.cumsum([0] + [len(p.labels) for p in parts])
+    return Rows(
+        row=np.concatenate([p.row + o for p, o in zip(parts, offsets, strict=False)] or [np.zeros(0, int)]),
+        col=np.concatenate([p.col for p in parts] or [np.zeros(0, int)]),
+        coef=np.concatenate([p.coef for p in parts] or [np.zeros(0)]),
+        rhs=np.concatenate([p.rhs for p in parts] or [np.zeros(0)]),
+        labels=tuple(itertools.chain.from_iterable(p.labels for p in parts)),
+    )
 
 
 def balance_rows(sources: Sequence[str | None], targets: Sequence[str | None], balanced: Sequence[str]) -> Rows:
@@ -188,37 +216,64 @@ def _stock_frame(stock_change: Mapping[str, float] | pl.DataFrame | None) -> pl.
     return frame.with_columns(pl.col("sigma").fill_null(0.0))
 
 
+def _strong_suspects(z: np.ndarray, strong: float, reduced: sp.csr_array) -> list[int]:
+    """Measurements with |z| above `strong`, each the largest |z| of every balance it is in, taking them by
+    decreasing |z| and skipping any that shares a balance with one taken."""
+    taken: list[int] = []
+    blocked = np.zeros(reduced.shape[0], dtype=bool)
+    by_column = sp.csc_array(reduced)
+    row_max = np.zeros(reduced.shape[0])
+    filled = np.diff(reduced.indptr) > 0
+    row_max[filled] = np.maximum.reduceat(z[reduced.indices], reduced.indptr[:-1][filled])
+    for c in np.argsort(-z, kind="stable"):
+        if z[c] <= strong:
+            break
+        rows = by_column.indices[by_column.indptr[c] : by_column.indptr[c + 1]]
+        if rows.size and not blocked[rows].any() and z[c] >= row_max[rows].max():
+            taken.append(int(c))
+            blocked[rows] = True
+    return taken
+
+
 def _serial_elimination(
-    solve: Callable[[np.ndarray], BoundedSolution],
+    solve: Callable[[np.ndarray, np.ndarray], BoundedSolution],
     first: BoundedSolution,
     unknown: np.ndarray,
-    critical: float,
+    critical: tuple[float, float],
     alpha: float,
     names: Sequence[str],
 ) -> tuple[BoundedSolution, dict[int, float], list[str]]:
     """While the global test rejects, treat the measurement with the largest |normalized residual| above
-    `critical` as unknown and solve again. Returns the last solution, {variable: its normalized residual when
-    removed} and warnings."""
-    current, suspects, warnings = first, {}, []
+    critical[0] as unknown and solve again; in one round, every measurement above the Šidák bound critical[1]
+    that is the largest in its balances goes at once. Returns the last solution, {variable: its normalized
+    residual when removed} and warnings."""
+    current = first
+    suspects: dict[int, float] = {}
+    warnings: list[str] = []
     while current.p_value < alpha:
         z = np.abs(np.nan_to_num(current.linear.normalized_residual, nan=0.0))
-        if not (z > critical).any():
+        if not (z > critical[0]).any():
             break
         if len(suspects) >= MAX_ELIMINATIONS:
             warnings.append(f"gross error elimination stopped after {MAX_ELIMINATIONS} suspects")
             break
-        worst = int(np.argmax(z))
-        trial_unknown = unknown.copy()
-        trial_unknown[[*suspects, worst]] = True
-        trial = solve(trial_unknown)
-        kept = trial.linear.determinable | trial.clipped
-        if (current.linear.determinable & ~kept).any() or not kept[worst]:
+        batch = _strong_suspects(z, critical[1], current.linear.reduced)[: MAX_ELIMINATIONS - len(suspects)]
+        for attempt in ([*batch], [int(np.argmax(z))]):
+            if not attempt:
+                continue
+            trial_unknown = unknown.copy()
+            trial_unknown[[*suspects, *attempt]] = True
+            trial = solve(trial_unknown, current.clipped)
+            kept = trial.linear.determinable | trial.clipped
+            if not (current.linear.determinable & ~kept).any() and kept[attempt].all():
+                break
+        else:
             warnings.append(
-                f"gross error elimination stopped: without the value of {names[worst]} other flows could not be "
-                "determined"
+                f"gross error elimination stopped: without the value of {names[attempt[0]]} other flows could not "
+                "be determined"
             )
             break
-        suspects[worst] = float(current.linear.normalized_residual[worst])
+        suspects.update({c: float(current.linear.normalized_residual[c]) for c in attempt})
         current = trial
     return current, suspects, warnings
 
@@ -268,12 +323,15 @@ def reconcile(
     first = solve(unknown=unknown)
     tested = first.linear.redundant & (sigma > 0) & ~unknown & ~first.clipped
     critical = critical_value(alpha, int(tested.sum()), sidak=sidak)
-    final, suspects, elimination_warnings = first, {}, []
+    strong = critical_value(alpha, int(tested.sum()), sidak=True)
+    final = first
+    suspects: dict[int, float] = {}
+    elimination_warnings: list[str] = []
     if eliminate_gross_errors:
         final, suspects, elimination_warnings = _serial_elimination(
-            lambda u: solve(unknown=u), first, unknown, critical, alpha, names
+            lambda u, fixed: solve(unknown=u, start=fixed), first, unknown, (critical, strong), alpha, names
         )
-    warnings += [*final.warnings, *elimination_warnings]
+    warnings += [*first.warnings, *(w for w in final.warnings if w not in first.warnings), *elimination_warnings]
 
     solution = final.linear
     residual = solution.normalized_residual.copy()

@@ -1,9 +1,9 @@
 """The numerical core of data reconciliation (method: docs/reconciliation.md).
 
-Pure numpy/scipy over a variable vector y: constraint rows C y = d, measured values with standard
-deviations, unknowns. `eliminate` removes the unknowns by sparse Gaussian elimination, `solve_linear` is the
-weighted least squares solution with error propagation, `solve_nonnegative` adds the bounds y >= 0 by an
-active set. `mfa.reconcile` builds the rows from flow frames and reads the results back.
+Pure numpy/scipy over a variable vector y: sparse constraint rows C y = d (built by mfa.reconcile),
+measured values with standard deviations, unknowns. `eliminate` removes the unknowns by sparse Gaussian
+elimination, `solve_linear` is the weighted least squares solution with error propagation,
+`solve_nonnegative` adds the bounds y >= 0 by an active set; `p_value` and `critical_value` are the tests.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import lapack
+from scipy.optimize import linprog
 from scipy.sparse.linalg import splu
 from scipy.stats import chi2 as chi2_distribution
 from scipy.stats import norm
@@ -28,35 +29,6 @@ DETERMINABLE_TOL = 1e-8
 """Largest dependence of an unknown on the free unknowns that still counts as none."""
 BLOCK = 2_000_000
 """Elements per dense block when gathering diagonals (keeps memory near 16 MB per block)."""
-
-
-@dataclass(frozen=True)
-class Rows:
-    """Linear constraint rows: sum over j of coef * y[col] = rhs[row], as coordinate triplets plus one label
-    per row (what the row balances, for warnings). Builders return these; `stack_rows` joins them."""
-
-    row: np.ndarray
-    col: np.ndarray
-    coef: np.ndarray
-    rhs: np.ndarray
-    labels: tuple[str, ...]
-
-    def matrix(self, n_variables: int) -> sp.csr_array:
-        """The rows as a sparse matrix with one column per variable (duplicates summed)."""
-        shape = (len(self.labels), n_variables)
-        return sp.csr_array((self.coef.astype(float), (self.row, self.col)), shape=shape)
-
-
-def stack_rows(*parts: Rows) -> Rows:
-    """The rows of every part, one below the other."""
-    offsets = np.cumsum([0] + [len(p.labels) for p in parts])
-    return Rows(
-        row=np.concatenate([p.row + o for p, o in zip(parts, offsets, strict=False)] or [np.zeros(0, int)]),
-        col=np.concatenate([p.col for p in parts] or [np.zeros(0, int)]),
-        coef=np.concatenate([p.coef for p in parts] or [np.zeros(0)]),
-        rhs=np.concatenate([p.rhs for p in parts] or [np.zeros(0)]),
-        labels=tuple(itertools.chain.from_iterable(p.labels for p in parts)),
-    )
 
 
 @dataclass(frozen=True)
@@ -167,7 +139,9 @@ class LinearSolution:
     `redundant`: measured variables the rows still constrain once the unknowns are eliminated.
     `determinable`: unknowns fixed by the rows. `normalized_residual`: (estimate - value) / sd of that
     adjustment, for adjustable redundant measurements. `chi2` = rᵀ (A Σ Aᵀ)⁻¹ r over the `rank` independent
-    reduced rows. `gradient` = Aᵀ λ per non-unknown variable (for the bound multipliers of the active set)."""
+    reduced rows. `gradient` = Aᵀ λ per non-unknown variable (for the bound multipliers of the active set).
+    `reduced`: the reduced rows A over all variables (measured ones; the unknowns are eliminated).
+    `pinning`: the reduced rows without adjustable variables (only known ones): their multipliers are free."""
 
     estimate: np.ndarray
     estimate_sigma: np.ndarray
@@ -177,6 +151,8 @@ class LinearSolution:
     chi2: float
     rank: int
     gradient: np.ndarray
+    reduced: sp.csr_array
+    pinning: sp.csr_array
     warnings: tuple[str, ...]
 
 
@@ -192,14 +168,18 @@ def _pivoted_inverse(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if m.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
     scale = 1.0 / np.sqrt(np.diag(m))
-    factor, piv, rank, _ = lapack.dpstrf(scale[:, None] * m * scale[None, :], tol=RANK_TOL, lower=0)
+    m *= scale[:, None]
+    m *= scale[None, :]
+    factor, piv, rank, _ = lapack.dpstrf(m, tol=RANK_TOL, lower=0, overwrite_a=1)
     order = piv[:rank] - 1
-    inverse, info = lapack.dpotri(np.triu(factor[:rank, :rank]), lower=0)
-    if info != 0:  # pragma: no cover - dpstrf guarantees a nonsingular leading factor
+    # dpotri reads and writes only the upper triangle
+    inverse, info = lapack.dpotri(factor[:rank, :rank], lower=0, overwrite_c=1)
+    if info != 0:  # pragma: no cover - dpstrf leaves a nonsingular leading factor
         raise np.linalg.LinAlgError(f"dpotri failed ({info})")
-    inverse = np.triu(inverse)
-    inverse = inverse + np.triu(inverse, 1).T
-    return order, scale[order, None] * inverse * scale[None, order]
+    np.copyto(inverse, inverse.T, where=np.tri(rank, rank, -1, dtype=bool))
+    inverse *= scale[order, None]
+    inverse *= scale[None, order]
+    return order, np.ascontiguousarray(inverse)  # LAPACK's is Fortran-ordered; sparse @ dense wants C
 
 
 def _quadratic_diagonal(a: sp.csr_array, inverse: np.ndarray) -> np.ndarray:
@@ -211,6 +191,11 @@ def _quadratic_diagonal(a: sp.csr_array, inverse: np.ndarray) -> np.ndarray:
         block = at[start : start + step]
         out[start : start + step] = np.asarray(block.multiply(block @ inverse).sum(axis=1)).ravel()
     return out
+
+
+def _global(rows: sp.csr_array, columns: np.ndarray, n: int) -> sp.csr_array:
+    """`rows` over a subset of the variables, re-indexed to all n variables."""
+    return sp.csr_array((rows.data, columns[rows.indices], rows.indptr), shape=(rows.shape[0], n))
 
 
 def solve_linear(
@@ -249,6 +234,7 @@ def solve_linear(
             f"the balance of {_describe(combo, labels)} cannot hold: all its flows are known or fixed and it is "
             f"off by {-b_all[r]:.6g} t"
         )
+    a_empty = sp.csr_array(a_all[empty])
     a, b_all, a_kept = a[~empty], b_all[~empty], a_all[~empty]
     var = s[adjustable] ** 2
     weighted = a @ sp.diags_array(var)
@@ -258,6 +244,8 @@ def solve_linear(
     xa = x[adjustable]
     resid = a_ind @ xa - b_ind
     lam = m_inv @ resid
+    for _ in range(2):  # iterative refinement: M λ = r to working precision, so the balances hold
+        lam += m_inv @ (resid - a_ind @ (var * (a_ind.T @ lam)))
     xa_hat = xa - var * (a_ind.T @ lam)
     if dependent.size:
         off = np.abs(a[dependent] @ xa_hat - b_all[dependent])
@@ -314,6 +302,8 @@ def solve_linear(
         chi2=float(resid @ lam),
         rank=int(order.size),
         gradient=gradient,
+        reduced=_global(a_kept, measured_idx, n),
+        pinning=_global(a_empty, measured_idx, n),
         warnings=tuple(warnings),
     )
 
@@ -336,6 +326,35 @@ class BoundedSolution:
         return p_value(self.chi2, self.dof)
 
 
+def _bound_multipliers(multiplier: np.ndarray, fixed: np.ndarray, pinning: sp.csr_array) -> np.ndarray:
+    """The bound multipliers of the fixed variables, closest to all >= 0. A reduced row holding only known
+    variables adds its own free multiplier ν to theirs: choose ν by the linear program
+    min Σ s  subject to  multiplier + Eᵀ ν + s >= 0, s >= 0 (E: those rows, over the fixed variables)."""
+    e = sp.csc_array(pinning)[:, np.flatnonzero(fixed)]
+    touched = np.flatnonzero(np.diff(e.indptr) > 0)
+    if touched.size == 0:
+        return multiplier
+    e = sp.csc_array(e[:, touched])
+    rows = np.flatnonzero(np.diff(sp.csr_array(e).indptr) > 0)
+    e = sp.csc_array(e[rows])
+    k, m = e.shape
+    # variables [ν (free), s (>= 0)]; -Eᵀ ν - s <= multiplier
+    constraint = sp.hstack([-e.T, -sp.eye_array(m)], format="csr")
+    index = np.flatnonzero(fixed)[touched]
+    lp = linprog(
+        np.concatenate([np.zeros(k), np.ones(m)]),
+        A_ub=constraint,
+        b_ub=multiplier[index],
+        bounds=[(None, None)] * k + [(0, None)] * m,
+        method="highs",
+    )
+    if lp.status != 0:  # pragma: no cover - the program is always feasible and bounded below by 0
+        return multiplier
+    out = multiplier.copy()
+    out[index] += e.T @ lp.x[:k]
+    return out
+
+
 def solve_nonnegative(
     matrix: sp.csr_array,
     rhs: np.ndarray,
@@ -345,18 +364,26 @@ def solve_nonnegative(
     labels: Sequence[str],
     bounded: np.ndarray,
     *,
+    start: np.ndarray | None = None,
     max_rounds: int | None = None,
 ) -> BoundedSolution:
-    """`solve_linear` with estimate >= 0 for `bounded` variables, by a primal-dual active set: fix every
-    negative estimate at 0 (a known constant) and solve again; when none is negative, free the fixed variable
-    whose bound multiplier is most negative (the objective would fall by letting it rise); stop when neither
-    happens. Unknowns that are not determinable are not bounded."""
-    fixed = np.zeros(value.size, dtype=bool)
+    """`solve_linear` with estimate >= 0 for `bounded` variables, by a primal-dual active set (Hintermüller,
+    Ito & Kunisch 2002): fix every negative estimate at 0 (a known constant) and free every fixed variable
+    whose bound multiplier is negative (the objective would fall if it rose), solve again, until neither
+    happens. Should a set of fixed variables come back, it goes on cautiously: fix the negatives, else free
+    only the most negative multiplier, and stops at a feasible set it already tried to leave. `start`:
+    variables to fix at first (a warm start).
+    Unknowns that are not determinable are not bounded."""
+    fixed = np.zeros(value.size, dtype=bool) if start is None else start & bounded
     weight = np.zeros(value.size)
     measured = ~unknown & (sigma > 0)
     weight[measured] = 1.0 / sigma[measured] ** 2
+    pull = np.where(measured, -np.nan_to_num(value) * weight, 0.0)
     rounds = max_rounds if max_rounds is not None else 2 * int(bounded.sum()) + 10
     cache: dict[bytes, Elimination] = {}
+    seen: set[bytes] = set()
+    released: set[bytes] = set()
+    cautious = False
     warnings: list[str] = []
     tol = 1e-9 * max(1.0, float(np.nanmax(np.abs(value), initial=0.0)))
     for _ in range(rounds):
@@ -366,31 +393,34 @@ def solve_nonnegative(
             cache.clear()
             cache[key] = eliminate(sp.csc_array(matrix)[:, np.flatnonzero(free_unknown)])
         sol = solve_linear(
-            matrix,
-            rhs,
-            np.where(fixed, 0.0, value),
-            np.where(fixed, 0.0, sigma),
-            free_unknown,
-            labels,
-            cache[key],
+            matrix, rhs, np.where(fixed, 0.0, value), np.where(fixed, 0.0, sigma), free_unknown, labels, cache[key]
         )
         negative = bounded & ~fixed & (np.nan_to_num(sol.estimate, nan=0.0) < -tol)
-        if negative.any():
-            fixed |= negative
-            continue
-        multiplier = np.where(measured, -np.nan_to_num(value) * weight, 0.0) + sol.gradient
-        wrong = fixed & (multiplier < -1e-9 * (np.abs(sol.gradient) + np.abs(np.nan_to_num(value)) * weight + 1e-300))
-        if not wrong.any():
+        multiplier = _bound_multipliers(pull + sol.gradient, fixed, sol.pinning)
+        wrong = fixed & (multiplier < -1e-9 * (np.abs(sol.gradient) + np.abs(pull) + 1e-300))
+        if not (negative.any() or wrong.any()):
             break
-        fixed[np.argmin(np.where(wrong, multiplier, np.inf))] = False
+        if not negative.any():
+            state = np.packbits(fixed).tobytes()
+            if state in released:
+                break  # freeing any of them only comes back here: keep this feasible point
+            released.add(state)
+        if not cautious:
+            fixed = (fixed & ~wrong) | negative
+            state = np.packbits(fixed).tobytes()
+            cautious = state in seen
+            seen.add(state)
+        elif negative.any():
+            fixed |= negative
+        else:
+            fixed[np.argmin(np.where(wrong, multiplier, np.inf))] = False
     else:
         warnings.append(f"the non-negativity active set did not settle in {rounds} rounds; last solution kept")
     estimate = sol.estimate.copy()
     estimate[bounded & (estimate < 0)] = 0.0
     clipped_terms = float(np.sum((np.nan_to_num(value[fixed & measured]) ** 2) * weight[fixed & measured]))
-    linear = replace(sol, estimate=estimate)
     return BoundedSolution(
-        linear=linear,
+        linear=replace(sol, estimate=estimate),
         clipped=fixed,
         chi2=sol.chi2 + clipped_terms,
         dof=sol.rank + int((fixed & measured).sum()),
