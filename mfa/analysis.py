@@ -36,12 +36,16 @@ def _facilities(engine: Engine) -> pl.DataFrame:
         return frames.facility_table(conn)
 
 
-def load(engine: Engine, years: Iterable[int] | None = None) -> Data:
-    """Flows of `years` (default: all; from the snapshot when current), the material tree and the facilities."""
+def load(engine: Engine, years: Iterable[int] | None = None, *, reconciled: bool = False) -> Data:
+    """Flows of `years` (default: all; from the snapshot when current), the material tree and the facilities;
+    with `reconciled`, quantities are the saved reconciled values where there are any."""
     with engine.connect() as conn:
         parents = material_parents(conn)
     span = snapshot.year_span(engine) if years is None else sorted(set(years))
-    flows = snapshot.flows_frame(engine, span).collect().lazy()  # read once; every question reuses it
+    flows = snapshot.flows_frame(engine, span)
+    if reconciled:
+        flows = flows.with_columns(pl.coalesce("reconciled_t", "quantity_t").alias("quantity_t"))
+    flows = flows.collect().lazy()  # read once; every question reuses it
     return Data(flows, span, parents, _facilities(engine))
 
 

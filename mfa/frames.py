@@ -32,6 +32,7 @@ ANALYSIS_SCHEMA: Schema = {
     "quantity_t": pl.Float64,
     "uncertainty": pl.Float64,
     "data_quality": pl.String,
+    "reconciled_t": pl.Float64,
     "source_kind": pl.String,
     "target_kind": pl.String,
     "source_park": pl.String,
@@ -181,14 +182,19 @@ _FLOW_COLUMNS: Schema = {
     "quantity_t": pl.Float64,
     "uncertainty": pl.Float64,
     "data_quality": pl.String,
+    "reconciled_t": pl.Float64,
 }
 
 
 def _flow_rows(conn: Connection, year: int) -> pl.DataFrame:
     """The flow rows of a year: plain tuples from the SQLite driver (no row objects), COPY ... TO STDOUT (CSV)
     on PostgreSQL; year and month are derived from the period afterwards."""
-    where = f"period >= '{year:04d}' AND period < '{year + 1:04d}'"
-    select = f"SELECT {', '.join(_FLOW_COLUMNS)} FROM flow WHERE {where}"
+    where = f"f.period >= '{year:04d}' AND f.period < '{year + 1:04d}'"
+    columns = ", ".join(f"r.{c}" if c == "reconciled_t" else f"f.{c}" for c in _FLOW_COLUMNS)
+    select = (
+        f"SELECT {columns} FROM flow f LEFT JOIN reconciled r ON r.flow_id = f.id AND r.flow_version = f.version "
+        f"WHERE {where}"
+    )
     raw = conn.connection.driver_connection
     if conn.dialect.name == "sqlite":
         cursor = raw.cursor()  # type: ignore[union-attr]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -65,8 +65,9 @@ class Flow(SQLModel, table=True):
     source_id: int = Field(foreign_key="facility.id")
     target_id: int = Field(foreign_key="facility.id")
     material_id: int = Field(foreign_key="material.id")
-    quantity_t: float
-    value: float
+    quantity_t: float | None = None
+    """Tonnes; None for a flow whose quantity is unknown (data_quality "unknown"), for reconciliation to estimate."""
+    value: float | None = None
     unit: str = Field(max_length=16)
     uncertainty: float | None = None
     data_quality: str | None = Field(default=None, max_length=16)
@@ -140,3 +141,16 @@ class Reported(SQLModel, table=True):
     source: str | None = None
     updated_at: datetime
     version: int = Field(default=1)
+
+
+class Reconciled(SQLModel, table=True):
+    """A flow's reconciled value (mfa reconcile --save), kept beside the reported one, never over it; it counts
+    only while the flow is at the version it was reconciled at."""
+
+    flow_id: int = Field(sa_column=Column(Integer, ForeignKey("flow.id", ondelete="CASCADE"), primary_key=True))
+    flow_version: int
+    reconciled_t: float | None = None
+    sigma_t: float | None = None
+    normalized_residual: float | None = None
+    flag: str = Field(max_length=32)
+    run_at: datetime

@@ -31,8 +31,9 @@ DEFAULT_UNCERTAINTY: Mapping[str | None, float] = MappingProxyType(
 """Relative standard uncertainty of a flow without its own, by data quality (None: quality not given).
 Read-only: pass `default_uncertainty` to `reconcile` to override some or all of it."""
 
-NOT_BALANCED_KINDS = frozenset({"source", "boundary", "disposal"})
-"""Facility kinds `default_balanced` never balances: matter enters or leaves the system there."""
+NOT_BALANCED_KINDS = frozenset({"source", "boundary", "disposal", "energy_recovery"})
+"""Facility kinds `default_balanced` never balances: matter enters or leaves the system there (energy recovery
+turns most of its input into heat and flue gas, which are not recorded as flows)."""
 
 FLAGS = ("ok", "gross_error_suspect", "non_redundant", "unknown_determined", "not_determinable", "clipped_at_zero")
 """What the reconciliation says of each flow (docs/reconciliation.md, section 'Flags')."""

@@ -320,6 +320,38 @@ UPSERTS = {
 }
 
 
+def save_reconciled(conn: Connection, values: pl.DataFrame) -> int:
+    """Replace the reconciled values of the flows named by key (period, source, target, material) with
+    `values` (reconciled_t, sigma_t, normalized_residual, flag), tied to each flow's current version."""
+    if values.height == 0:
+        return 0
+    lo, hi = values["period"].min(), values["period"].max()
+    keys = pl.DataFrame(
+        conn.execute(
+            text(
+                "SELECT f.id, f.version, f.period, s.code, t.code, m.code FROM flow f "
+                "JOIN facility s ON s.id = f.source_id JOIN facility t ON t.id = f.target_id "
+                "JOIN material m ON m.id = f.material_id WHERE f.period >= :lo AND f.period <= :hi"
+            ),
+            {"lo": lo, "hi": hi},
+        ).all(),
+        schema={"flow_id": pl.Int64, "flow_version": pl.Int64, "period": pl.String, "source": pl.String}
+        | {"target": pl.String, "material": pl.String},
+        orient="row",
+    )
+    rows = values.join(keys, on=["period", "source", "target", "material"], how="inner")
+    ids = rows["flow_id"].to_list()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(text(f"DELETE FROM reconciled WHERE flow_id IN ({', '.join(map(str, chunk))})"))
+    p = _param(conn)
+    cols = ["flow_id", "flow_version", "reconciled_t", "sigma_t", "normalized_residual", "flag"]
+    sql = f"INSERT INTO reconciled ({', '.join(cols)}, run_at) VALUES ({', '.join([p] * len(cols))}, {_now_sql(conn)})"
+    _executemany(conn, sql, rows.select(cols).iter_rows())
+    bump_data_version(conn)
+    return rows.height
+
+
 def delete_flow(conn: Connection, period: str, source: str, target: str, material: str) -> bool:
     """Delete one flow by its key; True if there was one."""
     result = conn.execute(

@@ -97,3 +97,28 @@ def test_cli_sankey_json_and_svg(tmp_path: Path) -> None:
     assert sum(link["tonnes"] for link in doc["links"]) == pytest.approx(9_000 + 300 + 100)  # MILUO -> NINGXIANG
     bad = mfa("sankey", "--year", "2024", "--db", db, "--level", "galaxy", "--out", str(out))
     assert bad.returncode == 1 and bad.stderr.startswith("error: unknown level")
+
+
+def test_cli_reconcile_json_and_unknown_flows(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    rows = [
+        flow("2024", "SRC-1", "COL-1", "scrap_steel", "100", uncertainty="0.05"),
+        flow("2024", "COL-1", "REC-1", "scrap_steel", "", data_quality="unknown"),
+        flow("2024", "OUT", "COL-1", "scrap_steel", "20", uncertainty="0.05"),
+    ]
+    assert mfa("import", *map(str, [*world(tmp_path), flows_file(tmp_path, rows)]), "--db", db).returncode == 0
+    run = mfa("reconcile", "--year", "2024", "--db", db, "--json", "--save")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert {"flows", "chi2", "dof", "p_value", "balanced", "saved"} <= set(out)
+    by_link = {(f["source"], f["target"]): f for f in out["flows"]}
+    estimated = by_link[("COL-1", "REC-1")]
+    assert estimated["reported"] is None and estimated["reconciled"] == pytest.approx(120.0)
+    assert estimated["flag"] == "unknown_determined"
+    assert {"period", "source", "target", "material", "sigma", "reconciled_sigma", "normalized_residual"} <= set(
+        estimated
+    )
+    plain = json.loads(mfa("indicators", "--year", "2024", "--db", db, "--json").stdout)
+    switched = json.loads(mfa("indicators", "--year", "2024", "--db", db, "--json", "--reconciled").stdout)
+    assert plain["indicators"]["renewable_recycled_t"] == 120.0  # from the source and from outside the province
+    assert switched["quantities"] == "reconciled where saved"

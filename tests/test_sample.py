@@ -58,3 +58,35 @@ def test_the_sample_exports_and_reimports_identically(sample: Engine, tmp_path: 
     with fresh.connect() as conn:
         write_table(flow_table(conn), tmp_path / "b.csv")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("year", "link"),
+    [
+        (2021, ("CS-SC-01", "CS-PAPER-01", "waste_paper")),  # entered 10x too large
+        (2022, ("XT-HONGLI-01", "NX-BRUNP-01", "black_mass")),  # kilograms entered as tonnes
+        (2025, ("CS-BAT-C01", "NX-BRUNP-01", "power_battery_ncm")),  # kilograms with the unit t
+        (2024, ("ZZ-ECH-01", "EXT-GD", "echelon_battery_system")),  # over-reported sales
+    ],
+)
+def test_reconciliation_flags_the_deliberately_wrong_reports(sample: Engine, year: int, link: tuple[str, ...]) -> None:
+    from mfa import reconciling
+
+    done = reconciling.reconcile_year(sample, year=year)
+    flagged = done.result.flows.filter(pl.col("flag").cast(pl.String) == "gross_error_suspect")
+    assert link in set(flagged.select("source", "target", "material").iter_rows())
+    assert done.result.p_value < 0.05
+
+
+def test_saved_reconciled_values_sit_beside_the_reported_ones(sample: Engine) -> None:
+    from mfa import reconciling
+
+    done = reconciling.reconcile_year(sample, year=2021)
+    assert reconciling.save(sample, done) > 0
+    reported = analysis.load(sample, [2021]).flows.filter(pl.col("source") == "CS-SC-01").collect()
+    wrong = reported.filter(pl.col("target") == "CS-PAPER-01", pl.col("material") == "waste_paper")
+    assert wrong["reconciled_t"].sum() < 0.7 * wrong["quantity_t"].sum()  # reported value kept, reconciled beside
+    switched = analysis.load(sample, [2021], reconciled=True).flows.filter(pl.col("source") == "CS-SC-01").collect()
+    assert switched["quantity_t"].sum() == pytest.approx(
+        reported["reconciled_t"].fill_null(reported["quantity_t"]).sum()
+    )

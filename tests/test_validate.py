@@ -57,7 +57,9 @@ def _errors(engine: Engine, path: Path) -> pl.DataFrame:
         (flow(uncertainty="1.5"), "uncertainty", "between 0 and 1"),
         (flow(uncertainty="-0.1"), "uncertainty", "between 0 and 1"),
         (flow(uncertainty="high"), "uncertainty", "not a number"),
-        (flow(data_quality="guessed"), "data_quality", "measured, calculated or estimated"),
+        (flow(data_quality="guessed"), "data_quality", "measured, calculated, estimated or unknown"),
+        (flow(quantity="", data_quality="measured"), "quantity", "quantity is required"),
+        (flow(quantity="5", data_quality="unknown"), "quantity", "has no quantity"),
     ],
 )
 def test_a_bad_flow_is_refused_with_row_column_and_reason(

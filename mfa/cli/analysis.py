@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     import polars as pl
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+ReconciledOption = Annotated[
+    bool, typer.Option("--reconciled", help="Use the saved reconciled values (mfa reconcile --save) where there are.")
+]
 YearOption = Annotated[int, typer.Option("--year", help="The year (its months plus flows entered for the year).")]
 
 
@@ -89,6 +92,7 @@ def indicators(
     month: Annotated[int | None, typer.Option(min=1, max=12, help="Only this month.")] = None,
     city: Annotated[str | None, typer.Option(help="A city (English or Chinese name).")] = None,
     park: Annotated[str | None, typer.Option(help="A park code.")] = None,
+    reconciled: ReconciledOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """The indicators of a year (or month) for the province, a city or a park, with their targets."""
@@ -98,8 +102,9 @@ def indicators(
     scope = _scope(city, park)
     engine = open_engine(db)
     _year(engine, year)
-    data = analysis.load(engine, [year])
+    data = analysis.load(engine, [year], reconciled=reconciled)
     report = analysis.indicator_report(engine, data, year=year, month=month, scope=scope)
+    report["quantities"] = "reconciled where saved" if reconciled else "reported"
     if as_json:
         _emit_json(_clean(report))
         return
@@ -227,6 +232,7 @@ def sankey(
     scale: Annotated[float | None, typer.Option(help="Fix the scale to this many tonnes (compare years).")] = None,
     language: Annotated[str, typer.Option(help="Labels in en or zh.")] = "en",
     title: Annotated[str | None, typer.Option(help="Title (default: period, scope and level).")] = None,
+    reconciled: ReconciledOption = False,
 ) -> None:
     """Draw the Sankey diagram of the selected flows and write it to a file (HTML, SVG, PNG, PDF or JSON)."""
     from mfa import analysis
@@ -244,7 +250,7 @@ def sankey(
     scope = _scope(city, park)
     engine = open_engine(db)
     _year(engine, year)
-    data = analysis.load(engine, [year])
+    data = analysis.load(engine, [year], reconciled=reconciled)
     if material is not None and material not in data.parents:
         raise UserError(f"unknown material {material!r}")
     diagram = analysis.sankey_for(
@@ -270,3 +276,39 @@ def sankey(
         except RuntimeError as exc:
             raise UserError(str(exc)) from exc
     console().print(f"wrote {out} ({diagram.links.height} links, {diagram.nodes.height} nodes)")
+
+
+@app.command("reconcile")
+def reconcile_(
+    year: YearOption,
+    db: DbOption = None,
+    park: Annotated[str | None, typer.Option(help="Only flows from or to this park; balance its facilities.")] = None,
+    alpha: Annotated[float, typer.Option(help="Level of the chi-square and measurement tests.")] = 0.05,
+    sidak: Annotated[bool, typer.Option(help="Adjust the measurement test for the number of flows tested.")] = True,
+    save: Annotated[bool, typer.Option("--save", help="Store the reconciled values beside the reported ones.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Reconcile a year's flows (weighted least squares under the mass balances) and flag likely gross errors."""
+    from mfa import reconciling
+
+    engine = open_engine(db)
+    _year(engine, year)
+    done = reconciling.reconcile_year(engine, year=year, park=park, alpha=alpha, sidak=sidak)
+    saved = reconciling.save(engine, done) if save else 0
+    if as_json:
+        _emit_json(_clean(done.to_json() | {"saved": saved}))
+        return
+    import polars as pl
+
+    result = done.result
+    flagged = result.flows.filter(pl.col("flag").cast(pl.String).is_in(["gross_error_suspect", "clipped_at_zero"]))
+    cols = ["source", "target", "material", "reported", "reconciled", "normalized_residual", "flag"]
+    _table(flagged.sort(pl.col("normalized_residual").abs(), descending=True).select(cols), f"flagged flows {year}")
+    console().print(
+        f"{result.flows.height} links, {len(result.balanced)} balanced facilities; chi2 {result.chi2:,.1f} with "
+        f"{result.dof} dof, p = {result.p_value:.3g} (after removing suspects: p = {result.p_value_after:.3g})"
+    )
+    for warning in result.warnings[:10]:
+        console().print(f"[yellow]warning:[/] {warning}")
+    if save:
+        console().print(f"saved reconciled values for {saved:,} flows (use --reconciled on indicators and sankey)")

@@ -34,7 +34,11 @@ DATA_QUALITY = {
     "核算": "calculated",
     "估算": "estimated",
     "估计": "estimated",
+    "unknown": "unknown",
+    "未知": "unknown",
 }
+"""Accepted spellings -> stored data quality. `unknown` marks a flow known to exist whose quantity is not: it has
+no quantity, counts as zero in indicators, and reconciliation estimates it."""
 
 
 def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None) -> Checked:
@@ -46,7 +50,18 @@ def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None
         cell_fraction("uncertainty").alias("__u"), cell_lookup("data_quality", DATA_QUALITY).alias("__dq")
     )
     checks = Checks(f)
-    checks.required(("period", "source", "target", "material", "quantity"))
+    checks.required(("period", "source", "target", "material"))
+    unknown = pl.col("__dq") == "unknown"
+    checks.add(
+        cell_missing("quantity") & ~unknown.fill_null(False),
+        "quantity",
+        "quantity is required (leave it empty only with data_quality unknown)",
+    )
+    checks.add(
+        ~cell_missing("quantity") & unknown.fill_null(False),
+        "quantity",
+        "a flow with data_quality unknown has no quantity: leave it empty or give the data quality",
+    )
     check_period(checks, today)
     facilities = list(refs.facilities)
     check_known(checks, "source", facilities, "facility")
@@ -62,7 +77,7 @@ def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None
     checks.add(
         ~cell_missing("data_quality") & pl.col("__dq").is_null(),
         "data_quality",
-        "data_quality must be measured, calculated or estimated",
+        "data_quality must be measured, calculated, estimated or unknown",
     )
     check_duplicates(checks, f, ["__period", "__source", "__target", "__material"], "period")
     check_granularity(checks, f, refs)
