@@ -22,6 +22,7 @@ ROWS = [
     flow("2023", "SRC-1", "YARD-1", "fly_ash", quantity="0.3", unit="亿吨", data_quality="estimated"),
     flow("2023", "YARD-1", "REC-1", "fly_ash", quantity="3", unit="Mt"),
     flow("2024-03", "OUT", "REC-1", "power_battery_lfp", quantity="800", note='He said "hi", then left\nnew line'),
+    flow("2024-04", "COL-1", "REC-1", "elv", quantity="", data_quality="unknown"),
 ]
 
 
@@ -71,11 +72,11 @@ def test_filters_select_year_city_park_and_material_group(engine: Engine, tmp_pa
     with engine.connect() as conn:
         assert flow_table(conn, FlowFilter(year=2023)).height == 2
         assert flow_table(conn, FlowFilter(material="bulk_solid_waste")).height == 2
-        assert flow_table(conn, FlowFilter(material="renewable")).height == 4
+        assert flow_table(conn, FlowFilter(material="renewable")).height == 5
         assert flow_table(conn, FlowFilter(material="power_battery")).height == 1
-        assert flow_table(conn, FlowFilter(park="NINGXIANG")).height == 3
-        assert flow_table(conn, FlowFilter(city="长沙")).height == 3
-        assert flow_table(conn, FlowFilter(city="Yueyang", year=2024)).height == 3
+        assert flow_table(conn, FlowFilter(park="NINGXIANG")).height == 4
+        assert flow_table(conn, FlowFilter(city="长沙")).height == 4
+        assert flow_table(conn, FlowFilter(city="Yueyang", year=2024)).height == 4
 
 
 def test_neutralise_leaves_ordinary_text_and_numbers_alone() -> None:
