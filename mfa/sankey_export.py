@@ -52,7 +52,10 @@ OTHER_GROUP_COLOUR = "rgba(120, 120, 120, 0.35)"
 TRANSPARENT = "rgba(0, 0, 0, 0)"
 FONTS: dict[str, str] = {
     "en": "Open Sans, Noto Sans, Arial, sans-serif",
-    "zh": "WenQuanYi Micro Hei, Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif",
+    "zh": (
+        "WenQuanYi Micro Hei, Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, "
+        "sans-serif"
+    ),
 }
 CHROMIUM = Path("/usr/bin/chromium")
 STATIC_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}

@@ -1,0 +1,124 @@
+"""Plotly charts of the Overview: an indicator's trajectory against its target path, and the gap by part."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from mfa.targets import target_path
+from mfa.ui.i18n import format_percent, format_tonnes, format_value, is_fraction, is_tonnage, t, tonnage_scale
+
+ACTUAL_COLOUR = "#0072b2"
+PATH_COLOUR = "#8c8c8c"
+PROJECTION_COLOUR = "#e69f00"
+BEHIND_COLOUR = "#d55e00"
+AHEAD_COLOUR = "#009e73"
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Open Sans, sans-serif"
+
+
+def _axis(indicator: str, values: list[float]) -> tuple[float, str]:
+    """Divisor and axis unit for an indicator's values."""
+    if is_fraction(indicator):
+        return 0.01, "%"
+    if is_tonnage(indicator):
+        return tonnage_scale(max((abs(v) for v in values), default=0.0))
+    return 1.0, ""
+
+
+def _layout(fig: go.Figure, unit: str, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"t": 30, "b": 10, "l": 10, "r": 10},
+        font={"family": FONT, "size": 13},
+        legend={"orientation": "h", "y": -0.15},
+        yaxis_title=unit,
+        hovermode="x unified",
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(dtick=1, showgrid=False)
+    fig.update_yaxes(gridcolor="#eeeeee", rangemode="tozero")
+    return fig
+
+
+def trajectory_figure(indicator: str, actuals: pl.DataFrame, target: dict[str, Any] | None, year: int) -> go.Figure:
+    """Actuals by year, the straight path from baseline to target, the target and the linear projection."""
+    points = actuals.sort("year").select("year", "value").rows()
+    path: list[tuple[int, float]] = []
+    if target is not None:
+        first = min([y for y, _ in points] + [target.get("baseline_year") or target["target_year"]])
+        path = [(y, target_path(target, y)) for y in range(first, int(target["target_year"]) + 1)]
+    values = [v for _, v in points] + [v for _, v in path]
+    if target is not None and target.get("projected_value") is not None:
+        values.append(target["projected_value"])
+    div, unit = _axis(indicator, values)
+    fig = go.Figure()
+    if path:
+        fig.add_scatter(
+            x=[y for y, _ in path],
+            y=[v / div for _, v in path],
+            name=t("chart_path"),
+            mode="lines",
+            line={"color": PATH_COLOUR, "dash": "dot"},
+            hovertext=[format_value(indicator, v) for _, v in path],
+            hoverinfo="text+name",
+        )
+    fig.add_scatter(
+        x=[y for y, _ in points],
+        y=[v / div for _, v in points],
+        name=t("chart_actual"),
+        mode="lines+markers",
+        line={"color": ACTUAL_COLOUR, "width": 3},
+        hovertext=[format_value(indicator, v) for _, v in points],
+        hoverinfo="text+name",
+    )
+    if target is not None:
+        projected = target.get("projected_value")
+        last = [(y, v) for y, v in points if y == year]
+        if projected is not None and last:
+            fig.add_scatter(
+                x=[year, target["target_year"]],
+                y=[last[0][1] / div, projected / div],
+                name=t("chart_projection"),
+                mode="lines+markers",
+                line={"color": PROJECTION_COLOUR, "dash": "dash"},
+                hovertext=["", format_value(indicator, projected)],
+                hoverinfo="text+name",
+            )
+        fig.add_scatter(
+            x=[target["target_year"]],
+            y=[target["target_value"] / div],
+            name=t("chart_target"),
+            mode="markers",
+            marker={"symbol": "star", "size": 16, "color": BEHIND_COLOUR},
+            hovertext=[format_value(indicator, target["target_value"])],
+            hoverinfo="text+name",
+        )
+    return _layout(fig, unit, 380)
+
+
+def gap_figure(parts: pl.DataFrame, labels: dict[str, str], top: int = 12) -> go.Figure:
+    """Horizontal bars of the largest gaps by part, in tonnes (a rate's gap is tonnes of utilization short of the
+    path rate times the part's denominator); red behind, green ahead."""
+    rows = parts.filter(pl.col("gap").is_not_null()).sort("gap", descending=True).head(top).reverse()
+    gaps = rows["gap"].to_list()
+    div, unit = tonnage_scale(max((abs(g) for g in gaps), default=0.0))
+    fig = go.Figure(
+        go.Bar(
+            x=[g / div for g in gaps],
+            y=[labels.get(p, p) for p in rows["part"]],
+            orientation="h",
+            marker_color=[BEHIND_COLOUR if g > 0 else AHEAD_COLOUR for g in gaps],
+            hovertext=[
+                t("gap_hover", gap=format_tonnes(g), share=format_percent(s))
+                for g, s in zip(gaps, rows["share_of_gap"].to_list(), strict=True)
+            ],
+            hoverinfo="text+y",
+        )
+    )
+    _layout(fig, "", 90 + 28 * max(rows.height, 1))
+    fig.update_layout(xaxis_title=t("gap_axis", unit=unit), hovermode="closest", showlegend=False)
+    fig.update_xaxes(dtick=None, showgrid=True, gridcolor="#eeeeee")
+    fig.update_yaxes(rangemode="normal", automargin=True, gridcolor=None)
+    return fig

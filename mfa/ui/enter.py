@@ -1,0 +1,334 @@
+"""Enter data page: add, edit and delete a flow; add or edit a facility or a park. Every record goes through the
+importer's validation (import_records), and its errors appear under the fields they concern."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from mfa import store
+from mfa.db import write_transaction
+from mfa.io.importer import import_records
+from mfa.taxonomy import CITIES, FACILITY_KINDS, PARK_LEVELS
+from mfa.ui import filters, state
+from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, t
+from mfa.ui.widgets import errors_by_column, field_errors, header
+
+UNITS: dict[str, str] = {
+    "t": "t · 吨",
+    "kg": "kg · 千克",
+    "kt": "kt · 千吨",
+    "万吨": "万吨 · 10⁴ t",
+    "Mt": "Mt · 百万吨",
+    "亿吨": "亿吨 · 10⁸ t",
+}
+QUALITIES = ["", "measured", "calculated", "estimated"]
+FIRST_YEAR = 2000
+
+
+def _save(table: str, prefix: str, record: dict[str, Any], replace: dict[str, str] | None = None) -> bool:
+    """Write one record through the importer; keep its errors (by column) and a message for the next run."""
+    report = import_records(state.engine(), table, [record], label="form", replace=replace)
+    st.session_state[f"{prefix}_errors"] = {} if report.committed else errors_by_column(report.errors)
+    st.session_state[f"{prefix}_message"] = (
+        ("success", f"{table}_saved") if report.committed else ("error", "not_saved")
+    )
+    return report.committed
+
+
+def _message(prefix: str) -> None:
+    """The outcome of this form's last action: a success shows once; problems stay until the next save."""
+    kind, key = st.session_state.pop(f"{prefix}_message", (None, None))
+    errors: dict[str, list[str]] = st.session_state.get(f"{prefix}_errors", {})
+    if kind == "success":
+        st.success(t(key), icon=":material/check_circle:")
+    elif errors:
+        st.error(t("not_saved", n=sum(len(v) for v in errors.values())), icon=":material/error:")
+        field_errors(errors, "")
+    elif kind == "error":
+        st.error(t(key), icon=":material/error:")
+
+
+def _flow_record() -> dict[str, Any]:
+    """The flow form's fields as an import record (uncertainty entered in %)."""
+    ss = st.session_state
+    month = ss.get("enter_month")
+    uncertainty = ss.get("enter_uncertainty")
+    return {
+        "period": f"{ss['enter_year']}-{month:02d}" if month else f"{ss['enter_year']}",
+        "source": ss.get("enter_source"),
+        "target": ss.get("enter_target"),
+        "material": ss.get("enter_material"),
+        "quantity": ss.get("enter_quantity"),
+        "unit": ss.get("enter_unit"),
+        "uncertainty": None if uncertainty is None else f"{uncertainty}%",
+        "data_quality": ss.get("enter_quality") or None,
+        "note": ss.get("enter_note") or None,
+        "reference": ss.get("enter_reference") or None,
+    }
+
+
+def _save_flow() -> None:
+    if _save("flows", "enter", _flow_record(), replace=st.session_state.get("enter_editing")):
+        st.session_state.pop("enter_editing", None)
+
+
+def _key_of(option: str) -> dict[str, str]:
+    period, source, target, material = option.split("|")
+    return {"period": period, "source": source, "target": target, "material": material}
+
+
+def _load_for_edit(rows: pl.DataFrame) -> None:
+    """Put the picked flow into the form; saving it then replaces the old one."""
+    key = _key_of(st.session_state["enter_pick"])
+    row = rows.filter(*(pl.col(c) == v for c, v in key.items())).row(0, named=True)
+    year, _, month = key["period"].partition("-")
+    ss = st.session_state
+    ss.update(enter_year=int(year), enter_month=int(month) if month else 0, enter_source=key["source"])
+    ss.update(enter_target=key["target"], enter_material=key["material"], enter_quantity=row["quantity"])
+    ss.update(enter_unit="t", enter_quality=row["data_quality"] or "", enter_note=row["note"] or "")
+    ss.update(enter_reference=row["reference"] or "", enter_editing=key, enter_errors={})
+    ss["enter_uncertainty"] = None if row["uncertainty"] is None else round(row["uncertainty"] * 100, 6)
+    ss.pop("enter_message", None)
+
+
+def _delete() -> None:
+    key = st.session_state.pop("enter_confirm_delete")
+    with write_transaction(state.engine()) as conn:
+        deleted = store.delete_flow(conn, key["period"], key["source"], key["target"], key["material"])
+    st.session_state["enter_message"] = ("success", "flow_deleted") if deleted else ("error", "flow_gone")
+    st.session_state["enter_errors"] = {}
+
+
+def flow_form(url: str, version: int) -> None:
+    """Add a flow, or edit the one loaded below; errors appear under their fields."""
+    ss = st.session_state
+    fac = state.names(url, version, "facilities")
+    codes = list(fac)
+    facility_label = labels(codes, lambda c: coded(name_of(fac, c), c))
+    options, material_fmt = filters.material_options(url, version)
+    errors: dict[str, list[str]] = ss.get("enter_errors", {})
+    editing = ss.get("enter_editing")
+    if editing:
+        st.info(t("editing", key=" · ".join(editing.values())), icon=":material/edit:")
+    _message("enter")
+    years = list(range(date.today().year, FIRST_YEAR - 1, -1))
+    ss.setdefault("enter_year", (state.years(url, version) or [date.today().year])[-1])
+    ss.setdefault("enter_unit", "t")
+    with st.form("enter_flow_form", border=True):
+        c_year, c_month, c_src, c_dst = st.columns([1, 1, 3, 3])
+        with c_year:
+            st.selectbox(t("year"), years, key="enter_year")
+            field_errors(errors, "period")
+        c_month.selectbox(
+            t("month"), filters.MONTHS, key="enter_month", format_func=labels(filters.MONTHS, filters.month_label)
+        )
+        with c_src:
+            st.selectbox(
+                t("source"),
+                codes,
+                index=None,
+                key="enter_source",
+                placeholder=t("type_to_search"),
+                format_func=facility_label,
+            )
+            field_errors(errors, "source")
+        with c_dst:
+            st.selectbox(
+                t("target"),
+                codes,
+                index=None,
+                key="enter_target",
+                placeholder=t("type_to_search"),
+                format_func=facility_label,
+            )
+            field_errors(errors, "target")
+        c_mat, c_qty, c_unit = st.columns([3, 2, 1])
+        with c_mat:
+            st.selectbox(
+                t("material"),
+                options[1:],
+                index=None,
+                key="enter_material",
+                placeholder=t("type_to_search"),
+                format_func=labels(options, material_fmt),
+            )
+            field_errors(errors, "material")
+        with c_qty:
+            st.number_input(t("quantity"), min_value=0.0, value=None, step=1.0, format="%.3f", key="enter_quantity")
+            field_errors(errors, "quantity")
+        with c_unit:
+            st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=UNITS.__getitem__)
+            field_errors(errors, "unit")
+        c_unc, c_dq, c_note, c_ref = st.columns([1, 1, 2, 2])
+        with c_unc:
+            st.number_input(t("uncertainty_pct"), min_value=0.0, max_value=100.0, value=None, key="enter_uncertainty")
+            field_errors(errors, "uncertainty")
+        with c_dq:
+            st.selectbox(
+                t("data_quality"),
+                QUALITIES,
+                key="enter_quality",
+                format_func=labels(QUALITIES, lambda q: t(f"quality_{q}") if q else "—"),
+            )
+            field_errors(errors, "data_quality")
+        c_note.text_input(t("note"), key="enter_note")
+        c_ref.text_input(t("reference"), key="enter_reference")
+        st.form_submit_button(
+            t("save_changes") if editing else t("save_flow"),
+            type="primary",
+            key="enter_submit",
+            on_click=_save_flow,
+            icon=":material/save:",
+        )
+
+
+def edit_section(url: str, version: int) -> None:
+    """Find a recorded flow by facility and year, then load it into the form or delete it."""
+    years = state.years(url, version)
+    if not years:
+        return
+    fac = state.names(url, version, "facilities")
+    st.markdown(f"**{t('edit_title')}**")
+    c_fac, c_year = st.columns([3, 1])
+    facility = c_fac.selectbox(
+        t("facility"),
+        list(fac),
+        index=None,
+        key="enter_find_facility",
+        placeholder=t("type_to_search"),
+        format_func=labels(fac, lambda c: coded(name_of(fac, c), c)),
+    )
+    year = c_year.selectbox(t("year"), years[::-1], key="enter_find_year")
+    if facility is None:
+        st.caption(t("edit_hint"))
+        return
+    rows = state.flow_rows(url, version, state.Filters(year)).filter(
+        (pl.col("source") == facility) | (pl.col("target") == facility)
+    )
+    if rows.is_empty():
+        st.caption(t("no_flows_of", facility=name_of(fac, facility), year=year))
+        return
+    mats = state.names(url, version, "materials")
+    picks = {
+        "|".join(r[:4]): f"{r[0]} · {name_of(fac, r[1])} → {name_of(fac, r[2])} · {name_of(mats, r[3])} · "
+        f"{format_tonnes(r[4])}"
+        for r in rows.select("period", "source", "target", "material", "quantity").iter_rows()
+    }
+    pick = st.selectbox(t("flow"), list(picks), key="enter_pick", format_func=picks.__getitem__)
+    b_edit, b_delete, _ = st.columns([1, 1, 4])
+    b_edit.button(t("edit"), key="enter_edit", on_click=_load_for_edit, args=(rows,), icon=":material/edit:")
+    if b_delete.button(t("delete"), key="enter_delete", icon=":material/delete:"):
+        st.session_state["enter_confirm_delete"] = _key_of(pick)
+    confirm = st.session_state.get("enter_confirm_delete")
+    if confirm:
+        st.warning(t("confirm_delete", key=" · ".join(confirm.values())), icon=":material/warning:")
+        yes, no, _ = st.columns([1, 1, 4])
+        yes.button(t("yes_delete"), key="enter_delete_confirm", type="primary", on_click=_delete)
+        if no.button(t("cancel"), key="enter_delete_cancel"):
+            st.session_state.pop("enter_confirm_delete", None)
+            st.rerun()
+
+
+def _load_record(prefix: str, table: str, fields: tuple[str, ...]) -> None:
+    """Fill a facility or park form with an existing record, so saving it updates that record."""
+    code = st.session_state.get(f"{prefix}_existing")
+    if code is None:
+        return
+    frame = state.reference(state.url(), state.version())[table]
+    row = frame.filter(pl.col("code") == code).row(0, named=True)
+    for field in fields:
+        st.session_state[f"{prefix}_{field}"] = row[field] or ""
+    st.session_state[f"{prefix}_errors"] = {}
+
+
+def _save_reference(prefix: str, table: str, fields: tuple[str, ...]) -> None:
+    record = {field: st.session_state.get(f"{prefix}_{field}") or None for field in fields}
+    _save(table, prefix, record)
+
+
+def reference_form(url: str, version: int, prefix: str, table: str) -> None:
+    """The facility form (code, names, park, kind) or the park form (code, names, city, level)."""
+    frame = state.reference(url, version)[table]
+    names = state.names(url, version, table)
+    fields = (
+        ("code", "name", "name_zh", "park", "kind")
+        if table == "facilities"
+        else ("code", "name", "name_zh", "city", "level")
+    )
+    st.selectbox(
+        t(f"{prefix}_existing"),
+        frame["code"].to_list(),
+        index=None,
+        key=f"{prefix}_existing",
+        placeholder=t("new_record"),
+        format_func=labels(names, lambda c: coded(name_of(names, c), c)),
+        on_change=_load_record,
+        args=(prefix, table, fields),
+    )
+    errors: dict[str, list[str]] = st.session_state.get(f"{prefix}_errors", {})
+    _message(prefix)
+    with st.form(f"{prefix}_form", border=True):
+        c_code, c_name, c_zh = st.columns(3)
+        for col, field in ((c_code, "code"), (c_name, "name"), (c_zh, "name_zh")):
+            with col:
+                st.text_input(t(f"field_{field}"), key=f"{prefix}_{field}")
+                field_errors(errors, field)
+        c_a, c_b = st.columns(2)
+        if table == "facilities":
+            parks = state.names(url, version, "parks")
+            with c_a:
+                st.selectbox(
+                    t("park"),
+                    ["", *parks],
+                    key=f"{prefix}_park",
+                    format_func=labels(["", *parks], lambda p: coded(name_of(parks, p), p) if p else t("no_park")),
+                )
+                field_errors(errors, "park")
+            with c_b:
+                st.selectbox(
+                    t("kind"), list(FACILITY_KINDS), key=f"{prefix}_kind", format_func=labels(FACILITY_KINDS, kind_name)
+                )
+                field_errors(errors, "kind")
+        else:
+            with c_a:
+                st.selectbox(t("city"), list(CITIES), key=f"{prefix}_city", format_func=labels(CITIES, city_label))
+                field_errors(errors, "city")
+            with c_b:
+                st.selectbox(
+                    t("level_park"),
+                    PARK_LEVELS,
+                    key=f"{prefix}_level",
+                    format_func=labels(PARK_LEVELS, lambda v: t(f"park_level_{v}")),
+                )
+                field_errors(errors, "level")
+        st.form_submit_button(
+            t("save"),
+            type="primary",
+            key=f"{prefix}_submit",
+            on_click=_save_reference,
+            args=(prefix, table, fields),
+            icon=":material/save:",
+        )
+
+
+def render() -> None:
+    """The Enter data page."""
+    url, version = state.url(), state.version()
+    header("enter_title", "enter_caption")
+    flow_tab, facility_tab, park_tab = st.tabs([t("tab_flow"), t("tab_facility"), t("tab_park")])
+    with flow_tab:
+        flow_form(url, version)
+        st.divider()
+        edit_section(url, version)
+    with facility_tab:
+        reference_form(url, version, "facility", "facilities")
+    with park_tab:
+        reference_form(url, version, "parkform", "parks")
+
+
+if __name__ == "__main__":
+    render()

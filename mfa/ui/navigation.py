@@ -1,0 +1,61 @@
+"""The pages of the app, their sections and URL paths (a colleague can be sent /flows, /enter ...)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from mfa.ui import state
+from mfa.ui.i18n import t
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+PAGES: dict[str, tuple[str, str, str]] = {
+    "overview": ("overview.py", "page_overview", ":material/flag:"),
+    "flows": ("flows.py", "page_flows", ":material/account_tree:"),
+    "enter": ("enter.py", "page_enter", ":material/edit_note:"),
+    "import": ("importing.py", "page_import", ":material/upload_file:"),
+    "export": ("export.py", "page_export", ":material/download:"),
+}
+"""url_path -> (file in mfa/ui, title message, icon); the first is the default page."""
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "section_explore": ("overview", "flows"),
+    "section_data": ("enter", "import", "export"),
+}
+
+
+def page_path(url_path: str) -> str:
+    """The page's script, relative to app.py (for st.page_link and AppTest.switch_page)."""
+    return str((HERE / PAGES[url_path][0]).relative_to(ROOT))
+
+
+def all_pages() -> dict[str, list[st.Page]]:
+    """Every page by sidebar section, titled in the current language."""
+    first = next(iter(PAGES))
+    return {
+        t(section): [
+            st.Page(
+                HERE / PAGES[path][0],
+                title=t(PAGES[path][1]),
+                icon=PAGES[path][2],
+                url_path=path,
+                default=path == first,
+            )
+            for path in paths
+        ]
+        for section, paths in SECTIONS.items()
+    }
+
+
+def database_caption() -> None:
+    """Which database the app shows and how much it holds, at the foot of the sidebar."""
+    url, version = state.url(), state.version()
+    counts = state.counts(url, version)
+    url_ = state.engine().url
+    name = Path(url_.database or "").name if url_.get_backend_name() == "sqlite" else url_.render_as_string(True)
+    st.sidebar.caption(
+        t("database_caption", parks=counts["parks"], facilities=counts["facilities"], flows=counts["flows"])
+    )
+    st.sidebar.caption(f"`{name}`")
