@@ -119,7 +119,11 @@ def flow_filters(page: str, years: list[int]) -> state.Filters:
             placeholder=t("all_kinds"),
         )
         _keep("kinds", kinds)
-    return state.Filters(year, month or None, city or None, park or None, material or None, tuple(kinds))
+        key = _shared(page, "reconciled", False)
+        reconciled = _keep("reconciled", st.toggle(t("reconciled_values"), key=key, help=t("reconciled_help")))
+    return state.Filters(
+        year, month or None, city or None, park or None, material or None, tuple(kinds), bool(reconciled)
+    )
 
 
 def sankey_options(page: str, span_t: Callable[[SankeyOptions], float]) -> SankeyOptions:

@@ -27,6 +27,7 @@ INDICATOR_NAMES: dict[str, tuple[str, str]] = {
 _PAGES: dict[str, tuple[str, str]] = {
     "page_overview": ("Overview", "总览"),
     "page_flows": ("Flows", "物质流"),
+    "page_reconciliation": ("Reconciliation", "数据校核"),
     "page_enter": ("Enter data", "数据填报"),
     "page_import": ("Import", "批量导入"),
     "page_export": ("Export", "导出"),
@@ -340,5 +341,43 @@ _EXPORT: dict[str, tuple[str, str]] = {
     "export_indicators_caption": ("{scope}, {period}.", "{scope}，{period}。"),
 }
 
-MESSAGES: dict[str, tuple[str, str]] = _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT
+_RECONCILIATION: dict[str, tuple[str, str]] = {
+    "reconciled_values": ("Reconciled values", "校核后数值"),
+    "reconciled_help": (
+        "Show quantities as reconciled (saved on the Reconciliation page) where there are any, else as reported.",
+        "有校核结果（在“数据校核”页保存）的流量按校核值显示，其余按填报值显示。",
+    ),
+    "rec_title": ("Data reconciliation", "数据校核"),
+    "rec_caption": (
+        "Adjust the reported flows of a year as little as their uncertainties allow so that every facility that "
+        "should balance does, estimate unknown flows, and find the reports that are most likely wrong.",
+        "在不确定度允许的范围内最小幅度地调整全年填报流量，使应平衡的设施达到物料平衡，估算未知流量，并找出最可能有误的填报。",
+    ),
+    "rec_park": ("Park (optional)", "园区（可选）"),
+    "rec_run": ("Reconcile", "开始校核"),
+    "rec_save": ("Save reconciled values", "保存校核结果"),
+    "rec_saved": ("Saved reconciled values for {n} flows.", "已保存 {n} 条流量的校核值。"),
+    "rec_links": ("Links", "流向数"),
+    "rec_balanced": ("Balanced facilities", "平衡约束设施"),
+    "rec_chi2": ("Chi-square (dof)", "卡方（自由度）"),
+    "rec_p": ("p-value", "p 值"),
+    "rec_p_after": ("p after removing suspects", "剔除可疑值后 p 值"),
+    "rec_flagged": ("Flagged flows", "被标记的流量"),
+    "rec_none_flagged": ("No flow is flagged.", "没有被标记的流量。"),
+    "rec_all": ("All reconciled links", "全部校核结果"),
+    "rec_sankey": ("Sankey diagram of the reconciled values", "校核后桑基图"),
+    "rec_not_saved": (
+        "Nothing saved for this year yet: the diagram shows reported values. Save to see the reconciled ones.",
+        "本年度尚未保存校核结果：图中为填报值。保存后可查看校核值。",
+    ),
+    "rec_warnings": ("Warnings", "提示"),
+    "rec_flag": ("Flag", "标记"),
+    "reported": ("Reported (t)", "填报值（吨）"),
+    "reconciled": ("Reconciled (t)", "校核值（吨）"),
+    "normalized_residual": ("Normalized residual", "标准化残差"),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = (
+    _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT | _RECONCILIATION
+)
 """message key -> (English, Chinese)."""

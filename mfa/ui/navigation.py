@@ -15,13 +15,14 @@ ROOT = HERE.parent.parent
 PAGES: dict[str, tuple[str, str, str]] = {
     "overview": ("overview.py", "page_overview", ":material/flag:"),
     "flows": ("flows.py", "page_flows", ":material/account_tree:"),
+    "reconciliation": ("reconciliation.py", "page_reconciliation", ":material/balance:"),
     "enter": ("enter.py", "page_enter", ":material/edit_note:"),
     "import": ("importing.py", "page_import", ":material/upload_file:"),
     "export": ("export.py", "page_export", ":material/download:"),
 }
 """url_path -> (file in mfa/ui, title message, icon); the first is the default page."""
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "section_explore": ("overview", "flows"),
+    "section_explore": ("overview", "flows", "reconciliation"),
     "section_data": ("enter", "import", "export"),
 }
 

@@ -42,6 +42,8 @@ class Filters:
     park: str | None = None
     material: str | None = None
     kinds: tuple[str, ...] = ()
+    reconciled: bool = False
+    """Quantities as reconciled (mfa reconcile --save) where saved, else as reported."""
 
     @property
     def scope(self) -> Scope:
@@ -78,9 +80,10 @@ def version() -> int:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def data(url: str, version: int, years: tuple[int, ...] | None = None) -> Data:
-    """Flows of `years` (default all), the material tree and the facilities; shared, never copied."""
-    return analysis.load(_engine(url), years)
+def data(url: str, version: int, years: tuple[int, ...] | None = None, reconciled: bool = False) -> Data:
+    """Flows of `years` (default all), the material tree and the facilities; shared, never copied. With
+    `reconciled`, quantities are the saved reconciled values where there are any."""
+    return analysis.load(_engine(url), years, reconciled=reconciled)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -163,7 +166,7 @@ def indicator_report(url: str, version: int, year: int, month: int | None, level
 
 def selected(url: str, version: int, f: Filters) -> pl.DataFrame:
     """The analysis rows of the filtered flows (select_flows, then the facility kinds)."""
-    loaded = data(url, version, (f.year,))
+    loaded = data(url, version, (f.year,), f.reconciled)
     lf = select_flows(loaded.flows, loaded.parents, year=f.year, month=f.month, scope=f.scope, material=f.material)
     if f.kinds:
         kinds = list(f.kinds)
@@ -197,7 +200,7 @@ def flow_rows(url: str, version: int, f: Filters) -> pl.DataFrame:
 @st.cache_data(max_entries=16, show_spinner=False)
 def sankey(url: str, version: int, f: Filters, level: GraphLevel, min_share: float, language: Language) -> SankeyData:
     """The Sankey diagram data of the filtered flows; parks and materials named in `language`."""
-    loaded = data(url, version, (f.year,))
+    loaded = data(url, version, (f.year,), f.reconciled)
     zh = language == "zh"
     labels = {
         code: (name_zh if zh and name_zh else name) or code
