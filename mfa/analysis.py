@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from mfa import frames, indicators, snapshot
 from mfa.frames import material_parents
 from mfa.indicators import INDICATORS, RATE_INDICATORS, TONNAGE_INDICATORS, Scope
-from mfa.targets import evaluate_targets, gap_attribution
+from mfa.targets import evaluate_targets, gap_attribution, reference_year
 
 PROJECTION_COLUMNS = ("projected_value", "projected_year_reached")
 ACTUAL_SCHEMA = {**frames.ACTUAL_SCHEMA, "reported": pl.Boolean}
@@ -98,11 +98,15 @@ def gap_report(data: Data, target: dict[str, Any], *, year: int) -> dict[str, pl
         parts = indicators.indicators_by_scope(data.flows, data.parents, years=span, level=level)
         out[level] = gap_attribution(target, parts, year=year)
     if indicator in TONNAGE_INDICATORS:
+        # Only the reference year (the rule of gap_attribution) and the year itself matter for the shares.
+        totals = indicators.indicators_by_scope(data.flows, data.parents, years=span, level="province")
+        totals = totals.filter(pl.col("indicator") == indicator).select("year", "value")
+        reference = reference_year(totals, target.get("baseline_year"))
         frames = [
             indicators.indicators_by_material(data.flows, data.parents, year=y, level="category").with_columns(
                 pl.lit(y, dtype=pl.Int32).alias("year")
             )
-            for y in span
+            for y in sorted({year, *([reference] if reference is not None else [])})
         ]
         out["material"] = gap_attribution(
             target, pl.concat(frames).rename({"material": "scope"}), year=year, part_column="scope"

@@ -154,7 +154,7 @@ def evaluate_targets(targets: pl.DataFrame, actuals: pl.DataFrame | pl.LazyFrame
     )
 
 
-def _reference_year(totals: pl.DataFrame, baseline_year: int | None) -> int | None:
+def reference_year(totals: pl.DataFrame, baseline_year: int | None) -> int | None:
     """The baseline year if its total is positive, else the earliest year with a positive total."""
     positive = totals.filter(pl.col("value") > 0)
     if baseline_year is not None and baseline_year in positive["year"].to_list():
@@ -216,7 +216,7 @@ def gap_attribution(
         )
     elif indicator in TONNAGE_INDICATORS or additive:
         rows = tidy.filter(pl.col("indicator") == indicator)
-        reference = _reference_year(rows.group_by("year").agg(pl.col("value").sum()), baseline_year)
+        reference = reference_year(rows.group_by("year").agg(pl.col("value").sum()), baseline_year)
         current = rows.filter(pl.col("year") == year).group_by("part_level", "part").agg(actual=pl.col("value").sum())
         if reference is None:  # no year with data: every part present now gets an equal share
             shares = current.select("part_level", "part", share=pl.lit(1.0) / pl.len())
