@@ -36,15 +36,20 @@ def year_span(engine: Engine) -> list[int]:
 
 def flows_frame(engine: Engine, years: Iterable[int] | None = None) -> pl.LazyFrame:
     """The analysis frame (frames.ANALYSIS_SCHEMA) of the given years (default: all), one Parquet snapshot per
-    year, made on first use after each write."""
+    year, remade on first use after a write that changed that year's flows or the registry (parks, facilities,
+    materials), which every snapshot names."""
     wanted = sorted(set(year_span(engine) if years is None else years))
     with engine.connect() as conn:
-        instance, version = store.instance(conn), store.data_version(conn)
+        instance, versions = store.instance(conn), store.snapshot_versions(conn)
     folder = cache_dir(engine.url.render_as_string(hide_password=True))
-    prefix = f"flows-{instance}-{version}-"
+    registry = versions.get("registry_version", "0")
+    names = {
+        year: f"flows-{instance}-{registry}-{versions.get(f'flows_version:{year}', '0')}-{year}.parquet"
+        for year in wanted
+    }
     paths = []
-    for year in wanted:
-        path = folder / f"{prefix}{year}.parquet"
+    for year, name in names.items():
+        path = folder / name
         if not path.is_file():
             with engine.connect() as conn:
                 frame = frames.flows_of_year(conn, year)
@@ -53,9 +58,12 @@ def flows_frame(engine: Engine, years: Iterable[int] | None = None) -> pl.LazyFr
             frame.write_parquet(tmp, compression="lz4", statistics=True)
             tmp.replace(path)
         paths.append(path)
-    if folder.is_dir():
+    if folder.is_dir():  # older snapshots of the years just read, and any of another registry or database
+        current = set(names.values())
         for old in folder.glob("flows-*.parquet"):
-            if not old.name.startswith(prefix):
+            year_of = old.stem.rsplit("-", 1)[-1]
+            stale = not old.name.startswith(f"flows-{instance}-{registry}-")
+            if old.name not in current and (stale or (year_of.isdigit() and int(year_of) in names)):
                 old.unlink(missing_ok=True)
     if not paths:
         return pl.DataFrame(schema=frames.ANALYSIS_SCHEMA).lazy()

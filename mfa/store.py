@@ -67,6 +67,33 @@ def bump_data_version(conn: Connection) -> None:
     )
 
 
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(
+        text("INSERT INTO meta (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        {"k": key, "v": value},
+    )
+
+
+def mark_flows_changed(conn: Connection, years: Iterable[int]) -> None:
+    """Record that the flows of these years changed: their snapshots are remade, other years' are kept."""
+    token = uuid.uuid4().hex[:12]
+    for year in sorted({int(y) for y in years}):
+        _set_meta(conn, f"flows_version:{year}", token)
+
+
+def mark_registry_changed(conn: Connection) -> None:
+    """Record that parks, facilities or materials changed: every year's snapshot (which names them) is remade."""
+    _set_meta(conn, "registry_version", uuid.uuid4().hex[:12])
+
+
+def snapshot_versions(conn: Connection) -> dict[str, str]:
+    """The registry version and each year's flow version (meta keys), for naming snapshots."""
+    rows = conn.execute(
+        text("SELECT key, value FROM meta WHERE key = 'registry_version' OR key LIKE 'flows_version:%'")
+    ).all()
+    return {str(k): str(v) for k, v in rows}
+
+
 def instance(conn: Connection) -> str:
     """A name made when the database was created: snapshots of another database never match."""
     return str(conn.execute(text("SELECT value FROM meta WHERE key = 'instance'")).scalar() or "none")
@@ -157,6 +184,7 @@ def upsert_parks(conn: Connection, frame: pl.DataFrame, optional: Sequence[str])
     update = ["city", *[c for c in ("name", "name_zh", "level") if c in optional]]
     rows = frame.select(cols).iter_rows()
     _executemany(conn, _upsert_sql(conn, "park", cols, ["code"], update), rows)
+    mark_registry_changed(conn)
     return frame.height
 
 
@@ -167,6 +195,7 @@ def upsert_facilities(conn: Connection, frame: pl.DataFrame, optional: Sequence[
     frame = _with_ids(frame, id_map(conn, "park"), "park", "park_id")
     rows = frame.select(cols).iter_rows()
     _executemany(conn, _upsert_sql(conn, "facility", cols, ["code"], update), rows)
+    mark_registry_changed(conn)
     return frame.height
 
 
@@ -182,6 +211,7 @@ def upsert_materials(conn: Connection, frame: pl.DataFrame, optional: Sequence[s
         level = _with_ids(level, id_map(conn, "material"), "parent", "parent_id")
         rows = level.select(cols).iter_rows()
         _executemany(conn, sql, rows)
+    mark_registry_changed(conn)
     return frame.height
 
 
@@ -251,6 +281,7 @@ def upsert_flows(conn: Connection, frame: pl.DataFrame, optional: Sequence[str])
         _bulk_upsert(conn, "flow", frame.select([*FLOW_COLUMNS, *opt]), key, None)
     else:
         _bulk_upsert(conn, "flow", frame.select([*FLOW_COLUMNS, *opt]), key, ["quantity_t", "value", "unit", *opt])
+    mark_flows_changed(conn, frame["year"].unique().to_list())
     return frame.height
 
 
@@ -348,6 +379,7 @@ def save_reconciled(conn: Connection, values: pl.DataFrame) -> int:
     cols = ["flow_id", "flow_version", "reconciled_t", "sigma_t", "normalized_residual", "flag"]
     sql = f"INSERT INTO reconciled ({', '.join(cols)}, run_at) VALUES ({', '.join([p] * len(cols))}, {_now_sql(conn)})"
     _executemany(conn, sql, rows.select(cols).iter_rows())
+    mark_flows_changed(conn, [int(p[:4]) for p in rows["period"].unique().to_list()])
     bump_data_version(conn)
     return rows.height
 
@@ -363,6 +395,7 @@ def delete_flow(conn: Connection, period: str, source: str, target: str, materia
         {"p": period, "s": source, "t": target, "m": material},
     )
     if result.rowcount:
+        mark_flows_changed(conn, [int(period[:4])])
         bump_data_version(conn)
     return bool(result.rowcount)
 

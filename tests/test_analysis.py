@@ -51,12 +51,21 @@ def test_indicators_of_a_year_and_a_park(loaded: Engine) -> None:
 def test_the_snapshot_follows_every_write(loaded: Engine, tmp_path: Path) -> None:
     first = snapshot.flows_frame(loaded).collect()
     assert first.height == len(ROWS)
-    assert len(list((tmp_path / "cache").rglob("*.parquet"))) == 2  # one per year
+    files = {p.name[-12:]: p for p in (tmp_path / "cache").rglob("*.parquet")}
+    assert sorted(files) == ["2023.parquet", "2024.parquet"]  # one per year
     assert import_files(loaded, [flows_file(tmp_path, [flow("2024-02", quantity="5")], name="more.csv")]).ok
     second = snapshot.flows_frame(loaded).collect()
     assert second.height == len(ROWS) + 1
-    assert len(list((tmp_path / "cache").rglob("*.parquet"))) == 2  # the old version's files are gone
+    after = {p.name[-12:]: p for p in (tmp_path / "cache").rglob("*.parquet")}
+    assert after["2023.parquet"] == files["2023.parquet"]  # a year the write did not touch is kept
+    assert after["2024.parquet"] != files["2024.parquet"] and not files["2024.parquet"].exists()
     assert snapshot.flows_frame(loaded, years=[2023]).collect().height == 1
+    facilities = [["COL-1", "Collector", "回收站", "NINGXIANG", "collection"]]  # moved to another park
+    assert import_files(
+        loaded, [write_csv(tmp_path / "f.csv", ["code", "name", "name_zh", "park", "kind"], facilities)]
+    ).ok
+    moved = snapshot.flows_frame(loaded, years=[2023]).collect()
+    assert moved["target_park"].to_list() == ["NINGXIANG"]  # the registry changed: every year is remade
 
 
 def test_reported_values_show_beside_computed_ones(loaded: Engine, tmp_path: Path) -> None:
