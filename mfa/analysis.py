@@ -118,12 +118,19 @@ def indicator_report(engine: Engine, data: Data, *, year: int, month: int | None
     """The JSON-ready answer of `mfa indicators`: values, composition by material and group, targets."""
     values = indicators.compute_indicators(data.flows, data.parents, year=year, month=month, scope=scope)
     by_material = indicators.indicators_by_material(data.flows, data.parents, year=year, month=month, scope=scope)
-    by_group = indicators.indicators_by_material(
-        data.flows, data.parents, year=year, month=month, scope=scope, level="group"
-    )
+    by_group = by_material.group_by("indicator", "group").agg(pl.col("value").sum()).rename({"group": "material"})
     targets = pl.DataFrame()
     if month is None:  # the year alone: projections and gaps need earlier years (see target_report)
-        targets = target_report(engine, data, year=year, scope=scope).drop(PROJECTION_COLUMNS)
+        goals = targets_frame(engine).filter(
+            pl.col("scope_level") == scope.level, pl.col("scope") == (scope.code or "province")
+        )
+        computed = pl.DataFrame(
+            [(name, scope.level, scope.code or "province", year, value, False) for name, value in values.items()],
+            schema=ACTUAL_SCHEMA,
+            orient="row",
+        )
+        found = pl.concat([reported_frame(engine).cast(ACTUAL_SCHEMA), computed])  # type: ignore[arg-type]
+        targets = evaluate_targets(goals, found, year=year).drop(PROJECTION_COLUMNS)
     return {
         "period": f"{year}" if month is None else f"{year}-{month:02d}",
         "scope": {"level": scope.level, "code": scope.code or "province"},

@@ -278,11 +278,18 @@ def indicators_by_material(
         "category": {code: _category(parents, code) for code in parents},
         "group": {code: root_of(parents, code) for code in parents},
     }[level]
+    quantity = pl.col("quantity_t").cast(pl.Float64)
+    # One pass: each indicator's tonnes and counted flows per material as conditional aggregates; a row is kept
+    # where at least one flow counts toward the indicator (as filtering by indicator first would give).
+    inside = {name: counted[name] & _in_scope(scope, SCOPED_BY[name]) for name in TONNAGE_INDICATORS}
+    wide = lf.group_by(pl.col("material").replace_strict(rename, default=pl.col("material"))).agg(
+        *(quantity.filter(inside[name]).sum().alias(name) for name in TONNAGE_INDICATORS),
+        *(inside[name].sum().alias(f"{name}__n") for name in TONNAGE_INDICATORS),
+    )
     parts = [
-        lf.filter(counted[name] & _in_scope(scope, SCOPED_BY[name]))
-        .group_by(pl.col("material").replace_strict(rename, default=pl.col("material")))
-        .agg(pl.col("quantity_t").cast(pl.Float64).sum().alias("value"))
-        .select(pl.lit(name).alias("indicator"), "material", "value")
+        wide.filter(pl.col(f"{name}__n") > 0).select(
+            pl.lit(name).alias("indicator"), "material", pl.col(name).alias("value")
+        )
         for name in TONNAGE_INDICATORS
     ]
     groups = {code: root_of(parents, code) for code in parents}
