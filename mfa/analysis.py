@@ -36,16 +36,18 @@ def _facilities(engine: Engine) -> pl.DataFrame:
         return frames.facility_table(conn)
 
 
-def load(engine: Engine, years: Iterable[int] | None = None, *, reconciled: bool = False) -> Data:
+def load(engine: Engine, years: Iterable[int] | None = None, *, reconciled: bool = False, collect: bool = True) -> Data:
     """Flows of `years` (default: all; from the snapshot when current), the material tree and the facilities;
-    with `reconciled`, quantities are the saved reconciled values where there are any."""
+    with `reconciled`, quantities are the saved reconciled values where there are any. `collect` reads the flows
+    into memory once (for many questions); without it each question scans only the columns it needs."""
     with engine.connect() as conn:
         parents = material_parents(conn)
     span = snapshot.year_span(engine) if years is None else sorted(set(years))
     flows = snapshot.flows_frame(engine, span)
     if reconciled:
         flows = flows.with_columns(pl.coalesce("reconciled_t", "quantity_t").alias("quantity_t"))
-    flows = flows.collect().lazy()  # read once; every question reuses it
+    if collect:
+        flows = flows.collect().lazy()
     return Data(flows, span, parents, _facilities(engine))
 
 
