@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import polars as pl
+
+from mfa.frames import ANALYSIS_SCHEMA
+
 PARKS = [
     ("MILUO", "Miluo Circular Economy Industrial Park", "汨罗循环经济产业园", "Yueyang", "national"),
     ("NINGXIANG", "Ningxiang High-tech Zone", "宁乡高新区", "长沙", "provincial"),
@@ -69,3 +73,13 @@ def flow(
 def flows_file(tmp_path: Path, rows: list[list[object]], name: str = "flows.csv", encoding: str = "utf-8") -> Path:
     """A flows CSV with the given rows."""
     return write_csv(tmp_path / name, FLOW_HEADER, rows, encoding=encoding)
+
+
+FLOW_SCHEMA = pl.Schema(
+    {
+        c: ANALYSIS_SCHEMA[c]
+        for c in ANALYSIS_SCHEMA
+        if c not in ("uncertainty", "data_quality", "reconciled_t")  # what the pure computations read
+    }
+)
+"""The analysis frame's columns that hand-built frames in the tests of the pure modules have."""

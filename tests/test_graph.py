@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 
 from mfa.graph import build_graph, find_loops, mass_balance, mass_balance_by_material
 from mfa.trace import fate_by_kind, material_origins, park_origins, trace_fate, trace_material
+from tests.factories import FLOW_SCHEMA
 
 PARENTS: dict[str, str | None] = {
     "renewable": None,
@@ -40,24 +41,6 @@ FACILITIES: dict[str, tuple[str, str | None, str | None]] = {
     "loose": ("collection", None, "Yueyang"),
     "outside": ("boundary", None, None),
 }
-
-FLOW_SCHEMA = pl.Schema(
-    {
-        "period": pl.String,
-        "year": pl.Int32,
-        "month": pl.Int8,
-        "source": pl.String,
-        "target": pl.String,
-        "material": pl.String,
-        "quantity_t": pl.Float64,
-        "source_kind": pl.String,
-        "target_kind": pl.String,
-        "source_park": pl.String,
-        "target_park": pl.String,
-        "source_city": pl.String,
-        "target_city": pl.String,
-    }
-)
 
 
 def _period(period: str) -> tuple[str, int, int | None]:

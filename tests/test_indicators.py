@@ -22,6 +22,7 @@ from mfa.indicators import (
     select_flows,
 )
 from mfa.taxonomy import bundled_materials
+from tests.factories import FLOW_SCHEMA
 
 PARENTS: dict[str, str | None] = {
     "renewable": None,
@@ -57,24 +58,6 @@ FACILITIES: dict[str, tuple[str, str | None, str | None]] = {
     "landfill_a": ("disposal", "A", "Changsha"),
     "outside": ("boundary", None, None),
 }
-
-FLOW_SCHEMA = pl.Schema(
-    {
-        "period": pl.String,
-        "year": pl.Int32,
-        "month": pl.Int8,
-        "source": pl.String,
-        "target": pl.String,
-        "material": pl.String,
-        "quantity_t": pl.Float64,
-        "source_kind": pl.String,
-        "target_kind": pl.String,
-        "source_park": pl.String,
-        "target_park": pl.String,
-        "source_city": pl.String,
-        "target_city": pl.String,
-    }
-)
 
 
 def make_flows(*rows: tuple[str, str, str, str, float]) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from polars.testing import assert_frame_equal
 
 from mfa.sankey import OTHER_SOURCES, OTHER_TARGETS, OUTSIDE, OUTSIDE_TO, format_tonnes, sankey_data
 from mfa.sankey_export import chromium_path, export_figure, sankey_figure, sankey_json
+from tests.factories import FLOW_SCHEMA
 
 PARENTS: dict[str, str | None] = {
     "renewable": None,
@@ -54,24 +55,6 @@ ROWS: list[tuple[str, str, str, float]] = [
     ("mill", "brick", "fly_ash", 400),
 ]
 TOTAL_T = sum(row[3] for row in ROWS)
-
-FLOW_SCHEMA = pl.Schema(
-    {
-        "period": pl.String,
-        "year": pl.Int32,
-        "month": pl.Int8,
-        "source": pl.String,
-        "target": pl.String,
-        "material": pl.String,
-        "quantity_t": pl.Float64,
-        "source_kind": pl.String,
-        "target_kind": pl.String,
-        "source_park": pl.String,
-        "target_park": pl.String,
-        "source_city": pl.String,
-        "target_city": pl.String,
-    }
-)
 
 
 def make_flows(rows: list[tuple[str, str, str, float]]) -> pl.DataFrame:
