@@ -51,6 +51,18 @@ def load(engine: Engine, years: Iterable[int] | None = None, *, reconciled: bool
     return Data(flows, span, parents, _facilities(engine))
 
 
+def load_period(engine: Engine, year: int, month: int | None = None, *, reconciled: bool = False) -> Data:
+    """What one period's indicators need: the year's snapshot when it is current; else the flows summed per link
+    inside the database (as fast as plain SQL), while the snapshot is made in the background for next time."""
+    if snapshot.is_current(engine, year):
+        return load(engine, [year], reconciled=reconciled, collect=False)
+    with engine.connect() as conn:
+        parents = material_parents(conn)
+        flows = frames.link_totals(conn, year, month, reconciled=reconciled)
+    snapshot.make_later(engine.url.render_as_string(hide_password=False), [year])
+    return Data(flows.lazy(), [year], parents, _facilities(engine))
+
+
 def years(data: Data) -> list[int]:
     """The loaded years, oldest first."""
     return list(data.years)

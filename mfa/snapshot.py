@@ -34,37 +34,70 @@ def year_span(engine: Engine) -> list[int]:
         return frames.flow_year_span(conn)
 
 
+def _paths(engine: Engine, years: list[int]) -> tuple[dict[int, Path], str, str]:
+    """The snapshot file of each year as the data stand now, the database instance and the registry version."""
+    with engine.connect() as conn:
+        instance, versions = store.instance(conn), store.snapshot_versions(conn)
+    folder = cache_dir(engine.url.render_as_string(hide_password=True))
+    registry = versions.get("registry_version", "0")
+    return (
+        {
+            year: folder / f"flows-{instance}-{registry}-{versions.get(f'flows_version:{year}', '0')}-{year}.parquet"
+            for year in years
+        },
+        instance,
+        registry,
+    )
+
+
+def is_current(engine: Engine, year: int) -> bool:
+    """True when the year's snapshot exists for the data as they stand."""
+    paths, _instance, _registry = _paths(engine, [year])
+    return paths[year].is_file()
+
+
 def flows_frame(engine: Engine, years: Iterable[int] | None = None) -> pl.LazyFrame:
     """The analysis frame (frames.ANALYSIS_SCHEMA) of the given years (default: all), one Parquet snapshot per
     year, remade on first use after a write that changed that year's flows or the registry (parks, facilities,
     materials), which every snapshot names."""
     wanted = sorted(set(year_span(engine) if years is None else years))
-    with engine.connect() as conn:
-        instance, versions = store.instance(conn), store.snapshot_versions(conn)
-    folder = cache_dir(engine.url.render_as_string(hide_password=True))
-    registry = versions.get("registry_version", "0")
-    names = {
-        year: f"flows-{instance}-{registry}-{versions.get(f'flows_version:{year}', '0')}-{year}.parquet"
-        for year in wanted
-    }
-    paths = []
-    for year, name in names.items():
-        path = folder / name
+    paths, instance, registry = _paths(engine, wanted)
+    for year, path in paths.items():
         if not path.is_file():
             with engine.connect() as conn:
                 frame = frames.flows_of_year(conn, year)
-            folder.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             frame.write_parquet(tmp, compression="lz4", statistics=True)
             tmp.replace(path)
-        paths.append(path)
+    folder = cache_dir(engine.url.render_as_string(hide_password=True))
     if folder.is_dir():  # older snapshots of the years just read, and any of another registry or database
-        current = set(names.values())
+        current = {p.name for p in paths.values()}
         for old in folder.glob("flows-*.parquet"):
             year_of = old.stem.rsplit("-", 1)[-1]
             stale = not old.name.startswith(f"flows-{instance}-{registry}-")
-            if old.name not in current and (stale or (year_of.isdigit() and int(year_of) in names)):
+            if old.name not in current and (stale or (year_of.isdigit() and int(year_of) in paths)):
                 old.unlink(missing_ok=True)
     if not paths:
         return pl.DataFrame(schema=frames.ANALYSIS_SCHEMA).lazy()
-    return pl.scan_parquet(paths)
+    return pl.scan_parquet(list(paths.values()))
+
+
+def make_later(url: str, years: Iterable[int]) -> None:
+    """Make the snapshots of `years` in a background process (`mfa snapshot`), so that a question answered
+    from the database now is answered from the snapshot next time, without waiting for it now."""
+    import subprocess
+    import sys
+
+    from mfa.settings import ENV_VAR
+
+    command = [sys.executable, "-m", "mfa", "snapshot", *(f"--year={y}" for y in years)]
+    env = dict(os.environ, **{ENV_VAR: url})  # not on the command line, where others could read a password
+    subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

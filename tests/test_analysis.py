@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,36 @@ def test_cli_reconcile_json_and_unknown_flows(tmp_path: Path) -> None:
     switched = json.loads(mfa("indicators", "--year", "2024", "--db", db, "--json", "--reconciled").stdout)
     assert plain["indicators"]["renewable_recycled_t"] == 120.0  # from the source and from outside the province
     assert switched["quantities"] == "reconciled where saved"
+
+
+@pytest.mark.parametrize("month", [None, 6])
+def test_a_first_question_summed_in_the_database_equals_the_snapshot(loaded: Engine, month: int | None) -> None:
+    assert not snapshot.is_current(loaded, 2024)
+    first = analysis.load_period(loaded, 2024, month)  # no snapshot yet: links summed in SQL
+    cold = analysis.indicator_report(loaded, first, year=2024, month=month, scope=PROVINCE)
+    snapshot.flows_frame(loaded, [2024])
+    assert snapshot.is_current(loaded, 2024)
+    warm = analysis.indicator_report(
+        loaded, analysis.load_period(loaded, 2024, month), year=2024, month=month, scope=PROVINCE
+    )
+    for name, value in warm["indicators"].items():
+        assert cold["indicators"][name] == pytest.approx(value), name
+    assert cold["by_material"].keys() == warm["by_material"].keys()
+    assert [t["actual"] for t in cold["targets"]] == pytest.approx([t["actual"] for t in warm["targets"]])
+
+
+def test_cli_snapshot_makes_the_snapshot(tmp_path: Path) -> None:
+    import os
+
+    db = str(tmp_path / "a.db")
+    assert mfa("import", *map(str, [*world(tmp_path), flows_file(tmp_path, ROWS)]), "--db", db).returncode == 0
+    run = subprocess.run(
+        [sys.executable, "-m", "mfa", "snapshot", "--db", db, "--year", "2024"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MFA_CACHE_DIR=str(tmp_path / "c")),
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "snapshot of 5 flows" in run.stdout
+    assert [p.name[-12:] for p in (tmp_path / "c").rglob("*.parquet")] == ["2024.parquet"]

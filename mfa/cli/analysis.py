@@ -102,7 +102,7 @@ def indicators(
     scope = _scope(city, park)
     engine = open_engine(db)
     _year(engine, year)
-    data = analysis.load(engine, [year], reconciled=reconciled, collect=False)
+    data = analysis.load_period(engine, year, month, reconciled=reconciled)
     report = analysis.indicator_report(engine, data, year=year, month=month, scope=scope)
     report["quantities"] = "reconciled where saved" if reconciled else "reported"
     if as_json:

@@ -207,3 +207,18 @@ def serve(
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
     cmd += ["--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false"]
     os.execve(sys.executable, cmd, env)
+
+
+@app.command()
+def snapshot(
+    db: DbOption = None,
+    year: Annotated[list[int] | None, typer.Option(help="A year to snapshot (repeat for more; default: all).")] = None,
+) -> None:
+    """Make the Parquet snapshots of the flows now (questions otherwise make them when first needed)."""
+    import polars as pl
+
+    from mfa import snapshot as snapshots
+
+    engine = open_engine(db)
+    frame = snapshots.flows_frame(engine, year or None)
+    console().print(f"snapshot of {frame.select(pl.len()).collect().item():,} flows")
