@@ -165,6 +165,15 @@ def _counted(parents: Mapping[str, str | None]) -> dict[str, pl.Expr]:
     }
 
 
+def _summed(lf: pl.LazyFrame, scope: Scope) -> pl.LazyFrame:
+    """Flows summed per (material, source kind, target kind[, scope columns]) with their count: every indicator
+    depends on nothing else, and the predicates then run on a few thousand rows instead of every flow."""
+    keys = ["material", "source_kind", "target_kind"]
+    if scope.level != "province":
+        keys += [f"source_{scope.level}", f"target_{scope.level}"]
+    return lf.group_by(keys).agg(pl.col("quantity_t").cast(pl.Float64).sum(), pl.len().alias("__n"))
+
+
 def _rate() -> pl.Expr:
     denominator = pl.col("bulk_waste_generated_t") + pl.col("bulk_waste_utilized_from_stock_t")
     return (
@@ -191,10 +200,9 @@ def compute_indicators(
 ) -> dict[str, float | None]:
     """Every indicator of one period and scope; an empty scope gives 0.0 tonnes and a None rate."""
     counted = _counted(parents)
-    quantity = pl.col("quantity_t").cast(pl.Float64)
+    quantity = pl.col("quantity_t")
     row = (
-        flows.lazy()
-        .filter(*_period(year, month))
+        _summed(flows.lazy().filter(*_period(year, month)), scope)
         .select(
             quantity.filter(counted[name] & _in_scope(scope, SCOPED_BY[name])).sum().alias(name)
             for name in TONNAGE_INDICATORS
@@ -278,13 +286,17 @@ def indicators_by_material(
         "category": {code: _category(parents, code) for code in parents},
         "group": {code: root_of(parents, code) for code in parents},
     }[level]
-    quantity = pl.col("quantity_t").cast(pl.Float64)
+    quantity = pl.col("quantity_t")
     # One pass: each indicator's tonnes and counted flows per material as conditional aggregates; a row is kept
     # where at least one flow counts toward the indicator (as filtering by indicator first would give).
     inside = {name: counted[name] & _in_scope(scope, SCOPED_BY[name]) for name in TONNAGE_INDICATORS}
-    wide = lf.group_by(pl.col("material").replace_strict(rename, default=pl.col("material"))).agg(
-        *(quantity.filter(inside[name]).sum().alias(name) for name in TONNAGE_INDICATORS),
-        *(inside[name].sum().alias(f"{name}__n") for name in TONNAGE_INDICATORS),
+    wide = (
+        _summed(lf, scope)
+        .group_by(pl.col("material").replace_strict(rename, default=pl.col("material")))
+        .agg(
+            *(quantity.filter(inside[name]).sum().alias(name) for name in TONNAGE_INDICATORS),
+            *(pl.col("__n").filter(inside[name]).sum().alias(f"{name}__n") for name in TONNAGE_INDICATORS),
+        )
     )
     parts = [
         wide.filter(pl.col(f"{name}__n") > 0).select(
