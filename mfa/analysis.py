@@ -130,8 +130,9 @@ def gap_report(data: Data, target: dict[str, Any], *, year: int) -> dict[str, pl
 
 def indicator_report(engine: Engine, data: Data, *, year: int, month: int | None, scope: Scope) -> dict[str, Any]:
     """The JSON-ready answer of `mfa indicators`: values, composition by material and group, targets."""
-    values = indicators.compute_indicators(data.flows, data.parents, year=year, month=month, scope=scope)
-    by_material = indicators.indicators_by_material(data.flows, data.parents, year=year, month=month, scope=scope)
+    summed = indicators.presummed(data.flows, year=year, month=month, scope=scope)  # one pass over the flows
+    values = indicators.compute_indicators(summed, data.parents, year=year, month=month, scope=scope)
+    by_material = indicators.indicators_by_material(summed, data.parents, year=year, month=month, scope=scope)
     by_group = by_material.group_by("indicator", "group").agg(pl.col("value").sum()).rename({"group": "material"})
     targets = pl.DataFrame()
     if month is None:  # the year alone: projections and gaps need earlier years (see target_report)

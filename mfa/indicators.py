@@ -174,6 +174,23 @@ def _summed(lf: pl.LazyFrame, scope: Scope) -> pl.LazyFrame:
     return lf.group_by(keys).agg(pl.col("quantity_t").cast(pl.Float64).sum(), pl.len().alias("__n"))
 
 
+def presummed(
+    flows: pl.DataFrame | pl.LazyFrame, *, year: int, month: int | None = None, scope: Scope = PROVINCE
+) -> pl.DataFrame:
+    """The flows of a period summed by what the indicators read (period, material, kinds, scope columns): pass it
+    to compute_indicators and indicators_by_material to answer several questions of that scope from one pass."""
+    keys = ["year", "month", "material", "source_kind", "target_kind"]
+    if scope.level != "province":
+        keys += [f"source_{scope.level}", f"target_{scope.level}"]
+    return (
+        flows.lazy()
+        .filter(*_period(year, month))
+        .group_by(keys)
+        .agg(pl.col("quantity_t").cast(pl.Float64).sum())
+        .collect()
+    )
+
+
 def _rate() -> pl.Expr:
     denominator = pl.col("bulk_waste_generated_t") + pl.col("bulk_waste_utilized_from_stock_t")
     return (
