@@ -89,3 +89,9 @@ def test_writes_are_timestamped_in_utc(engine: Engine, tmp_path: Path) -> None:
     stamp = park.updated_at if park.updated_at.tzinfo else park.updated_at.replace(tzinfo=UTC)
     assert before - timedelta(seconds=5) <= stamp <= datetime.now(UTC) + timedelta(seconds=5)
     assert park.version == 1
+
+
+def test_the_public_api_resolves() -> None:
+    import mfa
+
+    assert all(getattr(mfa, name) is not None for name in mfa.__all__)
