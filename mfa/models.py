@@ -154,3 +154,26 @@ class Reconciled(SQLModel, table=True):
     normalized_residual: float | None = None
     flag: str = Field(max_length=32)
     run_at: datetime
+
+
+class User(SQLModel, table=True):
+    """Someone who signs in: an admin, an analyst (reads only) or a park manager (writes their parks)."""
+
+    __table_args__ = (CheckConstraint("role IN ('admin', 'analyst', 'park_manager')", name="user_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True, index=True)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    disabled: bool = Field(default=False)
+    updated_at: datetime
+    version: int = Field(default=1)
+
+
+class UserPark(SQLModel, table=True):
+    """A park a park manager may write."""
+
+    __tablename__ = "user_park"
+
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True))
+    park_id: int = Field(sa_column=Column(Integer, ForeignKey("park.id", ondelete="CASCADE"), primary_key=True))

@@ -132,6 +132,12 @@ def load_reference_data(conn: Connection) -> None:
     bump_data_version(conn)
 
 
+def facility_parks(conn: Connection) -> dict[str, str | None]:
+    """Facility code -> the code of its park (None outside the parks)."""
+    rows = conn.execute(text("SELECT f.code, p.code FROM facility f LEFT JOIN park p ON p.id = f.park_id")).all()
+    return {str(code): park for code, park in rows}
+
+
 def id_map(conn: Connection, table: str) -> pl.DataFrame:
     """code -> id for parks, facilities or materials."""
     rows = conn.execute(text(f"SELECT code, id FROM {table}")).all()

@@ -91,3 +91,37 @@ def test_database_from_environment(tmp_path: Path) -> None:
     env = dict(os.environ, MFA_DATABASE_URL=f"sqlite:///{tmp_path / 'env.db'}")
     run = subprocess.run([sys.executable, "-m", "mfa", "init"], capture_output=True, text=True, env=env, timeout=60)
     assert run.returncode == 0 and (tmp_path / "env.db").is_file()
+
+
+def test_user_commands_and_acting_as_a_user(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert mfa("import", *map(str, world(tmp_path)), "--db", db).returncode == 0
+
+    def user(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mfa", "user", *args, "--db", db],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert (
+        user(
+            "add", "max", "--role", "park_manager", "--park", "MILUO", "--password-stdin", stdin="s3cret-pass\n"
+        ).returncode
+        == 0
+    )
+    assert user("add", "ada", "--role", "analyst", "--password-stdin", stdin="another-pass\n").returncode == 0
+    dup = user("add", "ada", "--role", "analyst", "--password-stdin", stdin="another-pass\n")
+    assert dup.returncode == 1 and dup.stderr.startswith("error: user 'ada' exists already")
+    listed = user("list").stdout
+    assert "max" in listed and "MILUO" in listed and "s3cret" not in listed
+    assert user("passwd", "max", "--password-stdin", stdin="changed-pass\n").returncode == 0
+    assert user("disable", "ada").returncode == 0
+    flows = flows_file(tmp_path, [flow("2024-01", "REC-1", "OUT", "recycled_steel")])
+    refused = mfa("import", str(flows), "--db", db, "--user", "max", "--json")
+    assert refused.returncode == 1
+    assert "max may write flows from or to their own parks only" in refused.stdout
+    assert mfa("import", str(flows), "--db", db, "--user", "ada").stderr.startswith("error: user 'ada' is disabled")
+    assert mfa("import", str(flows), "--db", db).returncode == 0  # the local operator is an admin

@@ -33,6 +33,31 @@ DbOption = Annotated[
 ]
 
 
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        help="Act as this user (their role and parks apply); default: the local operator, an admin.",
+        show_default=False,
+    ),
+]
+
+
+def actor(db_engine: Engine, user: str | None, via: str) -> Any:
+    """The Actor the command writes as: the named user, else the operating-system user as local operator."""
+    from mfa.permissions import local_operator
+
+    if user is None:
+        return local_operator(via)
+    from mfa import accounts
+
+    with db_engine.connect() as conn:
+        try:
+            return accounts.actor_for(conn, user, via)
+        except accounts.AccountError as exc:
+            raise UserError(str(exc)) from exc
+
+
 class UserError(Exception):
     """A problem to tell the user in one line (exit status 1)."""
 
@@ -93,6 +118,6 @@ def main() -> None:
         sys.exit(2)
 
 
-from mfa.cli import analysis, data  # noqa: E402  (registers the commands on `app`)
+from mfa.cli import analysis, data, users  # noqa: E402  (registers the commands on `app`)
 
-__all__ = ["analysis", "app", "data", "main"]
+__all__ = ["analysis", "app", "data", "main", "users"]

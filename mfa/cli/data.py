@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mfa.cli import DbOption, UserError, app, console, open_engine, safe_url, status
+from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine, safe_url, status
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -34,13 +34,16 @@ def init(db: DbOption = None) -> None:
     console().print(f"database {safe_url(url)}: {state}")
 
 
-def _run_import(engine: Engine, files: list[Path], *, accept_valid: bool, dry_run: bool, as_json: bool) -> ImportReport:
+def _run_import(
+    engine: Engine, files: list[Path], *, accept_valid: bool, dry_run: bool, user: str | None = None
+) -> ImportReport:
     from mfa.io.importer import import_files
 
+    who = actor(engine, user, "import " + ", ".join(f.name for f in files))
     err = console(stderr=True)
     with status(err, "importing") as shown:
         return import_files(
-            engine, files, accept_valid=accept_valid, dry_run=dry_run, progress=lambda m: shown.update(m)
+            engine, files, accept_valid=accept_valid, dry_run=dry_run, progress=lambda m: shown.update(m), actor=who
         )
 
 
@@ -80,6 +83,7 @@ def import_(
         typer.Option(help="Where to save the error report (default: FILE.errors.csv beside the input)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+    user: UserOption = None,
 ) -> None:
     """Import parks, facilities, materials, flows, stocks and targets from CSV/XLSX files.
 
@@ -90,7 +94,7 @@ def import_(
         if not f.is_file():
             raise UserError(f"no such file: {f}")
     engine = open_engine(db)
-    report = _run_import(engine, files, accept_valid=accept_valid, dry_run=dry_run, as_json=as_json)
+    report = _run_import(engine, files, accept_valid=accept_valid, dry_run=dry_run, user=user)
     saved: list[Path] = []
     errors_path = None
     if not report.ok:
@@ -184,7 +188,7 @@ def demo(
             if store.counts(conn)["flows"]:
                 console().print("the database already holds flows: sample not loaded")
                 return
-    report = _run_import(engine, files, accept_valid=False, dry_run=False, as_json=False)
+    report = _run_import(engine, files, accept_valid=False, dry_run=False)
     if not report.ok:
         _print_report(report, None, [])
         raise UserError("the bundled sample did not import")

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from mfa import store
 from mfa.db import write_transaction
 from mfa.io.readers import RawTable, ReadResult, read_files
+from mfa.permissions import Actor, forbidden
 from mfa.tables import TABLES
 from mfa.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
 
@@ -99,6 +100,7 @@ def import_tables(
     today: date | None = None,
     progress: Progress | None = None,
     first: Callable[[Connection], object] | None = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
     """Validate and write tables already read; all or nothing unless `accept_valid`. `first` runs at the start
     of the same transaction (e.g. deleting the flow an edit replaces), so it is undone if nothing is written."""
@@ -124,6 +126,9 @@ def import_tables(
             refs = _extend_refs(refs, result)
             checked.append(result)
             errors.append(result.errors)
+        if actor is not None:
+            checked, refused = _authorize(conn, actor, checked)
+            errors.append(refused)
         report.errors = pl.concat(errors).sort(["file", "row"], maintain_order=True)
         for result in checked:
             report.rejected[result.table] = report.read[result.table] - result.valid.height
@@ -137,6 +142,28 @@ def import_tables(
         store.bump_data_version(conn)
     report.committed = True
     return report
+
+
+def _authorize(conn: Connection, actor: Actor, checked: list[Checked]) -> tuple[list[Checked], pl.DataFrame]:
+    """Drop the rows `actor` may not write, and say why (the facilities' parks as stored and as imported)."""
+    stored = store.facility_parks(conn)
+    imported = dict(stored)
+    for result in checked:
+        if result.table == "facilities":
+            imported |= dict(zip(result.valid["code"].to_list(), result.valid["park"].to_list(), strict=True))
+    refused = [forbidden(actor, r, stored if r.table == "facilities" else imported) for r in checked]
+    kept = [
+        Checked(
+            r.table,
+            r.valid.join(
+                e.select(pl.col("file").alias("_file"), pl.col("row").alias("_row")), on=["_file", "_row"], how="anti"
+            ),
+            r.errors,
+            r.columns,
+        )
+        for r, e in zip(checked, refused, strict=True)
+    ]
+    return kept, pl.concat(refused)
 
 
 def _rejected_rows(tables: list[RawTable], errors: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -166,12 +193,16 @@ def import_files(
     dry_run: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
-    """Import CSV/XLSX files as one transaction, in dependency order whatever the order of the files."""
+    """Import CSV/XLSX files as one transaction, in dependency order whatever the order of the files; rows
+    `actor` may not write are refused like bad rows."""
     say = progress or (lambda _msg: None)
     say(f"reading {len(paths)} file(s)")
     read = read_files(paths)
-    report = import_tables(engine, read, accept_valid=accept_valid, dry_run=dry_run, today=today, progress=say)
+    report = import_tables(
+        engine, read, accept_valid=accept_valid, dry_run=dry_run, today=today, progress=say, actor=actor
+    )
     report.files = [p.name for p in paths]
     return report
 
@@ -184,6 +215,7 @@ def import_records(
     label: str = "form",
     replace: dict[str, str] | None = None,
     today: date | None = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
     """Write records typed into a form (or given by a script) through the same validation as files; all or nothing.
 
@@ -199,10 +231,10 @@ def import_records(
     frame = frame.with_columns(pl.lit(label).alias("_file"), (pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias("_row"))
     read = ReadResult(tables=[RawTable(label, spec, frame, frame)])
     if replace is None or table != "flows":
-        return import_tables(engine, read, today=today)
+        return import_tables(engine, read, today=today, actor=actor)
     old = replace
 
     def delete_old(conn: Connection) -> None:
         store.delete_flow(conn, old["period"], old["source"], old["target"], old["material"])
 
-    return import_tables(engine, read, today=today, first=delete_old)
+    return import_tables(engine, read, today=today, first=delete_old, actor=actor)

@@ -1,0 +1,131 @@
+"""Users and roles: accounts with argon2 hashes, and who may write what (every role x every write, both databases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from mfa import accounts
+from mfa.db import write_transaction
+from mfa.io.importer import import_files, import_records
+from mfa.permissions import Actor, local_operator
+from tests.factories import flow, flows_file, world, write_csv
+
+HEADERS = {
+    "parks": ["code", "name", "name_zh", "city", "level"],
+    "facilities": ["code", "name", "name_zh", "park", "kind"],
+    "materials": ["code", "name", "name_zh", "parent", "is_product"],
+    "stocks": ["period", "facility", "material", "quantity", "unit"],
+    "targets": [
+        "indicator",
+        "scope",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "target_value",
+        "direction",
+        "source",
+    ],
+    "reported": ["indicator", "scope", "year", "value", "source"],
+}
+ROWS = {
+    "parks": ["NEW", "New park", "", "Changsha", "other"],
+    "facilities": ["NEW-1", "New", "", "MILUO", "collection"],
+    "materials": ["scrap_titanium", "Titanium scrap", "废钛", "scrap_nonferrous", "false"],
+    "stocks": ["2024-12", "YARD-1", "fly_ash", "5", "t"],
+    "targets": ["renewable_recycled_t", "MILUO", "", "", "2025", "1000", "at_least", ""],
+    "reported": ["green_factories_added", "province", "2024", "3", ""],
+}
+ACTORS = {
+    "admin": Actor("ann", "admin"),
+    "analyst": Actor("ada", "analyst"),
+    "manager": Actor("max", "park_manager", frozenset({"MILUO"})),
+    "other_manager": Actor("ole", "park_manager", frozenset({"NINGXIANG"})),
+}
+# what each may write: flows from or to their park, facilities and stocks of their park, nothing else
+ALLOWED = {
+    "admin": {"parks", "facilities", "materials", "flows", "stocks", "targets", "reported"},
+    "analyst": set(),
+    "manager": {"facilities", "flows", "stocks"},
+    "other_manager": {"flows"},  # the flow goes from MILUO to NINGXIANG: either end counts
+}
+
+
+@pytest.fixture
+def loaded(engine: Engine, tmp_path: Path) -> Engine:
+    assert import_files(engine, world(tmp_path)).ok
+    return engine
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+@pytest.mark.parametrize("table", [*HEADERS, "flows"])
+def test_authorization_matrix(loaded: Engine, tmp_path: Path, who: str, table: str) -> None:
+    if table == "flows":
+        path = flows_file(tmp_path, [flow("2024-01", "COL-1", "REC-1")], name="t.csv")
+    else:
+        path = write_csv(tmp_path / f"{table}.csv", HEADERS[table], [ROWS[table]])
+    report = import_files(loaded, [path], actor=ACTORS[who])
+    if table in ALLOWED[who]:
+        assert report.ok and report.committed, report.errors
+    else:
+        assert not report.committed
+        assert report.errors["reason"].str.contains(ACTORS[who].name).all(), report.errors
+
+
+def test_a_park_manager_import_touching_another_park_names_the_rows(loaded: Engine, tmp_path: Path) -> None:
+    rows = [flow("2024-01", "SRC-1", "COL-1"), flow("2024-02", "REC-1", "OUT", "recycled_steel")]
+    report = import_files(loaded, [flows_file(tmp_path, rows)], actor=ACTORS["manager"], accept_valid=True)
+    assert report.errors.select("file", "row", "column").rows() == [("flows.csv", 3, "source")]
+    assert "max may write flows from or to their own parks only" in report.errors["reason"][0]
+    assert report.written["flows"] == 1
+    moved = write_csv(tmp_path / "f.csv", HEADERS["facilities"], [["REC-1", "Recycler", "", "MILUO", "recycling"]])
+    refused = import_files(loaded, [moved], actor=ACTORS["manager"])  # REC-1 lies in NINGXIANG now
+    assert not refused.committed and refused.errors["column"].to_list() == ["park"]
+
+
+def test_form_writes_are_checked_too(loaded: Engine) -> None:
+    record = {"period": "2024-01", "source": "REC-1", "target": "OUT", "material": "recycled_steel", "quantity": "1"}
+    assert not import_records(loaded, "flows", [record], actor=ACTORS["manager"]).committed
+    assert import_records(loaded, "flows", [record], actor=ACTORS["other_manager"]).ok
+    assert import_records(loaded, "flows", [record], actor=local_operator("form")).ok
+
+
+def test_accounts_hash_passwords_and_authenticate(loaded: Engine) -> None:
+    with write_transaction(loaded) as conn:
+        accounts.add_user(conn, "max", "correct horse", "park_manager", ["MILUO"])
+        accounts.add_user(conn, "ada", "battery staple", "analyst")
+    with loaded.connect() as conn:
+        stored = conn.execute(text('SELECT password_hash FROM "user" WHERE name = :n'), {"n": "max"}).scalar()
+        assert "correct horse" not in str(stored) and str(stored).startswith("$argon2id$")
+        assert accounts.authenticate(conn, "max", "correct horse") == Actor(
+            "max", "park_manager", frozenset({"MILUO"}), "app"
+        )
+        assert accounts.authenticate(conn, "max", "wrong password") is None
+        assert accounts.authenticate(conn, "nobody", "correct horse") is None
+        assert [u["name"] for u in accounts.list_users(conn)] == ["ada", "max"]
+    with write_transaction(loaded) as conn:
+        accounts.set_password(conn, "max", "new password!")
+        accounts.disable_user(conn, "ada")
+    with loaded.connect() as conn:
+        assert accounts.authenticate(conn, "max", "new password!") is not None
+        assert accounts.authenticate(conn, "ada", "battery staple") is None
+        with pytest.raises(accounts.AccountError, match="disabled"):
+            accounts.actor_for(conn, "ada")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("bad name!", "long enough", "admin", []), "not a valid user name"),
+        (("x", "short", "admin", []), "at least 8"),
+        (("x", "long enough", "owner", []), "unknown role"),
+        (("x", "long enough", "park_manager", []), "needs at least one"),
+        (("x", "long enough", "analyst", ["MILUO"]), "parks are for park managers"),
+        (("x", "long enough", "park_manager", ["ATLANTIS"]), "unknown park"),
+    ],
+)
+def test_bad_accounts_are_refused(loaded: Engine, args: tuple, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(accounts.AccountError, match=message), write_transaction(loaded) as conn:
+        accounts.add_user(conn, *args)
