@@ -18,6 +18,7 @@ class Park(SQLModel, table=True):
     city: str = Field(max_length=32, index=True)
     level: str = Field(default="other", max_length=16)
     updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
 
 
@@ -33,6 +34,7 @@ class Facility(SQLModel, table=True):
     park_id: int | None = Field(default=None, foreign_key="park.id", index=True)
     kind: str = Field(max_length=32, index=True)
     updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
 
 
@@ -46,6 +48,7 @@ class Material(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="material.id")
     is_product: bool = Field(default=False)
     updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
 
 
@@ -74,6 +77,7 @@ class Flow(SQLModel, table=True):
     note: str | None = None
     reference: str | None = None
     updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
 
 
@@ -95,6 +99,7 @@ class Stock(SQLModel, table=True):
     value: float
     unit: str = Field(max_length=16)
     updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
 
 
@@ -117,6 +122,7 @@ class Target(SQLModel, table=True):
     direction: str = Field(max_length=16)
     source: str | None = None
     updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
 
 
@@ -140,6 +146,7 @@ class Reported(SQLModel, table=True):
     value: float
     source: str | None = None
     updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
 
 
@@ -167,6 +174,7 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=16)
     disabled: bool = Field(default=False)
     updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
 
 

@@ -14,6 +14,8 @@ from mfa import taxonomy
 from mfa.validate import Refs
 
 DATA_VERSION = "data_version"
+WRITER_KEY = "mfa_writer"
+"""conn.info key naming who writes in the current transaction (recorded as updated_by)."""
 TARGETS_SEEDED = "targets_seeded"
 TARGETS_FILE = taxonomy.DATA_DIR / "targets.csv"
 _COPY_THRESHOLD = 5_000
@@ -32,6 +34,12 @@ def _now_sql(conn: Connection) -> str:
     return "'" + now().strftime("%Y-%m-%d %H:%M:%S.%f") + "'"
 
 
+def _by_sql(conn: Connection) -> str:
+    """Who writes, as an SQL literal: the name import_tables put on the connection for this transaction."""
+    name = str(conn.info.get(WRITER_KEY) or "")
+    return "'" + name.replace("'", "''") + "'"
+
+
 def _param(conn: Connection) -> str:
     return "?" if conn.dialect.name == "sqlite" else "%s"
 
@@ -40,10 +48,10 @@ def _upsert_sql(conn: Connection, table: str, columns: Sequence[str], key: Seque
     """INSERT ... ON CONFLICT (key) DO UPDATE: the same statement on SQLite and PostgreSQL."""
     p = _param(conn)
     sets = [f"{c} = excluded.{c}" for c in update]
-    sets += ["updated_at = excluded.updated_at", f"version = {table}.version + 1"]
+    sets += ["updated_at = excluded.updated_at", "updated_by = excluded.updated_by", f"version = {table}.version + 1"]
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}, updated_at, version) "
-        f"VALUES ({', '.join([p] * len(columns))}, {_now_sql(conn)}, 1) "
+        f"INSERT INTO {table} ({', '.join(columns)}, updated_at, updated_by, version) "
+        f"VALUES ({', '.join([p] * len(columns))}, {_now_sql(conn)}, {_by_sql(conn)}, 1) "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}"
     )
 
@@ -319,8 +327,8 @@ def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str
         if update is None:
             p = _param(conn)
             sql = (
-                f"INSERT INTO {table} ({', '.join(cols)}, updated_at, version) "
-                f"VALUES ({', '.join([p] * len(cols))}, {_now_sql(conn)}, 1)"
+                f"INSERT INTO {table} ({', '.join(cols)}, updated_at, updated_by, version) "
+                f"VALUES ({', '.join([p] * len(cols))}, {_now_sql(conn)}, {_by_sql(conn)}, 1)"
             )
         else:
             sql = _upsert_sql(conn, table, cols, key, update)
@@ -336,12 +344,16 @@ def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str
         for start in range(0, data.height, 200_000):
             copy.write(data.slice(start, 200_000).write_csv(include_header=False, null_value=""))
     insert = (
-        f"INSERT INTO {table} ({', '.join(cols)}, updated_at, version) "
-        f"SELECT {', '.join(cols)}, CURRENT_TIMESTAMP, 1 FROM {staging}"
+        f"INSERT INTO {table} ({', '.join(cols)}, updated_at, updated_by, version) "
+        f"SELECT {', '.join(cols)}, CURRENT_TIMESTAMP, {_by_sql(conn)}, 1 FROM {staging}"
     )
     if update is not None:
         sets = [f"{c} = excluded.{c}" for c in update]
-        sets += ["updated_at = excluded.updated_at", f"version = {table}.version + 1"]
+        sets += [
+            "updated_at = excluded.updated_at",
+            "updated_by = excluded.updated_by",
+            f"version = {table}.version + 1",
+        ]
         insert += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}"
     conn.exec_driver_sql(insert)
 
@@ -388,6 +400,26 @@ def save_reconciled(conn: Connection, values: pl.DataFrame) -> int:
     mark_flows_changed(conn, [int(p[:4]) for p in rows["period"].unique().to_list()])
     bump_data_version(conn)
     return rows.height
+
+
+def record_version(conn: Connection, table: str, key: dict[str, str]) -> tuple[int, str | None, object] | None:
+    """(version, updated_by, updated_at) of a flow by its key, or of a park or facility by code; None if absent."""
+    if table == "flows":
+        row = conn.execute(
+            text(
+                "SELECT f.version, f.updated_by, f.updated_at FROM flow f "
+                "JOIN facility s ON s.id = f.source_id JOIN facility t ON t.id = f.target_id "
+                "JOIN material m ON m.id = f.material_id "
+                "WHERE f.period = :p AND s.code = :s AND t.code = :t AND m.code = :m"
+            ),
+            {"p": key.get("period"), "s": key.get("source"), "t": key.get("target"), "m": key.get("material")},
+        ).first()
+    else:
+        name = {"parks": "park", "facilities": "facility"}[table]
+        row = conn.execute(
+            text(f"SELECT version, updated_by, updated_at FROM {name} WHERE code = :c"), {"c": key.get("code")}
+        ).first()
+    return None if row is None else (int(row[0]), row[1], row[2])
 
 
 def delete_flow(conn: Connection, period: str, source: str, target: str, material: str) -> bool:

@@ -129,3 +129,32 @@ def test_accounts_hash_passwords_and_authenticate(loaded: Engine) -> None:
 def test_bad_accounts_are_refused(loaded: Engine, args: tuple, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(accounts.AccountError, match=message), write_transaction(loaded) as conn:
         accounts.add_user(conn, *args)
+
+
+def test_an_edit_based_on_a_stale_version_is_refused(loaded: Engine) -> None:
+    from mfa import store
+
+    record = {"period": "2024-01", "source": "SRC-1", "target": "COL-1", "material": "scrap_steel", "quantity": "1"}
+    assert import_records(loaded, "flows", [record], actor=ACTORS["manager"]).ok
+    key = {k: str(record[k]) for k in ("period", "source", "target", "material")}
+    with loaded.connect() as conn:
+        opened = store.record_version(conn, "flows", key)
+    assert opened is not None and opened[:2] == (1, "max")
+    assert import_records(loaded, "flows", [record | {"quantity": "2"}], actor=ACTORS["admin"]).ok  # someone else
+    stale = import_records(
+        loaded, "flows", [record | {"quantity": "3"}], replace=key, expected_version=opened[0], actor=ACTORS["manager"]
+    )
+    assert not stale.committed
+    assert (
+        stale.errors["reason"][0].startswith("changed by ann at ")
+        and "since you opened it" in stale.errors["reason"][0]
+    )
+    with loaded.connect() as conn:
+        assert conn.execute(text("SELECT quantity_t, updated_by, version FROM flow")).one() == (2.0, "ann", 2)
+    fresh = import_records(
+        loaded, "flows", [record | {"quantity": "3"}], replace=key, expected_version=2, actor=ACTORS["manager"]
+    )
+    assert fresh.ok
+    park = {"code": "MILUO", "name": "Miluo", "city": "Yueyang"}
+    assert not import_records(loaded, "parks", [park], expected_version=7).committed
+    assert import_records(loaded, "parks", [park], expected_version=1).ok

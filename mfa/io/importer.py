@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine
 from mfa import store
 from mfa.db import write_transaction
 from mfa.io.readers import RawTable, ReadResult, read_files
-from mfa.permissions import Actor, forbidden
+from mfa.permissions import Actor, forbidden, local_operator
 from mfa.tables import TABLES
 from mfa.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
 
@@ -109,6 +109,7 @@ def import_tables(
     errors = [read.errors]
     checked: list[Checked] = []
     with write_transaction(engine) as conn:
+        conn.info[store.WRITER_KEY] = (actor or local_operator()).name
         if first is not None:
             first(conn)
         merged = _merge(read.tables)
@@ -216,11 +217,14 @@ def import_records(
     replace: dict[str, str] | None = None,
     today: date | None = None,
     actor: Actor | None = None,
+    expected_version: int | None = None,
 ) -> ImportReport:
     """Write records typed into a form (or given by a script) through the same validation as files; all or nothing.
 
     `replace` names the key of an existing flow (period, source, target, material) that the record replaces:
-    when the key changed, the old flow is deleted in the same transaction."""
+    when the key changed, the old flow is deleted in the same transaction. `expected_version` is the version the
+    editor opened (of the replaced flow, or of the park or facility by code): if someone changed the record since,
+    nothing is written and the report says who changed it and when."""
     from mfa.io.readers import ReadResult
     from mfa.tables import BY_NAME
 
@@ -230,11 +234,26 @@ def import_records(
     frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
     frame = frame.with_columns(pl.lit(label).alias("_file"), (pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias("_row"))
     read = ReadResult(tables=[RawTable(label, spec, frame, frame)])
-    if replace is None or table != "flows":
-        return import_tables(engine, read, today=today, actor=actor)
-    old = replace
+    old = replace if table == "flows" else None
 
-    def delete_old(conn: Connection) -> None:
-        store.delete_flow(conn, old["period"], old["source"], old["target"], old["material"])
+    def first(conn: Connection) -> None:
+        if expected_version is not None:
+            key = replace if table == "flows" else {"code": str(records[0].get("code", ""))}
+            found = store.record_version(conn, table, key or {})
+            if found is not None and found[0] != expected_version:
+                raise StaleEdit(f"changed by {found[1] or 'someone'} at {found[2]} since you opened it")
+        if old is not None:
+            store.delete_flow(conn, old["period"], old["source"], old["target"], old["material"])
 
-    return import_tables(engine, read, today=today, first=delete_old, actor=actor)
+    try:
+        return import_tables(engine, read, today=today, first=first, actor=actor)
+    except StaleEdit as exc:
+        report = ImportReport(files=[label])
+        report.errors = pl.DataFrame(
+            [(label, 1, "version", str(expected_version), str(exc))], schema=ERROR_SCHEMA, orient="row"
+        )
+        return report
+
+
+class StaleEdit(Exception):
+    """The record was changed by someone else after the editor opened it."""

@@ -29,10 +29,22 @@ QUALITIES = ["", "measured", "calculated", "estimated"]
 FIRST_YEAR = 2000
 
 
-def _save(table: str, prefix: str, record: dict[str, Any], replace: dict[str, str] | None = None) -> bool:
-    """Write one record through the importer; keep its errors (by column) and a message for the next run."""
-    report = import_records(state.engine(), table, [record], label="form", replace=replace)
-    st.session_state[f"{prefix}_errors"] = {} if report.committed else errors_by_column(report.errors)
+def _save(
+    table: str,
+    prefix: str,
+    record: dict[str, Any],
+    replace: dict[str, str] | None = None,
+    expected_version: int | None = None,
+) -> bool:
+    """Write one record through the importer (refused if someone changed it since it was opened); keep its
+    errors (by column; a stale version as a general error) and a message for the next run."""
+    report = import_records(
+        state.engine(), table, [record], label="form", replace=replace, expected_version=expected_version
+    )
+    errors = {} if report.committed else errors_by_column(report.errors)
+    if "version" in errors:
+        errors[""] = errors.get("", []) + errors.pop("version")
+    st.session_state[f"{prefix}_errors"] = errors
     st.session_state[f"{prefix}_message"] = (
         ("success", f"{table}_saved") if report.committed else ("error", "not_saved")
     )
@@ -72,8 +84,10 @@ def _flow_record() -> dict[str, Any]:
 
 
 def _save_flow() -> None:
-    if _save("flows", "enter", _flow_record(), replace=st.session_state.get("enter_editing")):
-        st.session_state.pop("enter_editing", None)
+    ss = st.session_state
+    if _save("flows", "enter", _flow_record(), ss.get("enter_editing"), ss.get("enter_editing_version")):
+        ss.pop("enter_editing", None)
+        ss.pop("enter_editing_version", None)
 
 
 def _key_of(option: str) -> dict[str, str]:
@@ -91,6 +105,9 @@ def _load_for_edit(rows: pl.DataFrame) -> None:
     ss.update(enter_target=key["target"], enter_material=key["material"], enter_quantity=row["quantity"])
     ss.update(enter_unit="t", enter_quality=row["data_quality"] or "", enter_note=row["note"] or "")
     ss.update(enter_reference=row["reference"] or "", enter_editing=key, enter_errors={})
+    with state.engine().connect() as conn:
+        opened = store.record_version(conn, "flows", key)
+    ss["enter_editing_version"] = opened[0] if opened else None
     ss["enter_uncertainty"] = None if row["uncertainty"] is None else round(row["uncertainty"] * 100, 6)
     ss.pop("enter_message", None)
 
