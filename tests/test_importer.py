@@ -229,3 +229,15 @@ def test_a_form_record_goes_through_the_same_validation(engine: Engine, tmp_path
     clash = import_records(engine, "flows", [good | {"quantity": "-1"}], replace={**old, "period": "2024"})
     assert not clash.committed
     assert _flows(engine) == [("2024", 30000.0, None, None, "typed in")]  # the failed edit deleted nothing
+
+
+def test_an_upload_over_the_limit_is_refused_whole(engine: Engine, tmp_path: Path) -> None:
+    from mfa.io.importer import import_tables
+    from mfa.io.readers import ReadResult, read_bytes
+
+    result = ReadResult()
+    data = flows_file(tmp_path, [flow()] * 3).read_bytes()
+    read_bytes(result, "big.csv", data, limit=len(data) - 1)
+    assert result.tables == []
+    assert "uploads may be" in result.errors["reason"][0]
+    assert not import_tables(engine, result).committed

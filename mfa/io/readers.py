@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,8 +185,19 @@ def read_path(result: ReadResult, path: Path, label: str | None = None) -> None:
     read_bytes(result, label, data)
 
 
-def read_bytes(result: ReadResult, label: str, data: bytes) -> None:
-    """Read an uploaded file's bytes, by the name's extension."""
+def upload_limit_bytes() -> int:
+    """The largest file the app accepts: $MFA_MAX_UPLOAD_MB megabytes (default 100)."""
+    return int(float(os.environ.get("MFA_MAX_UPLOAD_MB", "100")) * 1024 * 1024)
+
+
+def read_bytes(result: ReadResult, label: str, data: bytes, limit: int | None = None) -> None:
+    """Read an uploaded file's bytes, by the name's extension; a file over `limit` bytes is refused whole."""
+    if limit is not None and len(data) > limit:
+        size, most = len(data) / 1024 / 1024, limit / 1024 / 1024
+        result.problem(
+            label, 0, "", None, f"the file is {size:.1f} MB; uploads may be {most:.0f} MB at most (use mfa import)"
+        )
+        return
     suffix = Path(label).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         read_xlsx_bytes(result, label, data)

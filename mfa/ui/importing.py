@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from mfa.io.importer import ImportReport, import_tables
-from mfa.io.readers import ReadResult, read_bytes
+from mfa.io.readers import ReadResult, read_bytes, upload_limit_bytes
 from mfa.tables import BY_NAME, TABLES
 from mfa.ui import state, templates
 from mfa.ui.i18n import labels, language, t
@@ -24,7 +24,7 @@ def read_uploads(files: list[Any]) -> ReadResult:
     """Every uploaded file read into tables (problems with whole files become error rows)."""
     result = ReadResult()
     for upload in files:
-        read_bytes(result, upload.name, upload.getvalue())
+        read_bytes(result, upload.name, upload.getvalue(), limit=upload_limit_bytes())
     return result
 
 
