@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from mfa.frames import ANALYSIS_SCHEMA
+from mfa.tables import FLOWS
 
 PARKS = [
     ("MILUO", "Miluo Circular Economy Industrial Park", "汨罗循环经济产业园", "Yueyang", "national"),
@@ -20,18 +21,7 @@ FACILITIES = [
     ("YARD-1", "Slag yard", "渣场", "MILUO", "storage"),
     ("OUT", "Outside the province", "省外", "", "boundary"),
 ]
-FLOW_HEADER = [
-    "period",
-    "source",
-    "target",
-    "material",
-    "quantity",
-    "unit",
-    "uncertainty",
-    "data_quality",
-    "note",
-    "reference",
-]
+FLOW_HEADER = list(FLOWS.columns)
 VALID_USCC = "91430100MA4L0XXX0K"
 
 

@@ -241,3 +241,16 @@ def test_an_upload_over_the_limit_is_refused_whole(engine: Engine, tmp_path: Pat
     assert result.tables == []
     assert "uploads may be" in result.errors["reason"][0]
     assert not import_tables(engine, result).committed
+
+
+def test_xlsx_row_numbers_are_the_sheet_s_own_when_the_table_starts_lower(engine: Engine, tmp_path: Path) -> None:
+    import_files(engine, world(tmp_path))
+    path = tmp_path / "late.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    sheet = wb.add_worksheet("flows")
+    sheet.write_row(2, 0, FLOW_HEADER)  # the header on Excel row 3, data from row 4
+    sheet.write_row(3, 0, ["2024-01", "SRC-1", "COL-1", "scrap_steel", 10, "t"])
+    sheet.write_row(5, 0, ["2024-02", "SRC-1", "COL-1", "scrap_steel", -1, "t"])  # row 6, after a blank row 5
+    wb.close()
+    report = import_files(engine, [path])
+    assert report.errors.select("file", "row", "column").rows() == [("late.xlsx[flows]", 6, "quantity")]

@@ -148,13 +148,14 @@ def read_xlsx_bytes(result: ReadResult, label: str, data: bytes) -> None:
         result.problem(label, 1, "", None, f"not a readable XLSX workbook: {exc}")
         return
     for name in reader.sheet_names:
-        sheet = reader.load_sheet(name, header_row=None, dtypes="string")
-        grid = sheet.to_polars()
-        first = 1 + (sheet.offset if hasattr(sheet, "offset") else 0)
-        if grid.height == 0:
+        # skip_rows=0 keeps leading blank rows, so grid row i is the sheet's row i + 1 as Excel numbers it
+        grid = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        filled = grid.select(~pl.all_horizontal(pl.all().is_null())).to_series().arg_true()
+        if filled.len() == 0:
             continue
+        header_at = int(filled[0])
+        grid, first = grid.slice(header_at), header_at + 1
         hint = name.strip().lower() if name.strip().lower() in BY_NAME or name.strip() in BY_NAME else None
-        before = len(result.tables)
         sub = ReadResult()
         _from_grid(sub, f"{label}[{name}]", grid, hint or name.strip(), first)
         if hint is None and not sub.tables:
@@ -163,7 +164,6 @@ def read_xlsx_bytes(result: ReadResult, label: str, data: bytes) -> None:
         result.tables.extend(sub.tables)
         result.errors = pl.concat([result.errors, sub.errors])
         result.warnings.extend(sub.warnings)
-        del before
 
 
 def read_files(paths: list[Path]) -> ReadResult:
