@@ -1,10 +1,11 @@
-"""The stored records: parks, facilities, materials, flows, stocks, targets (SQLModel tables)."""
+"""The stored records: parks, facilities, materials, flows, stocks, targets (SQLModel tables), their history
+(a change per write, and revision tables holding every replaced or deleted version) and users."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -20,6 +21,7 @@ class Park(SQLModel, table=True):
     updated_at: datetime
     updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
+    change_id: int | None = Field(default=None, index=True)
 
 
 class Facility(SQLModel, table=True):
@@ -36,6 +38,7 @@ class Facility(SQLModel, table=True):
     updated_at: datetime
     updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
+    change_id: int | None = Field(default=None, index=True)
 
 
 class Material(SQLModel, table=True):
@@ -79,6 +82,7 @@ class Flow(SQLModel, table=True):
     updated_at: datetime
     updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
+    change_id: int | None = Field(default=None, index=True)
 
 
 class Stock(SQLModel, table=True):
@@ -101,6 +105,7 @@ class Stock(SQLModel, table=True):
     updated_at: datetime
     updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
+    change_id: int | None = Field(default=None, index=True)
 
 
 class Target(SQLModel, table=True):
@@ -124,6 +129,7 @@ class Target(SQLModel, table=True):
     updated_at: datetime
     updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
+    change_id: int | None = Field(default=None, index=True)
 
 
 class Meta(SQLModel, table=True):
@@ -185,3 +191,105 @@ class UserPark(SQLModel, table=True):
 
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True))
     park_id: int = Field(sa_column=Column(Integer, ForeignKey("park.id", ondelete="CASCADE"), primary_key=True))
+
+
+class Change(SQLModel, table=True):
+    """One write: who made it, when, and through which path (form, import of named files, CLI, restore)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    changed_at: datetime
+    changed_by: str = Field(max_length=64)
+    via: str = Field(max_length=300)
+    summary: str | None = None
+
+
+class _Revision(SQLModel):
+    """A version of a record that a later change replaced or deleted (copied by database triggers)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int | None = None
+    version: int | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=64)
+    change_id: int | None = Field(default=None, index=True)
+    """The change that made this version."""
+    ended_by: int | None = Field(default=None, index=True)
+    """The change that replaced or deleted it."""
+    ended_how: str = Field(max_length=8)
+    """update or delete."""
+
+
+class ParkRevision(_Revision, table=True):
+    """A replaced or deleted version of a park."""
+
+    __tablename__ = "park_revision"
+    __table_args__ = (Index("ix_park_revision_key", "code"),)
+
+    code: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, max_length=200)
+    name_zh: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=32)
+    level: str | None = Field(default=None, max_length=16)
+
+
+class FacilityRevision(_Revision, table=True):
+    """A replaced or deleted version of a facility (its park by code)."""
+
+    __tablename__ = "facility_revision"
+    __table_args__ = (Index("ix_facility_revision_key", "code"),)
+
+    code: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, max_length=200)
+    name_zh: str | None = Field(default=None, max_length=200)
+    park: str | None = Field(default=None, max_length=64)
+    kind: str | None = Field(default=None, max_length=32)
+
+
+class FlowRevision(_Revision, table=True):
+    """A replaced or deleted version of a flow (its facilities and material by code)."""
+
+    __tablename__ = "flow_revision"
+    __table_args__ = (Index("ix_flow_revision_key", "period", "source", "target", "material"),)
+
+    period: str | None = Field(default=None, max_length=7)
+    source: str | None = Field(default=None, max_length=64)
+    target: str | None = Field(default=None, max_length=64)
+    material: str | None = Field(default=None, max_length=64)
+    quantity_t: float | None = None
+    value: float | None = None
+    unit: str | None = Field(default=None, max_length=16)
+    uncertainty: float | None = None
+    data_quality: str | None = Field(default=None, max_length=16)
+    note: str | None = None
+    reference: str | None = None
+
+
+class StockRevision(_Revision, table=True):
+    """A replaced or deleted version of a stock."""
+
+    __tablename__ = "stock_revision"
+    __table_args__ = (Index("ix_stock_revision_key", "facility", "material", "period"),)
+
+    period: str | None = Field(default=None, max_length=7)
+    facility: str | None = Field(default=None, max_length=64)
+    material: str | None = Field(default=None, max_length=64)
+    quantity_t: float | None = None
+    value: float | None = None
+    unit: str | None = Field(default=None, max_length=16)
+
+
+class TargetRevision(_Revision, table=True):
+    """A replaced or deleted version of a target."""
+
+    __tablename__ = "target_revision"
+    __table_args__ = (Index("ix_target_revision_key", "indicator", "scope_level", "scope", "target_year"),)
+
+    indicator: str | None = Field(default=None, max_length=64)
+    scope_level: str | None = Field(default=None, max_length=16)
+    scope: str | None = Field(default=None, max_length=64)
+    baseline_year: int | None = None
+    baseline_value: float | None = None
+    target_year: int | None = None
+    target_value: float | None = None
+    direction: str | None = Field(default=None, max_length=16)
+    source: str | None = None

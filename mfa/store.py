@@ -16,6 +16,10 @@ from mfa.validate import Refs
 DATA_VERSION = "data_version"
 WRITER_KEY = "mfa_writer"
 """conn.info key naming who writes in the current transaction (recorded as updated_by)."""
+CHANGE_KEY = "mfa_change"
+"""conn.info key holding the id of the current transaction's change (recorded as change_id; see mfa.history)."""
+HISTORY_TABLES = frozenset({"park", "facility", "flow", "stock", "target"})
+"""Tables whose replaced and deleted versions are kept (by triggers, into <table>_revision)."""
 TARGETS_SEEDED = "targets_seeded"
 TARGETS_FILE = taxonomy.DATA_DIR / "targets.csv"
 _COPY_THRESHOLD = 5_000
@@ -40,6 +44,22 @@ def _by_sql(conn: Connection) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+def _stamp(conn: Connection, table: str) -> tuple[list[str], list[str]]:
+    """The bookkeeping columns every write sets, and their SQL values: when, who, version, and the change."""
+    columns = ["updated_at", "updated_by", "version"]
+    values = [_now_sql(conn), _by_sql(conn), "1"]
+    if table in HISTORY_TABLES:
+        change = conn.info.get(CHANGE_KEY)
+        columns.append("change_id")
+        values.append("NULL" if change is None else str(int(change)))
+    return columns, values
+
+
+def _stamp_updates(table: str) -> list[str]:
+    sets = ["updated_at = excluded.updated_at", "updated_by = excluded.updated_by", f"version = {table}.version + 1"]
+    return [*sets, "change_id = excluded.change_id"] if table in HISTORY_TABLES else sets
+
+
 def _param(conn: Connection) -> str:
     return "?" if conn.dialect.name == "sqlite" else "%s"
 
@@ -47,11 +67,11 @@ def _param(conn: Connection) -> str:
 def _upsert_sql(conn: Connection, table: str, columns: Sequence[str], key: Sequence[str], update: Sequence[str]) -> str:
     """INSERT ... ON CONFLICT (key) DO UPDATE: the same statement on SQLite and PostgreSQL."""
     p = _param(conn)
-    sets = [f"{c} = excluded.{c}" for c in update]
-    sets += ["updated_at = excluded.updated_at", "updated_by = excluded.updated_by", f"version = {table}.version + 1"]
+    sets = [f"{c} = excluded.{c}" for c in update] + _stamp_updates(table)
+    stamp, values = _stamp(conn, table)
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}, updated_at, updated_by, version) "
-        f"VALUES ({', '.join([p] * len(columns))}, {_now_sql(conn)}, {_by_sql(conn)}, 1) "
+        f"INSERT INTO {table} ({', '.join([*columns, *stamp])}) "
+        f"VALUES ({', '.join([p] * len(columns) + values)}) "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}"
     )
 
@@ -323,12 +343,14 @@ def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str
     """Many rows at once: executemany on SQLite; COPY into a temporary table then one statement on PostgreSQL.
     `update` None means the keys are known to be new: plain inserts."""
     cols = data.columns
+    if conn.dialect.name != "sqlite":
+        data = data.sort(key)  # concurrent writers then lock rows in the same order: no deadlock
     if conn.dialect.name == "sqlite" or data.height < _COPY_THRESHOLD:
         if update is None:
-            p = _param(conn)
+            stamp, values = _stamp(conn, table)
             sql = (
-                f"INSERT INTO {table} ({', '.join(cols)}, updated_at, updated_by, version) "
-                f"VALUES ({', '.join([p] * len(cols))}, {_now_sql(conn)}, {_by_sql(conn)}, 1)"
+                f"INSERT INTO {table} ({', '.join([*cols, *stamp])}) "
+                f"VALUES ({', '.join([_param(conn)] * len(cols) + values)})"
             )
         else:
             sql = _upsert_sql(conn, table, cols, key, update)
@@ -343,17 +365,13 @@ def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str
     with raw.cursor() as cur, cur.copy(copy_sql) as copy:  # type: ignore[union-attr]
         for start in range(0, data.height, 200_000):
             copy.write(data.slice(start, 200_000).write_csv(include_header=False, null_value=""))
+    stamp, values = _stamp(conn, table)
     insert = (
-        f"INSERT INTO {table} ({', '.join(cols)}, updated_at, updated_by, version) "
-        f"SELECT {', '.join(cols)}, CURRENT_TIMESTAMP, {_by_sql(conn)}, 1 FROM {staging}"
+        f"INSERT INTO {table} ({', '.join([*cols, *stamp])}) "
+        f"SELECT {', '.join([*cols, *values])} FROM {staging} ORDER BY {', '.join(key)}"
     )
     if update is not None:
-        sets = [f"{c} = excluded.{c}" for c in update]
-        sets += [
-            "updated_at = excluded.updated_at",
-            "updated_by = excluded.updated_by",
-            f"version = {table}.version + 1",
-        ]
+        sets = [f"{c} = excluded.{c}" for c in update] + _stamp_updates(table)
         insert += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}"
     conn.exec_driver_sql(insert)
 
@@ -402,6 +420,11 @@ def save_reconciled(conn: Connection, values: pl.DataFrame) -> int:
     return rows.height
 
 
+def _lock(conn: Connection, alias: str) -> str:
+    """On PostgreSQL, lock the row read until the transaction ends (SQLite writers hold the whole database)."""
+    return "" if conn.dialect.name == "sqlite" else f" FOR UPDATE OF {alias}"
+
+
 def record_version(conn: Connection, table: str, key: dict[str, str]) -> tuple[int, str | None, object] | None:
     """(version, updated_by, updated_at) of a flow by its key, or of a park or facility by code; None if absent."""
     if table == "flows":
@@ -410,14 +433,15 @@ def record_version(conn: Connection, table: str, key: dict[str, str]) -> tuple[i
                 "SELECT f.version, f.updated_by, f.updated_at FROM flow f "
                 "JOIN facility s ON s.id = f.source_id JOIN facility t ON t.id = f.target_id "
                 "JOIN material m ON m.id = f.material_id "
-                "WHERE f.period = :p AND s.code = :s AND t.code = :t AND m.code = :m"
+                "WHERE f.period = :p AND s.code = :s AND t.code = :t AND m.code = :m" + _lock(conn, "f")
             ),
             {"p": key.get("period"), "s": key.get("source"), "t": key.get("target"), "m": key.get("material")},
         ).first()
     else:
         name = {"parks": "park", "facilities": "facility"}[table]
         row = conn.execute(
-            text(f"SELECT version, updated_by, updated_at FROM {name} WHERE code = :c"), {"c": key.get("code")}
+            text(f"SELECT version, updated_by, updated_at FROM {name} WHERE code = :c" + _lock(conn, name)),
+            {"c": key.get("code")},
         ).first()
     return None if row is None else (int(row[0]), row[1], row[2])
 

@@ -39,7 +39,7 @@ def _run_import(
 ) -> ImportReport:
     from mfa.io.importer import import_files
 
-    who = actor(engine, user, "import " + ", ".join(f.name for f in files))
+    who = actor(engine, user, "cli")
     err = console(stderr=True)
     with status(err, "importing") as shown:
         return import_files(

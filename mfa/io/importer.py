@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, Engine
 
-from mfa import store
+from mfa import history, store
 from mfa.db import write_transaction
 from mfa.io.readers import RawTable, ReadResult, read_files
 from mfa.permissions import Actor, forbidden, local_operator
@@ -101,15 +101,19 @@ def import_tables(
     progress: Progress | None = None,
     first: Callable[[Connection], object] | None = None,
     actor: Actor | None = None,
+    via: str | None = None,
 ) -> ImportReport:
     """Validate and write tables already read; all or nothing unless `accept_valid`. `first` runs at the start
-    of the same transaction (e.g. deleting the flow an edit replaces), so it is undone if nothing is written."""
+    of the same transaction (e.g. deleting the flow an edit replaces), so it is undone if nothing is written.
+    The write is one change in the history, made by `actor` through `via` (default: import of the files)."""
     say = progress or (lambda _msg: None)
     report = ImportReport(files=sorted({t.file for t in read.tables}), dry_run=dry_run, warnings=read.warnings)
     errors = [read.errors]
     checked: list[Checked] = []
+    who = actor or local_operator()
     with write_transaction(engine) as conn:
-        conn.info[store.WRITER_KEY] = (actor or local_operator()).name
+        conn.info[store.WRITER_KEY] = who.name
+        history.begin_change(conn, who.name, f"{who.via} {via or 'import ' + ', '.join(report.files)}")
         if first is not None:
             first(conn)
         merged = _merge(read.tables)
@@ -140,9 +144,16 @@ def import_tables(
         for result in checked:
             say(f"writing {result.valid.height:,} {result.table}")
             report.written[result.table] = store.UPSERTS[result.table](conn, result.valid, result.columns)
+            if result.table in history.BY_TABLE and report.written[result.table]:
+                history.continue_versions(conn, history.BY_TABLE[result.table].name)
+        history.finish_change(conn, _summary(report.written))
         store.bump_data_version(conn)
     report.committed = True
     return report
+
+
+def _summary(written: dict[str, int]) -> str:
+    return "; ".join(f"{n:,} {table} written" for table, n in written.items() if n) or "nothing written"
 
 
 def _authorize(conn: Connection, actor: Actor, checked: list[Checked]) -> tuple[list[Checked], pl.DataFrame]:
@@ -202,7 +213,14 @@ def import_files(
     say(f"reading {len(paths)} file(s)")
     read = read_files(paths)
     report = import_tables(
-        engine, read, accept_valid=accept_valid, dry_run=dry_run, today=today, progress=say, actor=actor
+        engine,
+        read,
+        accept_valid=accept_valid,
+        dry_run=dry_run,
+        today=today,
+        progress=say,
+        actor=actor,
+        via="import " + ", ".join(p.name for p in paths),
     )
     report.files = [p.name for p in paths]
     return report
@@ -218,6 +236,7 @@ def import_records(
     today: date | None = None,
     actor: Actor | None = None,
     expected_version: int | None = None,
+    via: str | None = None,
 ) -> ImportReport:
     """Write records typed into a form (or given by a script) through the same validation as files; all or nothing.
 
@@ -242,17 +261,26 @@ def import_records(
             found = store.record_version(conn, table, key or {})
             if found is not None and found[0] != expected_version:
                 raise StaleEdit(f"changed by {found[1] or 'someone'} at {found[2]} since you opened it")
-        if old is not None:
+        if old is not None and not _same_flow(old, records[0]):
             store.delete_flow(conn, old["period"], old["source"], old["target"], old["material"])
 
     try:
-        return import_tables(engine, read, today=today, first=first, actor=actor)
+        return import_tables(engine, read, today=today, first=first, actor=actor, via=via or label)
     except StaleEdit as exc:
         report = ImportReport(files=[label])
         report.errors = pl.DataFrame(
             [(label, 1, "version", str(expected_version), str(exc))], schema=ERROR_SCHEMA, orient="row"
         )
         return report
+
+
+def _same_flow(key: dict[str, str], record: dict[str, object]) -> bool:
+    """The edited record keeps the key it replaces (the period compared as written in normal form)."""
+    from mfa.periods import normalize_period
+
+    period = pl.select(normalize_period(pl.lit(str(record.get("period") or "")).str.strip_chars())).item()
+    same_ends = all(str(record.get(c) or "").strip() == key[c] for c in ("source", "target", "material"))
+    return same_ends and period == key["period"]
 
 
 class StaleEdit(Exception):

@@ -1,0 +1,152 @@
+"""History commands: `mfa history` (latest changes, or every version of one record), `mfa restore-version` and
+`mfa delete`. Thin over mfa.history and mfa.editing."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from mfa.io.importer import ImportReport
+
+FacilityOption = Annotated[str | None, typer.Option("--facility", help="A facility, by code.", show_default=False)]
+ParkOption = Annotated[str | None, typer.Option("--park", help="A park, by code.", show_default=False)]
+PeriodOption = Annotated[str | None, typer.Option("--period", help="A flow's period (2024 or 2024-03).")]
+SourceOption = Annotated[str | None, typer.Option("--source", help="A flow's source facility.")]
+TargetOption = Annotated[str | None, typer.Option("--target", help="A flow's target facility.")]
+MaterialOption = Annotated[str | None, typer.Option("--material", help="A flow's material code.")]
+
+
+def _record(
+    facility: str | None, park: str | None, period: str | None, source: str | None, target: str | None,
+    material: str | None,
+) -> tuple[str, dict[str, object]] | None:  # fmt: skip
+    """The record the options name: a facility, a park or a flow (all four key options), or None for none."""
+    flow = {"period": period, "source": source, "target": target, "material": material}
+    given = [name for name, v in (("--facility", facility), ("--park", park)) if v] + (
+        ["flow"] if any(flow.values()) else []
+    )
+    if len(given) > 1:
+        raise UserError(f"name one record: {' and '.join(given)} given")
+    if facility:
+        return "facility", {"code": facility}
+    if park:
+        return "park", {"code": park}
+    if any(flow.values()):
+        missing = [f"--{k}" for k, v in flow.items() if not v]
+        if missing:
+            raise UserError(f"a flow is named by --period --source --target --material: {' '.join(missing)} missing")
+        return "flow", dict(flow)
+    return None
+
+
+def _print_frame(frame: pl.DataFrame, title: str, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(frame.to_dicts(), ensure_ascii=False))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(*frame.columns, title=title)
+    for row in frame.iter_rows():
+        table.add_row(*(escape("" if v is None else str(v)) for v in row))
+    console().print(table)
+
+
+@app.command("history")
+def history_(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many of the latest changes.")] = 20,
+    change: Annotated[int | None, typer.Option("--change", help="The records one change wrote or deleted.")] = None,
+    facility: FacilityOption = None,
+    park: ParkOption = None,
+    period: PeriodOption = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    material: MaterialOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """The latest changes, newest first; or every version of one record (a facility, a park or a flow), oldest
+    first, with who changed what, when, and through which path."""
+    from mfa import history
+
+    named = _record(facility, park, period, source, target, material)
+    engine = open_engine(db)
+    with engine.connect() as conn:
+        if named is not None:
+            record, key = named
+            versions = history.record_history(conn, record, key)
+            if versions.height == 0:
+                raise UserError(f"no {record} {' | '.join(map(str, key.values()))} in the database or its history")
+            shown = versions if as_json else versions.select(history.HISTORY_COLUMNS).drop("change_id")
+            _print_frame(shown, f"history of {record} {' | '.join(map(str, key.values()))}", as_json)
+        elif change is not None:
+            _print_frame(history.change_records(conn, change, limit), f"records of change {change}", as_json)
+        else:
+            _print_frame(history.latest_changes(conn, limit), f"latest {limit} changes", as_json)
+
+
+def _outcome(report: ImportReport, done: str) -> None:
+    if not report.committed:
+        reasons = "; ".join(dict.fromkeys(str(r) for r in report.errors["reason"].to_list()))
+        raise UserError(reasons or "nothing written")
+    console().print(done)
+
+
+@app.command("restore-version")
+def restore_version(
+    version: Annotated[int, typer.Argument(help="The version to bring back (see mfa history).")],
+    db: DbOption = None,
+    facility: FacilityOption = None,
+    park: ParkOption = None,
+    period: PeriodOption = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    material: MaterialOption = None,
+    user: UserOption = None,
+) -> None:
+    """Bring an earlier version of a record back as its newest version (re-creating it if it was deleted)."""
+    from mfa import editing
+
+    named = _record(facility, park, period, source, target, material)
+    if named is None:
+        raise UserError("name the record: --facility, --park, or a flow's --period --source --target --material")
+    engine = open_engine(db)
+    record, key = named
+    try:
+        report = editing.restore_version(engine, record, key, version, actor=actor(engine, user, "cli"))
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    _outcome(report, f"restored version {version} of {record} {' | '.join(map(str, key.values()))}")
+
+
+@app.command("delete")
+def delete(
+    db: DbOption = None,
+    facility: FacilityOption = None,
+    park: ParkOption = None,
+    period: PeriodOption = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    material: MaterialOption = None,
+    user: UserOption = None,
+) -> None:
+    """Delete a facility, a park or a flow; its last version stays in the history (mfa restore-version)."""
+    from mfa import editing
+
+    named = _record(facility, park, period, source, target, material)
+    if named is None:
+        raise UserError("name the record: --facility, --park, or a flow's --period --source --target --material")
+    engine = open_engine(db)
+    record, key = named
+    try:
+        report = editing.delete_record(engine, record, key, actor=actor(engine, user, "cli"))
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    _outcome(report, f"deleted {record} {' | '.join(map(str, key.values()))} (kept in the history)")
