@@ -37,8 +37,17 @@ def _park_ids(conn: Connection, parks: list[str]) -> list[int]:
     return ids
 
 
-def add_user(conn: Connection, name: str, password: str, role: str, parks: list[str] | None = None) -> None:
+def _require_admin(actor: Actor | None, what: str, own: str | None = None) -> None:
+    """Managing users is for admins (and the local operator); a user may change their own password."""
+    if actor is not None and actor.role != "admin" and actor.name != own:
+        raise AccountError(f"{actor.name} ({actor.role}) may not {what}: admins only")
+
+
+def add_user(
+    conn: Connection, name: str, password: str, role: str, parks: list[str] | None = None, actor: Actor | None = None
+) -> None:
     """Add a user; a park manager needs at least one park, the other roles none."""
+    _require_admin(actor, "add users")
     parks = parks or []
     if not re.match(NAME_PATTERN, name):
         raise AccountError(f"{name!r} is not a valid user name (letters, digits, . _ @ -; at most 64)")
@@ -75,8 +84,9 @@ def list_users(conn: Connection) -> list[dict[str, object]]:
     return out
 
 
-def set_password(conn: Connection, name: str, password: str) -> None:
-    """Give a user a new password."""
+def set_password(conn: Connection, name: str, password: str, actor: Actor | None = None) -> None:
+    """Give a user a new password; their sessions in the app end."""
+    _require_admin(actor, "change other users' passwords", own=name)
     changed = conn.execute(
         text(
             'UPDATE "user" SET password_hash = :h, version = version + 1, updated_at = CURRENT_TIMESTAMP '
@@ -86,16 +96,25 @@ def set_password(conn: Connection, name: str, password: str) -> None:
     ).rowcount
     if not changed:
         raise AccountError(f"unknown user {name!r}")
+    _end_sessions(conn, name)
 
 
-def disable_user(conn: Connection, name: str) -> None:
-    """Stop a user from signing in or acting (their history stays)."""
+def disable_user(conn: Connection, name: str, actor: Actor | None = None) -> None:
+    """Stop a user from signing in or acting (their history stays); their sessions in the app end."""
+    _require_admin(actor, "disable users")
     changed = conn.execute(
         text('UPDATE "user" SET disabled = :d, version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE name = :n'),
         {"d": True, "n": name},
     ).rowcount
     if not changed:
         raise AccountError(f"unknown user {name!r}")
+    _end_sessions(conn, name)
+
+
+def _end_sessions(conn: Connection, name: str) -> None:
+    conn.execute(
+        text('DELETE FROM login_session WHERE user_id IN (SELECT id FROM "user" WHERE name = :n)'), {"n": name}
+    )
 
 
 def actor_for(conn: Connection, name: str, via: str = "cli") -> Actor:

@@ -191,7 +191,11 @@ def _describe(events: list[dict[str, object]], columns: tuple[str, ...]) -> None
             event["changes"] = ", ".join(f"{c}: {_show(v)}" for c, v in values.items() if v not in (None, ""))
         else:
             event["status"] = "restored" if "restore" in via else "updated"
-            diffs = [f"{c}: {_show(before.get(c))} → {_show(values.get(c))}" for c in columns if before.get(c) != values.get(c)]
+            diffs = [
+                f"{c}: {_show(before.get(c))} → {_show(values.get(c))}"
+                for c in columns
+                if before.get(c) != values.get(c)
+            ]
             event["changes"] = "; ".join(diffs)
         before = values
 
@@ -203,9 +207,7 @@ def _show(value: object) -> str:
 def latest_changes(conn: Connection, limit: int = 20) -> pl.DataFrame:
     """The latest changes, newest first: change_id, changed_at, changed_by, via, summary."""
     rows = conn.execute(
-        text(
-            "SELECT id, changed_at, changed_by, via, summary FROM change ORDER BY id DESC LIMIT :n"
-        ),
+        text("SELECT id, changed_at, changed_by, via, summary FROM change ORDER BY id DESC LIMIT :n"),
         {"n": int(limit)},
     ).all()
     schema = {"change_id": pl.Int64, "changed_at": pl.String, "changed_by": pl.String, "via": pl.String}

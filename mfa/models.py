@@ -293,3 +293,15 @@ class TargetRevision(_Revision, table=True):
     target_value: float | None = None
     direction: str | None = Field(default=None, max_length=16)
     source: str | None = None
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser: the hash of the random token in its cookie; ended by logout or inactivity."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False))
+    created_at: datetime
+    last_seen: datetime

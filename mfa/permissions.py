@@ -63,3 +63,13 @@ def _errors(rows: pl.DataFrame, column: str | None, reason: str) -> pl.DataFrame
         value.alias("value"),
         pl.lit(reason).alias("reason"),
     ).cast(ERROR_SCHEMA)  # type: ignore[arg-type]
+
+
+class NotAllowed(PermissionError):
+    """The actor's role may not do this; the message names who and what."""
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    """Refuse an admin-only action (managing users, saving reconciled values, backups) for other roles."""
+    if actor.role != "admin":
+        raise NotAllowed(f"{actor.name} ({actor.role}) may not {what}: admins only")

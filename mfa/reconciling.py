@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from mfa import analysis, frames, store
 from mfa.db import write_transaction
 from mfa.indicators import Scope, select_flows
+from mfa.permissions import Actor, local_operator, require_admin
 from mfa.reconcile import DEFAULT_UNCERTAINTY, Reconciliation, default_balanced, reconcile
 
 KEY = ["source", "target", "material"]
@@ -81,9 +82,10 @@ def reconcile_year(
     return YearReconciliation(year, scope, result, rows.select("period", *KEY, "quantity_t"))
 
 
-def save(engine: Engine, reconciled: YearReconciliation) -> int:
+def save(engine: Engine, reconciled: YearReconciliation, actor: Actor | None = None) -> int:
     """Store each stored flow's share of its link's reconciled value (pro rata to what was reported; equal
-    shares for an unknown link) beside the reported value; returns how many flows got one."""
+    shares for an unknown link) beside the reported value; returns how many flows got one. Admins only."""
+    require_admin(actor or local_operator(), "save reconciled values")
     links = reconciled.result.flows.select(
         *KEY, "reported", "reconciled", "reconciled_sigma", "normalized_residual", pl.col("flag").cast(pl.String)
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mfa.cli import DbOption, UserError, app, console, open_engine
+from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine
 
 if TYPE_CHECKING:
     import polars as pl
@@ -285,8 +285,11 @@ def reconcile_(
     park: Annotated[str | None, typer.Option(help="Only flows from or to this park; balance its facilities.")] = None,
     alpha: Annotated[float, typer.Option(help="Level of the chi-square and measurement tests.")] = 0.05,
     sidak: Annotated[bool, typer.Option(help="Adjust the measurement test for the number of flows tested.")] = True,
-    save: Annotated[bool, typer.Option("--save", help="Store the reconciled values beside the reported ones.")] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store the reconciled values beside the reported ones (admins).")
+    ] = False,
     as_json: JsonOption = False,
+    user: UserOption = None,
 ) -> None:
     """Reconcile a year's flows (weighted least squares under the mass balances) and flag likely gross errors."""
     from mfa import reconciling
@@ -294,7 +297,12 @@ def reconcile_(
     engine = open_engine(db)
     _year(engine, year)
     done = reconciling.reconcile_year(engine, year=year, park=park, alpha=alpha, sidak=sidak)
-    saved = reconciling.save(engine, done) if save else 0
+    from mfa.permissions import NotAllowed
+
+    try:
+        saved = reconciling.save(engine, done, actor(engine, user, "cli")) if save else 0
+    except NotAllowed as exc:
+        raise UserError(str(exc)) from exc
     if as_json:
         _emit_json(_clean(done.to_json() | {"saved": saved}))
         return

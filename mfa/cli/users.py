@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mfa.cli import DbOption, UserError, app, console, open_engine
+from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine
 
 users = typer.Typer(help="Users and roles: admin, analyst (reads only), park_manager (writes their parks).")
 app.add_typer(users, name="user")
@@ -30,15 +30,17 @@ def add(
     park: Annotated[list[str] | None, typer.Option(help="A park a park manager writes (repeat for more).")] = None,
     password_stdin: StdinOption = False,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
-    """Add a user; the password comes from a prompt or --password-stdin."""
+    """Add a user; the password comes from a prompt or --password-stdin. Admins only."""
     from mfa import accounts
     from mfa.db import write_transaction
 
     engine = open_engine(db)
+    who, password = actor(engine, user, "cli"), _password(password_stdin)
     try:
         with write_transaction(engine) as conn:
-            accounts.add_user(conn, name, _password(password_stdin), role, park or [])
+            accounts.add_user(conn, name, password, role, park or [], who)
     except accounts.AccountError as exc:
         raise UserError(str(exc)) from exc
     console().print(f"added {role} {name}" + (f" for {', '.join(park)}" if park else ""))
@@ -61,30 +63,32 @@ def list_(db: DbOption = None) -> None:
 
 
 @users.command("passwd")
-def passwd(name: str, password_stdin: StdinOption = False, db: DbOption = None) -> None:
-    """Set a user's password."""
+def passwd(name: str, password_stdin: StdinOption = False, db: DbOption = None, user: UserOption = None) -> None:
+    """Set a user's password (admins, or the user themself); their sessions in the app end."""
     from mfa import accounts
     from mfa.db import write_transaction
 
     engine = open_engine(db)
+    who, password = actor(engine, user, "cli"), _password(password_stdin)
     try:
         with write_transaction(engine) as conn:
-            accounts.set_password(conn, name, _password(password_stdin))
+            accounts.set_password(conn, name, password, who)
     except accounts.AccountError as exc:
         raise UserError(str(exc)) from exc
     console().print(f"password of {name} changed")
 
 
 @users.command("disable")
-def disable(name: str, db: DbOption = None) -> None:
-    """Disable a user: they can no longer sign in or act."""
+def disable(name: str, db: DbOption = None, user: UserOption = None) -> None:
+    """Disable a user: they can no longer sign in or act; their sessions in the app end. Admins only."""
     from mfa import accounts
     from mfa.db import write_transaction
 
     engine = open_engine(db)
+    who = actor(engine, user, "cli")
     try:
         with write_transaction(engine) as conn:
-            accounts.disable_user(conn, name)
+            accounts.disable_user(conn, name, who)
     except accounts.AccountError as exc:
         raise UserError(str(exc)) from exc
     console().print(f"{name} disabled")

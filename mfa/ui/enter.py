@@ -9,11 +9,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from mfa import store
-from mfa.db import write_transaction
+from mfa import editing, store
 from mfa.io.importer import import_records
 from mfa.taxonomy import CITIES, FACILITY_KINDS, PARK_LEVELS
-from mfa.ui import filters, state
+from mfa.ui import filters, login, state
 from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, t
 from mfa.ui.widgets import errors_by_column, field_errors, header
 
@@ -39,7 +38,13 @@ def _save(
     """Write one record through the importer (refused if someone changed it since it was opened); keep its
     errors (by column; a stale version as a general error) and a message for the next run."""
     report = import_records(
-        state.engine(), table, [record], label="form", replace=replace, expected_version=expected_version
+        state.engine(),
+        table,
+        [record],
+        label="form",
+        replace=replace,
+        expected_version=expected_version,
+        actor=login.actor(),
     )
     errors = {} if report.committed else errors_by_column(report.errors)
     if "version" in errors:
@@ -114,10 +119,13 @@ def _load_for_edit(rows: pl.DataFrame) -> None:
 
 def _delete() -> None:
     key = st.session_state.pop("enter_confirm_delete")
-    with write_transaction(state.engine()) as conn:
-        deleted = store.delete_flow(conn, key["period"], key["source"], key["target"], key["material"])
-    st.session_state["enter_message"] = ("success", "flow_deleted") if deleted else ("error", "flow_gone")
-    st.session_state["enter_errors"] = {}
+    report = editing.delete_record(state.engine(), "flow", key, actor=login.actor(), via="form")
+    if report.committed:
+        st.session_state["enter_message"] = ("success", "flow_deleted")
+        st.session_state["enter_errors"] = {}
+    else:
+        st.session_state["enter_message"] = ("error", "not_saved")
+        st.session_state["enter_errors"] = {"": report.errors["reason"].to_list()}
 
 
 def flow_form(url: str, version: int) -> None:

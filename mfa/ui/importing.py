@@ -12,7 +12,7 @@ import streamlit as st
 from mfa.io.importer import ImportReport, import_tables
 from mfa.io.readers import ReadResult, read_bytes, upload_limit_bytes
 from mfa.tables import BY_NAME, TABLES
-from mfa.ui import state, templates
+from mfa.ui import login, state, templates
 from mfa.ui.i18n import labels, language, t
 from mfa.ui.widgets import CSV_MIME, XLSX_MIME, csv_bytes, header
 
@@ -159,7 +159,9 @@ def render() -> None:
     label = t("validate") if dry_run else t("import_button")
     if st.button(label, key="import_run", type="primary", icon=":material/upload:"):
         with st.spinner(t("importing")):
-            report = import_tables(state.engine(), read, accept_valid=mode == "accept_valid", dry_run=dry_run)
+            report = import_tables(
+                state.engine(), read, accept_valid=mode == "accept_valid", dry_run=dry_run, actor=login.actor()
+            )
         st.session_state["import_report"] = (signature, report)
     stored = st.session_state.get("import_report")
     if stored and stored[0] == signature:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from mfa.permissions import Actor
 from mfa.ui import state
 from mfa.ui.i18n import t
 
@@ -19,12 +20,15 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "enter": ("enter.py", "page_enter", ":material/edit_note:"),
     "import": ("importing.py", "page_import", ":material/upload_file:"),
     "export": ("export.py", "page_export", ":material/download:"),
+    "history": ("history.py", "page_history", ":material/history:"),
 }
 """url_path -> (file in mfa/ui, title message, icon); the first is the default page."""
 SECTIONS: dict[str, tuple[str, ...]] = {
     "section_explore": ("overview", "flows", "reconciliation"),
-    "section_data": ("enter", "import", "export"),
+    "section_data": ("enter", "import", "export", "history"),
 }
+WRITING = frozenset({"enter", "import"})
+"""Pages that only write: not shown to analysts, who read only."""
 
 
 def page_path(url_path: str) -> str:
@@ -32,9 +36,10 @@ def page_path(url_path: str) -> str:
     return str((HERE / PAGES[url_path][0]).relative_to(ROOT))
 
 
-def all_pages() -> dict[str, list[st.Page]]:
-    """Every page by sidebar section, titled in the current language."""
+def all_pages(actor: Actor) -> dict[str, list[st.Page]]:
+    """The pages `actor` may use by sidebar section, titled in the current language."""
     first = next(iter(PAGES))
+    hidden = WRITING if actor.role == "analyst" else frozenset()
     return {
         t(section): [
             st.Page(
@@ -45,6 +50,7 @@ def all_pages() -> dict[str, list[st.Page]]:
                 default=path == first,
             )
             for path in paths
+            if path not in hidden
         ]
         for section, paths in SECTIONS.items()
     }

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from mfa import reconciling
-from mfa.ui import navigation, state
+from mfa.ui import login, navigation, state
 from mfa.ui.i18n import coded, labels, language, name_of, t
 from mfa.ui.widgets import header, tonnes_column
 
@@ -108,9 +108,9 @@ def render() -> None:
         with st.expander(t("rec_warnings")):
             for warning in summary["warnings"]:
                 st.write(warning)
-    if st.button(t("rec_save"), key="rec_save"):
+    if login.actor().role == "admin" and st.button(t("rec_save"), key="rec_save"):
         done = reconciling.reconcile_year(state.engine(), year=year, park=park or None)
-        n = reconciling.save(state.engine(), done)
+        n = reconciling.save(state.engine(), done, login.actor())
         st.session_state["rec_for"] = (year, park)
         st.toast(t("rec_saved", n=f"{n:,}"))
         version = state.version()

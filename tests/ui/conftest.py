@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.support import APP, load_world, open_page
+from tests.ui.support import APP, load_world, open_page, sign_in
 
 
 @pytest.fixture
@@ -37,6 +37,7 @@ def app(world_db: Engine) -> Callable[..., AppTest]:
     def start(page: str | None = None, language: str = "en") -> AppTest:
         at = AppTest.from_file(APP, default_timeout=90)
         at.session_state["language"] = language
+        sign_in(world_db, at)
         at.run()
         assert not at.exception, at.exception
         if page is not None:

@@ -44,6 +44,25 @@ def load_world(folder: Path) -> tuple[str, Engine]:
     return url, engine
 
 
+TESTER = ("tester", "tester-password")
+"""The admin the app tests sign in as."""
+
+
+def sign_in(engine: Engine, at: AppTest, name: str = TESTER[0], password: str = TESTER[1]) -> AppTest:
+    """Start a session for `name` (added as an admin when missing) and give its token to the app, as the
+    browser's cookie would."""
+    from mfa import accounts, sessions
+    from mfa.db import write_transaction
+
+    with write_transaction(engine) as conn:
+        if name == TESTER[0] and not any(u["name"] == name for u in accounts.list_users(conn)):
+            accounts.add_user(conn, name, password, "admin")
+        started = sessions.start(conn, name, password)
+    assert started is not None
+    at.session_state["mfa_token"] = started[0]
+    return at
+
+
 def open_page(at: AppTest, page: str) -> AppTest:
     """Switch to a page by its url_path and run it."""
     at.switch_page(page_path(page)).run()

@@ -93,7 +93,7 @@ def test_a_flow_is_edited_and_deleted_after_confirmation(app: Callable[..., AppT
 
     at.selectbox(key="enter_pick").set_value("2024-03|YARD-1|REC-1|fly_ash").run()
     at.button(key="enter_delete").click().run()
-    assert "cannot be undone" in at.warning[0].value
+    assert "can be restored" in at.warning[0].value
     assert not flows(world_db, "2024-03").is_empty()  # not before the confirmation
     at.button(key="enter_delete_confirm").click().run()
     assert [s.value for s in at.success] == ["Flow deleted."]

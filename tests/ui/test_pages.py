@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mfa.db import open_database
 from mfa.ui.navigation import PAGES
-from tests.ui.support import APP, open_page
+from tests.ui.support import APP, open_page, sign_in
 
 TITLES = {
     "overview": ("Progress against the targets", "目标进展总览"),
@@ -18,6 +19,7 @@ TITLES = {
     "enter": ("Enter data", "数据填报"),
     "import": ("Import files", "批量导入"),
     "export": ("Export", "导出"),
+    "history": ("History", "修改记录"),
 }
 
 
@@ -45,7 +47,7 @@ def test_the_language_switch_changes_labels_and_names(app: Callable[..., AppTest
 def test_the_default_page_is_the_overview_and_pages_have_their_own_url(app: Callable[..., AppTest]) -> None:
     at = app()
     assert at.title[0].value == TITLES["overview"][0]
-    assert {path for path in PAGES} == {"overview", "flows", "reconciliation", "enter", "import", "export"}
+    assert {path for path in PAGES} == {"overview", "flows", "reconciliation", "enter", "import", "export", "history"}
     for file, _, _ in PAGES.values():
         assert (Path(APP).parent / "mfa" / "ui" / file).is_file()
     assert not (Path(APP).parent / "pages").exists()  # Streamlit's old auto-discovery stays off
@@ -72,6 +74,7 @@ def test_an_empty_database_points_to_the_import_page(
     monkeypatch.setenv("MFA_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["language"] = "en"
+    sign_in(open_database(f"sqlite:///{tmp_path / 'empty.db'}"), at)
     at.run()
     assert not at.exception
     assert "No flows recorded yet." in [i.value for i in at.info]

@@ -7,6 +7,7 @@ Revises: 0005
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,7 +25,7 @@ def _code(table: str, column: str) -> str:
 
 
 # record -> (columns kept in its revision table: name, type, SQL over OLD; key columns)
-RECORDS: dict[str, tuple[list[tuple[str, sa.types.TypeEngine, str]], list[str]]] = {
+RECORDS: dict[str, tuple[list[tuple[str, Any, str]], list[str]]] = {
     "park": (
         [
             ("code", S64, "OLD.code"),
@@ -100,9 +101,7 @@ def _insert(record: str, ended_by: str, ended_how: str) -> str:
     columns = RECORDS[record][0] + COMMON
     names = ", ".join(c[0] for c in columns)
     values = ", ".join(c[2] for c in columns)
-    return (
-        f"INSERT INTO {record}_revision ({names}, ended_by, ended_how) VALUES ({values}, {ended_by}, '{ended_how}');"
-    )
+    return f"INSERT INTO {record}_revision ({names}, ended_by, ended_how) VALUES ({values}, {ended_by}, '{ended_how}');"
 
 
 def upgrade() -> None:
