@@ -187,12 +187,44 @@ def demo(
         with engine.connect() as conn:
             if store.counts(conn)["flows"]:
                 console().print("the database already holds flows: sample not loaded")
+                _demo_users(engine)
                 return
     report = _run_import(engine, files, accept_valid=False, dry_run=False)
     if not report.ok:
         _print_report(report, None, [])
         raise UserError("the bundled sample did not import")
     console().print("loaded the sample: " + ", ".join(f"{n:,} {t}" for t, n in report.written.items()))
+    _demo_users(engine)
+
+
+DEMO_USERS = (
+    ("demo-admin", "admin", ()),
+    ("demo-analyst", "analyst", ()),
+    ("demo-miluo", "park_manager", ("YY-MLCE",)),
+)
+
+
+def _demo_users(engine: Engine) -> None:
+    """When the database has no users yet, add one of each role with a new random password, and print them."""
+    import secrets
+
+    from mfa import accounts
+    from mfa.db import write_transaction
+
+    with write_transaction(engine) as conn:
+        if accounts.list_users(conn):
+            return
+        parks = set(conn.exec_driver_sql("SELECT code FROM park").scalars())
+        made = []
+        for name, role, own in DEMO_USERS:
+            if set(own) <= parks:
+                password = secrets.token_urlsafe(9)
+                accounts.add_user(conn, name, password, role, list(own))
+                made.append((name, role, ", ".join(own), password))
+    out = console()
+    out.print("[bold]demo users for the app[/] (change them with mfa user passwd NAME):")
+    for name, role, own, password in made:
+        out.print(f"  {name:<14} {role + (' of ' + own if own else ''):<28} password: {password}")
 
 
 @app.command()

@@ -1,7 +1,8 @@
 """The app in a real browser: `streamlit run` on a small world, driven by Debian's Chromium through Playwright.
 
-Enters a flow through the form, sees the indicator change on the Overview, sees the Sankey diagram drawn, downloads
-it as SVG, and saves a screenshot of every page (both languages) to test-artifacts/.
+Signs in (and stays signed in across a reload and a link to another page), enters a flow through the form, sees
+the indicator change on the Overview, sees the Sankey diagram drawn, downloads it as SVG, saves a screenshot of
+every page (both languages) to test-artifacts/, and logs out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
+from mfa import accounts
+from mfa.db import write_transaction
 from tests.ui.support import APP, load_world
 
 pytestmark = pytest.mark.slow
@@ -27,6 +30,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+USER = ("browser-admin", "a long password")
 
 
 def free_port() -> int:
@@ -60,6 +64,8 @@ def server(tmp_path: Path) -> Iterator[str]:
             pytest.fail(reason + "; CI must run the browser test")
         pytest.skip(reason)
     url, engine = load_world(tmp_path)
+    with write_transaction(engine) as conn:
+        accounts.add_user(conn, *USER, "admin")
     engine.dispose()
     port = free_port()
     env = {**os.environ, "MFA_DATABASE_URL": url, "MFA_CACHE_DIR": str(tmp_path / "cache")}
@@ -88,6 +94,17 @@ def test_enter_a_flow_see_it_counted_and_export_the_sankey(server: str, tmp_path
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             page.set_default_timeout(60_000)
+            expect.set_options(timeout=30_000)
+
+            page.goto(f"{server}/flows?language=English")
+            expect(page.get_by_text("Sign in to mfa")).to_be_visible()
+            screenshot(page, "login-en")
+            page.get_by_label("User name").fill(USER[0])
+            page.get_by_role("textbox", name="Password").fill(USER[1])
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_text(f"Signed in as {USER[0]}")).to_be_visible()
+            page.reload()  # Streamlit forgets its state on reload: the cookie keeps the session
+            expect(page.get_by_text(f"Signed in as {USER[0]}")).to_be_visible()
 
             page.goto(f"{server}/?language=English")
             renewable = metric(page, "Renewable resources recycled")
@@ -142,6 +159,15 @@ def test_enter_a_flow_see_it_counted_and_export_the_sankey(server: str, tmp_path
             page.get_by_role("button", name="校验", exact=True).click()
             expect(page.get_by_text("校验完成：发现 1 处问题；未写入任何数据。")).to_be_visible()
             screenshot(page, "import-report-zh")
+
+            page.goto(f"{server}/history?language=English")
+            settle(page)
+            expect(page.get_by_text("Latest changes")).to_be_visible()
+            screenshot(page, "history-en")
+            page.get_by_role("button", name="Log out").click()
+            expect(page.get_by_text("Sign in to mfa")).to_be_visible()
+            page.goto(f"{server}/flows?language=English")
+            expect(page.get_by_text("Sign in to mfa")).to_be_visible()
         finally:
             browser.close()
 
