@@ -303,14 +303,16 @@ def _periods_are_empty(conn: Connection, table: str, frame: pl.DataFrame) -> boo
 def upsert_flows(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
     """Insert or update flows by (period, source, target, material) with bulk statements.
 
-    Into periods that hold no flows yet, plain inserts (nothing to update) without the columns that are empty."""
+    Into periods that hold no flows yet, plain inserts (nothing to update) without the columns that are empty; on
+    SQLite only, where the writer holds the database from that check on (on PostgreSQL another writer may insert
+    the same keys meanwhile, so it always upserts)."""
     facilities = id_map(conn, "facility")
     frame = _with_ids(frame, facilities, "source", "source_id")
     frame = _with_ids(frame, facilities, "target", "target_id")
     frame = _with_ids(frame, id_map(conn, "material"), "material", "material_id")
     opt = [c for c in FLOW_OPTIONAL if c in optional]
     key = ["period", "source_id", "target_id", "material_id"]
-    if _periods_are_empty(conn, "flow", frame):
+    if conn.dialect.name == "sqlite" and _periods_are_empty(conn, "flow", frame):
         opt = [c for c in opt if frame[c].null_count() < frame.height]
         _bulk_upsert(conn, "flow", frame.select([*FLOW_COLUMNS, *opt]), key, None)
     else:
