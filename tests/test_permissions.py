@@ -158,3 +158,99 @@ def test_an_edit_based_on_a_stale_version_is_refused(loaded: Engine) -> None:
     park = {"code": "MILUO", "name": "Miluo", "city": "Yueyang"}
     assert not import_records(loaded, "parks", [park], expected_version=7).committed
     assert import_records(loaded, "parks", [park], expected_version=1).ok
+
+
+@pytest.fixture
+def records(loaded: Engine, tmp_path: Path) -> Engine:
+    """Beside the world: a flow edited once, a stock, a facility without flows, a park without facilities, a user."""
+    import_files(loaded, [flows_file(tmp_path, [flow("2024-01", "COL-1", "REC-1", quantity="5")], name="a.csv")])
+    import_files(loaded, [flows_file(tmp_path, [flow("2024-01", "COL-1", "REC-1", quantity="6")], name="b.csv")])
+    import_files(loaded, [write_csv(tmp_path / "s.csv", HEADERS["stocks"], [ROWS["stocks"]])])
+    import_files(
+        loaded, [write_csv(tmp_path / "p.csv", HEADERS["parks"], [["EMPTY", "Empty", "", "Changsha", "other"]])]
+    )
+    spare = write_csv(tmp_path / "spare.csv", HEADERS["facilities"], [["SPARE", "Spare", "", "MILUO", "storage"]])
+    import_files(loaded, [spare])
+    with write_transaction(loaded) as conn:
+        accounts.add_user(conn, "victim", "a long password", "analyst")
+    return loaded
+
+
+FLOW_KEY = {"period": "2024-01", "source": "COL-1", "target": "REC-1", "material": "scrap_steel"}
+TARGET_KEY = {"indicator": "renewable_recycled_t", "scope_level": "province", "scope": "province", "target_year": 2025}
+
+
+def _account(action: str, actor: Actor, engine: Engine) -> bool:
+    with write_transaction(engine) as conn:
+        if action == "user_add":
+            accounts.add_user(conn, "newbie", "a long password", "analyst", actor=actor)
+        elif action == "user_passwd":
+            accounts.set_password(conn, "victim", "another long one", actor=actor)
+        else:
+            accounts.disable_user(conn, "victim", actor=actor)
+    return True
+
+
+def _do(action: str, actor: Actor, engine: Engine) -> bool:
+    """Carry out one write action as `actor`; True if it was done, False if refused."""
+    from mfa import editing, reconciling
+    from mfa.permissions import NotAllowed
+
+    if action == "form_flow":
+        record = dict(FLOW_KEY, quantity="7", unit="t")
+        return import_records(engine, "flows", [record], replace=FLOW_KEY, actor=actor).committed
+    if action == "form_facility":
+        record = {"code": "NEW-1", "name": "New", "park": "MILUO", "kind": "collection"}
+        return import_records(engine, "facilities", [record], actor=actor).committed
+    if action == "form_park":
+        return import_records(
+            engine, "parks", [{"code": "MILUO", "name": "M", "city": "Yueyang"}], actor=actor
+        ).committed
+    if action.startswith("delete_"):
+        record = action.removeprefix("delete_")
+        key = {
+            "flow": FLOW_KEY,
+            "facility": {"code": "SPARE"},
+            "park": {"code": "EMPTY"},
+            "stock": {"facility": "YARD-1", "material": "fly_ash", "period": "2024-12"},
+            "target": TARGET_KEY,
+        }[record]
+        return editing.delete_record(engine, record, key, actor=actor).committed
+    if action == "restore_flow":
+        return editing.restore_version(engine, "flow", FLOW_KEY, 1, actor=actor).committed
+    if action == "save_reconciled":
+        try:
+            reconciling.save(engine, reconciling.reconcile_year(engine, year=2024), actor)
+        except NotAllowed:
+            return False
+        return True
+    try:
+        return _account(action, actor, engine)
+    except accounts.AccountError:
+        return False
+
+
+MORE_ALLOWED = {
+    "admin": {
+        "form_flow", "form_facility", "form_park", "delete_flow", "delete_facility", "delete_park", "delete_stock",
+        "delete_target", "restore_flow", "save_reconciled", "user_add", "user_passwd", "user_disable",
+    },
+    "analyst": set(),
+    "manager": {"form_flow", "form_facility", "delete_flow", "delete_facility", "delete_stock", "restore_flow"},
+    "other_manager": {"form_flow", "delete_flow", "restore_flow"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+@pytest.mark.parametrize("action", sorted(MORE_ALLOWED["admin"]))
+def test_authorization_matrix_of_forms_deletes_restores_users_and_reconciled(
+    records: Engine, who: str, action: str
+) -> None:
+    with records.connect() as conn:
+        before = conn.execute(text("SELECT COUNT(*) FROM change")).scalar()
+    done = _do(action, ACTORS[who], records)
+    assert done == (action in MORE_ALLOWED[who])
+    with records.connect() as conn:
+        after = conn.execute(text("SELECT COUNT(*) FROM change")).scalar()
+    if not done:
+        assert after == before  # a refused action leaves no trace in the data or its history
