@@ -244,6 +244,9 @@ def continue_versions(conn: Connection, record: str) -> None:
     change_id = conn.info.get(store.CHANGE_KEY)
     if change_id is None:
         return
+    deleted = f"SELECT 1 FROM {record}_revision WHERE ended_how = 'delete' LIMIT 1"
+    if conn.execute(text(deleted)).first() is None:
+        return
     match = " AND ".join(f"{kind.live[c]} = d.{c}" for c in kind.key)
     rows = conn.execute(
         text(
