@@ -9,6 +9,7 @@ loops that put plotly on its predictable branch (loops both above and below: no 
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import warnings
@@ -104,6 +105,12 @@ def _padding_t(data: SankeyData, per_t: float, plot_height: float) -> tuple[floa
     return max(D3_CIRCULAR_SCALE * h / unscaled - span, 0.0), tiny
 
 
+def inert(text: str) -> str:
+    """User text (facility names, titles) as plotly shows it literally: its labels read <b>, <a href> and the like
+    as markup, so < > & are written as entities."""
+    return html.escape(text or "", quote=False)
+
+
 def sankey_figure(
     data: SankeyData,
     *,
@@ -151,11 +158,11 @@ def sankey_figure(
         pad_links += [(first + i, first + i + 1, padding) for i in range(len(xs) - 1)]
     n_pad = len(pad_nodes)
     nodes, links = data.nodes.with_columns(y=pl.Series(layout.y, dtype=pl.Float64)), data.links
-    labels = dict(zip(nodes["id"], nodes["label"], strict=True))
+    labels = {node: inert(label) for node, label in zip(nodes["id"], nodes["label"], strict=True)}
     index = {node: n_pad + i for i, node in enumerate(nodes["id"])}
     aggregated = data.level in ("park", "city")
-    node_rows = nodes.to_dicts()
-    link_rows = links.to_dicts()
+    node_rows = [r | {"label": labels[r["id"]]} for r in nodes.to_dicts()]
+    link_rows = [r | {c: inert(r[c]) for c in ("group_label", "materials")} for r in links.to_dicts()]
     trace = go.Sankey(
         arrangement="fixed",
         textfont={"family": FONTS[language], "size": 12},
@@ -184,7 +191,7 @@ def sankey_figure(
     fig.add_trace(trace)
     side = 20 + (min(layout.per_t * data.loops_t + 40, 200) if data.loops_t > 0 else 0)
     fig.update_layout(
-        title={"text": title, "x": 0.5} if title else None,
+        title={"text": inert(title), "x": 0.5} if title else None,
         height=height,
         margin={"t": top, "b": bottom, "l": side, "r": side},
         font={"family": FONTS[language], "size": 12},

@@ -467,3 +467,19 @@ def test_rendered_node_heights_follow_scale_t_with_and_without_loops(
         heights = node_heights(svg)[fig.layout.meta["padding"]["nodes"] :]
         per_t = 0.2 * 560 / 50_000
         assert heights == pytest.approx([t * per_t for t in data.nodes["tonnes"]], rel=1e-3), name
+
+
+def test_user_text_in_names_and_titles_is_shown_literally_not_as_markup(
+    flows: pl.DataFrame, facilities: pl.DataFrame
+) -> None:
+    named = facilities.with_columns(
+        pl.when(pl.row_index() == 0).then(pl.lit('<b>Big</b> <a href="javascript:alert(1)">x</a> & co'))
+        .otherwise(pl.col("name")).alias("name")
+    )  # fmt: skip
+    data = sankey_data(flows, named, PARENTS, level="facility", language="en")
+    figure = sankey_figure(data, title="<script>alert(1)</script>")
+    labels = figure.data[0].node.label
+    assert '&lt;b&gt;Big&lt;/b&gt; &lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt; &amp; co' in labels
+    assert not any("<b>Big" in str(hover) for hover in figure.data[0].node.customdata)
+    assert figure.layout.title.text == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert any(n["label"].startswith("<b>Big") for n in sankey_json(data)["nodes"])  # the data keeps it verbatim
