@@ -8,15 +8,16 @@ import os
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from mfa import accounts
+from mfa.db import write_transaction
 from mfa.permissions import Actor
 
 COOKIE = "mfa_session"
 TIMEOUT_ENV = "MFA_SESSION_MINUTES"
 DEFAULT_TIMEOUT_MINUTES = 30
-_TOUCH_EVERY = timedelta(seconds=30)
+_TOUCH_EVERY = timedelta(seconds=60)
 """last_seen is written at most this often, so a busy page does not write on every click."""
 
 
@@ -56,28 +57,33 @@ def start(conn: Connection, name: str, password: str, now: datetime | None = Non
     return token, actor
 
 
-def resume(conn: Connection, token: str | None, now: datetime | None = None) -> Actor | None:
+def resume(engine: Engine, token: str | None, now: datetime | None = None) -> Actor | None:
     """The Actor of a live session, marking it used; None (and the session ended) if it is unknown, idle for
-    longer than timeout(), or its user was disabled."""
+    longer than timeout(), or its user was disabled. Only reads, except about once a minute per session, so
+    page loads do not queue behind a long import."""
     if not isinstance(token, str) or not token:
         return None
     at = now or datetime.now(UTC)
-    row = conn.execute(
-        text(
-            'SELECT s.id, s.last_seen, u.name, u.disabled FROM login_session s JOIN "user" u ON u.id = s.user_id '
-            "WHERE s.token_hash = :h"
-        ),
-        {"h": _hash(token)},
-    ).first()
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                'SELECT s.id, s.last_seen, u.name, u.disabled FROM login_session s JOIN "user" u ON u.id = s.user_id '
+                "WHERE s.token_hash = :h"
+            ),
+            {"h": _hash(token)},
+        ).first()
+        actor = None if row is None or row[3] else accounts.actor_for(conn, str(row[2]), via="app")
     if row is None:
         return None
-    session_id, last_seen, name, disabled = row
-    if disabled or at - _aware(last_seen) > timeout():
-        conn.execute(text("DELETE FROM login_session WHERE id = :i"), {"i": session_id})
+    session_id, last_seen = row[0], _aware(row[1])
+    if actor is None or at - last_seen > timeout():
+        with write_transaction(engine) as conn:
+            conn.execute(text("DELETE FROM login_session WHERE id = :i"), {"i": session_id})
         return None
-    if at - _aware(last_seen) > _TOUCH_EVERY:
-        conn.execute(text("UPDATE login_session SET last_seen = :at WHERE id = :i"), {"at": at, "i": session_id})
-    return accounts.actor_for(conn, str(name), via="app")
+    if at - last_seen > _TOUCH_EVERY:
+        with write_transaction(engine) as conn:
+            conn.execute(text("UPDATE login_session SET last_seen = :at WHERE id = :i"), {"at": at, "i": session_id})
+    return actor
 
 
 def end(conn: Connection, name: str) -> None:

@@ -22,8 +22,7 @@ COOKIE_DAYS = 7
 def signed_in() -> Actor | None:
     """The user of this browser's live session (from this tab's state, else the cookie), or None."""
     token = st.session_state.get(TOKEN_KEY) or _cookie_token()
-    with write_transaction(state.engine()) as conn:
-        actor = sessions.resume(conn, token)
+    actor = sessions.resume(state.engine(), token)
     if actor is None:
         if token:
             st.session_state["mfa_login_ended"] = True
