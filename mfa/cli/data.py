@@ -223,8 +223,8 @@ def _demo_users(engine: Engine) -> None:
                 made.append((name, role, ", ".join(own), password))
     out = console()
     out.print("[bold]demo users for the app[/] (change them with mfa user passwd NAME):")
-    for name, role, own, password in made:
-        out.print(f"  {name:<14} {role + (' of ' + own if own else ''):<28} password: {password}")
+    for user, role, parks_of, password in made:
+        out.print(f"  {user:<14} {role + (' of ' + parks_of if parks_of else ''):<28} password: {password}")
 
 
 @app.command()
