@@ -80,7 +80,7 @@ def begin_change(conn: Connection, changed_by: str, via: str) -> int:
     change_id = int(
         conn.execute(
             text("INSERT INTO change (changed_at, changed_by, via) VALUES (:at, :by, :via) RETURNING id"),
-            {"at": store.now(), "by": changed_by[:64], "via": via[:300]},
+            {"at": store.now_for(conn), "by": changed_by[:64], "via": via[:300]},
         ).scalar_one()
     )
     conn.info[store.CHANGE_KEY] = change_id

@@ -40,13 +40,19 @@ def _aware(value: object) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _bindable(conn: Connection, at: datetime) -> datetime:
+    """UTC, naive on SQLite (stored like its other timestamps), aware on PostgreSQL."""
+    at = at.astimezone(UTC)
+    return at.replace(tzinfo=None) if conn.dialect.name == "sqlite" else at
+
+
 def start(conn: Connection, name: str, password: str, now: datetime | None = None) -> tuple[str, Actor] | None:
     """Sign in: a new session's token and the user's Actor, or None when the name and password do not match."""
     actor = accounts.authenticate(conn, name, password, via="app")
     if actor is None:
         return None
     token = secrets.token_urlsafe(32)
-    at = now or datetime.now(UTC)
+    at = _bindable(conn, now or datetime.now(UTC))
     conn.execute(
         text(
             "INSERT INTO login_session (token_hash, user_id, created_at, last_seen) "
@@ -82,7 +88,10 @@ def resume(engine: Engine, token: str | None, now: datetime | None = None) -> Ac
         return None
     if at - last_seen > _TOUCH_EVERY:
         with write_transaction(engine) as conn:
-            conn.execute(text("UPDATE login_session SET last_seen = :at WHERE id = :i"), {"at": at, "i": session_id})
+            conn.execute(
+                text("UPDATE login_session SET last_seen = :at WHERE id = :i"),
+                {"at": _bindable(conn, at), "i": session_id},
+            )
     return actor
 
 

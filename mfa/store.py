@@ -30,6 +30,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def now_for(conn: Connection) -> datetime:
+    """The write's timestamp as a value to bind: naive UTC on SQLite (as its other timestamps are stored, without
+    an offset), aware UTC on PostgreSQL."""
+    at = now()
+    return at.replace(tzinfo=None) if conn.dialect.name == "sqlite" else at
+
+
 def _now_sql(conn: Connection) -> str:
     """The write's timestamp as SQL: a literal on SQLite (a function call per row costs ~10 % of a bulk insert),
     the transaction's time on PostgreSQL."""
