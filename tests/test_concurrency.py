@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import multiprocessing
 import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine, text
@@ -15,8 +18,9 @@ from mfa.io.importer import import_files, import_records
 from mfa.permissions import Actor
 from tests.factories import flow, flows_file, world
 
+T = TypeVar("T")
 WRITERS = 4
-INCREMENTS = 12
+INCREMENTS = 8
 KEY = {"period": "2024-01", "source": "SRC-1", "target": "COL-1", "material": "scrap_steel"}
 
 
@@ -79,6 +83,15 @@ def _import_overlapping(url: str, folder: str, writer: int) -> list[str]:
     return errors
 
 
+def _in_processes(function: Callable[..., T], arguments: list[tuple[object, ...]]) -> list[T]:
+    """Run function(*args) for each args in its own new process at once; a process that dies fails the test
+    (BrokenProcessPool) instead of being replaced."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(len(arguments), mp_context=context) as pool:
+        futures = [pool.submit(function, *args) for args in arguments]
+        return [f.result(timeout=240) for f in futures]
+
+
 @pytest.fixture
 def shared(engine: Engine, tmp_path: Path) -> tuple[Engine, str]:
     """The small world and the flow the writers edit; the URL the writer processes open."""
@@ -89,8 +102,7 @@ def shared(engine: Engine, tmp_path: Path) -> tuple[Engine, str]:
 
 def test_concurrent_edits_lose_no_update(shared: tuple[Engine, str]) -> None:
     engine, url = shared
-    with multiprocessing.get_context("spawn").Pool(WRITERS) as pool:
-        results = pool.starmap(_increment, [(url, w) for w in range(WRITERS)])
+    results = _in_processes(_increment, [(url, w) for w in range(WRITERS)])
     errors = [e for _, errs in results for e in errs]
     assert errors == []
     version, value = _current(engine)
@@ -109,8 +121,7 @@ def test_concurrent_overlapping_imports_leave_no_duplicate(shared: tuple[Engine,
         rows = [flow(p, "SRC-1", "COL-1", mat, str(10 + w)) for p in periods for mat in ("scrap_steel", "fly_ash")]
         rows += [flow(p, "COL-1", "REC-1", "scrap_steel", str(w + 1)) for p in periods[w::WRITERS]]
         flows_file(tmp_path, rows, name=f"w{w}.csv")
-    with multiprocessing.get_context("spawn").Pool(WRITERS) as pool:
-        results = pool.starmap(_import_overlapping, [(url, str(tmp_path), w) for w in range(WRITERS)])
+    results = _in_processes(_import_overlapping, [(url, str(tmp_path), w) for w in range(WRITERS)])
     assert [e for errs in results for e in errs] == []
     with engine.connect() as conn:
         total = conn.execute(text("SELECT COUNT(*) FROM flow WHERE year IN (2022, 2023)")).scalar()
