@@ -10,7 +10,7 @@ import xlsxwriter
 from sqlalchemy import Engine, text
 
 from mfa import store
-from mfa.io.importer import import_files
+from mfa.io.importer import import_files, import_records
 from tests.factories import FACILITIES, FLOW_HEADER, PARKS, flow, flows_file, world, write_csv
 
 
@@ -254,3 +254,14 @@ def test_xlsx_row_numbers_are_the_sheet_s_own_when_the_table_starts_lower(engine
     wb.close()
     report = import_files(engine, [path])
     assert report.errors.select("file", "row", "column").rows() == [("late.xlsx[flows]", 6, "quantity")]
+
+
+def test_a_form_value_with_a_nul_character_is_refused_not_sent_to_the_database(engine: Engine, tmp_path: Path) -> None:
+    import_files(engine, world(tmp_path))
+    report = import_records(
+        engine,
+        "flows",
+        [dict(period="2024-01", source="SRC-1", target="COL-1", material="scrap_steel", quantity="1", note="a\x00b")],
+    )
+    assert not report.committed and report.errors.select("column").item() == "note"
+    assert "NUL" in report.errors["reason"][0]

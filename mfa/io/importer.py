@@ -244,11 +244,21 @@ def import_records(
     when the key changed, the old flow is deleted in the same transaction. `expected_version` is the version the
     editor opened (of the replaced flow, or of the park or facility by code): if someone changed the record since,
     nothing is written and the report says who changed it and when."""
-    from mfa.io.readers import ReadResult
+    from mfa.io.readers import NUL_REASON, ReadResult
     from mfa.tables import BY_NAME
 
     spec = BY_NAME[table]
     rows = [{c: (None if r.get(c) is None else str(r.get(c))) for c in spec.columns if c in r} for r in records]
+    nul = [
+        (label, i + 1, c, v.replace("\x00", "\\x00"), NUL_REASON)
+        for i, r in enumerate(rows)
+        for c, v in r.items()
+        if v and "\x00" in v
+    ]
+    if nul:
+        refused = ImportReport(files=[label])
+        refused.errors = pl.DataFrame(nul, schema=ERROR_SCHEMA, orient="row")
+        return refused
     columns = [c for c in spec.columns if any(c in r for r in records)]
     frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
     frame = frame.with_columns(pl.lit(label).alias("_file"), (pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias("_row"))

@@ -211,6 +211,12 @@ def check_quantity(checks: Checks, allow_zero: bool) -> None:
     checks.add(~cell_missing("quantity") & q.is_null(), "quantity", "not a number")
     checks.add(q.is_nan() | q.is_infinite(), "quantity", "not a finite number (NaN or infinity)")
     checks.add(q < 0, "quantity", "negative quantity")
+    tonnes = q * pl.col("__factor")
+    checks.add(
+        q.is_finite() & tonnes.is_infinite(),
+        "quantity",
+        "too large: in tonnes it exceeds the largest number that can be stored",
+    )
     if not allow_zero:
         checks.add(q == 0, "quantity", "zero quantity: a flow must carry a positive quantity")
     unit = pl.col("__unit")
