@@ -9,8 +9,8 @@ i18n.language_switch()
 actor = login.signed_in()
 if actor is None:
     login.form()
-    st.stop()
-page = st.navigation(navigation.all_pages(actor))
-login.sidebar(actor)
-navigation.database_caption()
-page.run()
+else:
+    page = st.navigation(navigation.all_pages(actor))
+    login.sidebar(actor)
+    navigation.database_caption()
+    page.run()

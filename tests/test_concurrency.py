@@ -4,7 +4,9 @@ duplicate, no "database is locked" (or any other error) reaching a user."""
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import traceback
+import types
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -87,9 +89,15 @@ def _in_processes(function: Callable[..., T], arguments: list[tuple[object, ...]
     """Run function(*args) for each args in its own new process at once; a process that dies fails the test
     (BrokenProcessPool) instead of being replaced."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(len(arguments), mp_context=context) as pool:
-        futures = [pool.submit(function, *args) for args in arguments]
-        return [f.result(timeout=240) for f in futures]
+    main = sys.modules["__main__"]
+    # AppTest leaves app.py as __main__ in this process; spawned processes would run it again
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        with ProcessPoolExecutor(len(arguments), mp_context=context) as pool:
+            futures = [pool.submit(function, *args) for args in arguments]
+            return [f.result(timeout=240) for f in futures]
+    finally:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture

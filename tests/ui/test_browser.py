@@ -103,6 +103,7 @@ def test_enter_a_flow_see_it_counted_and_export_the_sankey(server: str, tmp_path
             page.get_by_role("textbox", name="Password").fill(USER[1])
             page.get_by_role("button", name="Sign in").click()
             expect(page.get_by_text(f"Signed in as {USER[0]}")).to_be_visible()
+            page.wait_for_function("document.cookie.includes('mfa_session=')")
             page.reload()  # Streamlit forgets its state on reload: the cookie keeps the session
             expect(page.get_by_text(f"Signed in as {USER[0]}")).to_be_visible()
 
