@@ -125,3 +125,31 @@ def test_user_commands_and_acting_as_a_user(tmp_path: Path) -> None:
     assert "max may write flows from or to their own parks only" in refused.stdout
     assert mfa("import", str(flows), "--db", db, "--user", "ada").stderr.startswith("error: user 'ada' is disabled")
     assert mfa("import", str(flows), "--db", db).returncode == 0  # the local operator is an admin
+
+
+def test_history_restore_version_and_delete_from_the_command_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    key = ["--period", "2024-01", "--source", "SRC-1", "--target", "COL-1", "--material", "scrap_steel"]
+    assert mfa("import", *map(str, world(tmp_path)), str(flows_file(tmp_path, [flow()])), "--db", db).returncode == 0
+    for quantity in ("110", "120", "130"):  # edited three times
+        edit = flows_file(tmp_path, [flow(quantity=quantity)], name=f"edit{quantity}.csv")
+        assert mfa("import", str(edit), "--db", db).returncode == 0
+    versions = json.loads(mfa("history", *key, "--json", "--db", db).stdout)
+    assert [v["version"] for v in versions] == [1, 2, 3, 4]
+    assert [v["value"] for v in versions] == [100.0, 110.0, 120.0, 130.0]
+    assert versions[3]["via"] == "cli import edit130.csv" and versions[3]["changes"] == (
+        "quantity_t: 120.0 → 130.0; value: 120.0 → 130.0"
+    )
+    assert "restored version 2" in mfa("restore-version", "2", *key, "--db", db).stdout
+    assert "kept in the history" in mfa("delete", *key, "--db", db).stdout
+    versions = json.loads(mfa("history", *key, "--json", "--db", db).stdout)
+    assert [(v["version"], v["status"], v["value"]) for v in versions[-2:]] == [
+        (5, "restored", 110.0),
+        (None, "deleted", None),
+    ]
+    latest = json.loads(mfa("history", "--limit", "2", "--json", "--db", db).stdout)
+    assert latest[0]["summary"].startswith("1 flows deleted") and latest[1]["via"] == "cli restore flow version 2"
+    used = mfa("delete", "--facility", "COL-1", "--user", "nobody", "--db", db)
+    assert used.returncode == 1 and used.stderr.strip() == "error: unknown user 'nobody'"
+    half = mfa("history", "--period", "2024-01", "--db", db)
+    assert half.returncode == 1 and "--source --target --material missing" in half.stderr

@@ -11,6 +11,8 @@ import typer
 from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import polars as pl
 
     from mfa.io.importer import ImportReport
@@ -92,7 +94,18 @@ def history_(
             _print_frame(history.latest_changes(conn, limit), f"latest {limit} changes", as_json)
 
 
-def _outcome(report: ImportReport, done: str) -> None:
+def _required(named: tuple[str, dict[str, object]] | None) -> tuple[str, dict[str, object]]:
+    if named is None:
+        raise UserError("name the record: --facility, --park, or a flow's --period --source --target --material")
+    return named
+
+
+def _outcome(write: Callable[[], ImportReport], done: str) -> None:
+    """Carry out a delete or restore; its refusal or error becomes one line."""
+    try:
+        report = write()
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
     if not report.committed:
         reasons = "; ".join(dict.fromkeys(str(r) for r in report.errors["reason"].to_list()))
         raise UserError(reasons or "nothing written")
@@ -114,16 +127,12 @@ def restore_version(
     """Bring an earlier version of a record back as its newest version (re-creating it if it was deleted)."""
     from mfa import editing
 
-    named = _record(facility, park, period, source, target, material)
-    if named is None:
-        raise UserError("name the record: --facility, --park, or a flow's --period --source --target --material")
+    record, key = _required(_record(facility, park, period, source, target, material))
     engine = open_engine(db)
-    record, key = named
-    try:
-        report = editing.restore_version(engine, record, key, version, actor=actor(engine, user, "cli"))
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-    _outcome(report, f"restored version {version} of {record} {' | '.join(map(str, key.values()))}")
+    _outcome(
+        lambda: editing.restore_version(engine, record, key, version, actor=actor(engine, user, "cli")),
+        f"restored version {version} of {record} {' | '.join(map(str, key.values()))}",
+    )
 
 
 @app.command("delete")
@@ -140,13 +149,9 @@ def delete(
     """Delete a facility, a park or a flow; its last version stays in the history (mfa restore-version)."""
     from mfa import editing
 
-    named = _record(facility, park, period, source, target, material)
-    if named is None:
-        raise UserError("name the record: --facility, --park, or a flow's --period --source --target --material")
+    record, key = _required(_record(facility, park, period, source, target, material))
     engine = open_engine(db)
-    record, key = named
-    try:
-        report = editing.delete_record(engine, record, key, actor=actor(engine, user, "cli"))
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-    _outcome(report, f"deleted {record} {' | '.join(map(str, key.values()))} (kept in the history)")
+    _outcome(
+        lambda: editing.delete_record(engine, record, key, actor=actor(engine, user, "cli")),
+        f"deleted {record} {' | '.join(map(str, key.values()))} (kept in the history)",
+    )
