@@ -96,7 +96,7 @@ def set_password(conn: Connection, name: str, password: str, actor: Actor | None
     ).rowcount
     if not changed:
         raise AccountError(f"unknown user {name!r}")
-    _end_sessions(conn, name)
+    end_sessions(conn, name)
 
 
 def disable_user(conn: Connection, name: str, actor: Actor | None = None) -> None:
@@ -108,10 +108,11 @@ def disable_user(conn: Connection, name: str, actor: Actor | None = None) -> Non
     ).rowcount
     if not changed:
         raise AccountError(f"unknown user {name!r}")
-    _end_sessions(conn, name)
+    end_sessions(conn, name)
 
 
-def _end_sessions(conn: Connection, name: str) -> None:
+def end_sessions(conn: Connection, name: str) -> None:
+    """End every app session of a user (logout everywhere; also on disable and new password)."""
     conn.execute(
         text('DELETE FROM login_session WHERE user_id IN (SELECT id FROM "user" WHERE name = :n)'), {"n": name}
     )

@@ -15,10 +15,6 @@ from mfa.permissions import Actor, forbidden, local_operator
 from mfa.validate import ERROR_SCHEMA, Checked
 
 
-def _key_text(kind: history.RecordKind, key: Mapping[str, object]) -> str:
-    return " | ".join(str(key.get(c)) for c in kind.key)
-
-
 def _error(label: str, column: str, value: object, reason: str) -> pl.DataFrame:
     return pl.DataFrame([(label, 1, column, str(value), reason)], schema=ERROR_SCHEMA, orient="row")
 
@@ -32,21 +28,21 @@ def delete_record(
     refer to it (a facility with flows or stocks, a park with facilities)."""
     kind = history.KINDS[record]
     who = actor or local_operator()
-    label = f"delete {record} {_key_text(kind, key)}"
+    label = f"delete {record} {history.key_text(kind, key)}"
     report = ImportReport(files=[label])
     with write_transaction(engine) as conn:
-        where, params = history._key_where(kind, kind.live, key)
+        where, params = history.key_where(kind, kind.live, key)
         found = conn.execute(
             text(f"SELECT r.id, {', '.join(kind.live[c] for c in kind.columns)} FROM {kind.live_from} WHERE {where}"),
             params,
         ).first()
         if found is None:
-            report.errors = _error(label, kind.key[0], _key_text(kind, key), f"no such {record}")
+            report.errors = _error(label, kind.key[0], history.key_text(kind, key), f"no such {record}")
             return report
         values = dict(zip(kind.columns, found[1:], strict=True))
         refused = _refused(conn, who, kind, values, label)
         if refused is None:
-            refused = _still_used(conn, record, int(found[0]), _key_text(kind, key), label)
+            refused = _still_used(conn, record, int(found[0]), history.key_text(kind, key), label)
         if refused is not None:
             report.errors = refused
             conn.rollback()
@@ -58,7 +54,7 @@ def delete_record(
             store.mark_flows_changed(conn, [int(str(values["period"])[:4])])
         elif record in ("park", "facility"):
             store.mark_registry_changed(conn)
-        history.finish_change(conn, f"1 {kind.table} deleted: {_key_text(kind, values)}")
+        history.finish_change(conn, f"1 {kind.table} deleted: {history.key_text(kind, values)}")
         store.bump_data_version(conn)
     report.written[kind.table] = 0
     report.committed = True
@@ -101,8 +97,8 @@ def restore_version(
     same validation and permissions as any edit."""
     kind = history.KINDS[record]
     with engine.connect() as conn:
-        values = history.version_values(conn, record, key, version)
         past = history.record_history(conn, record, key)
+    values = history.version_values(past, record, key, version)
     label = f"restore {record} version {version}"
     live = past.tail(1).filter(pl.col("status") != "deleted")
     current = int(live["version"][0]) if live.height else None

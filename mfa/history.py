@@ -105,7 +105,12 @@ def _when(value: Any) -> str | None:
     return str(value).replace("T", " ")[:19]
 
 
-def _key_where(kind: RecordKind, exprs: Mapping[str, str], key: Mapping[str, object]) -> tuple[str, dict[str, object]]:
+def key_text(kind: RecordKind, key: Mapping[str, object]) -> str:
+    """A record's key as people read it: its key columns joined by " | " (2024-01 | SRC-1 | COL-1 | scrap_steel)."""
+    return " | ".join(str(key.get(c)) for c in kind.key)
+
+
+def key_where(kind: RecordKind, exprs: Mapping[str, str], key: Mapping[str, object]) -> tuple[str, dict[str, object]]:
     missing = [c for c in kind.key if key.get(c) in (None, "")]
     if missing:
         raise ValueError(f"a {kind.name} is named by {', '.join(kind.key)}: {', '.join(missing)} missing")
@@ -118,7 +123,7 @@ def record_history(conn: Connection, record: str, key: Mapping[str, object]) -> 
     Empty when the record never existed."""
     kind = KINDS[record]
     cols = ", ".join(f"r.{c}" for c in kind.columns)
-    where, params = _key_where(kind, {c: f"r.{c}" for c in kind.key}, key)
+    where, params = key_where(kind, {c: f"r.{c}" for c in kind.key}, key)
     past = conn.execute(
         text(
             f"SELECT r.version, r.updated_at, r.updated_by, r.change_id, c.via, r.ended_by, r.ended_how, "
@@ -128,7 +133,7 @@ def record_history(conn: Connection, record: str, key: Mapping[str, object]) -> 
         ),
         params,
     ).all()
-    live_where, live_params = _key_where(kind, kind.live, key)
+    live_where, live_params = key_where(kind, kind.live, key)
     live_cols = ", ".join(kind.live[c] for c in kind.columns)
     current = conn.execute(
         text(
@@ -150,8 +155,7 @@ def record_history(conn: Connection, record: str, key: Mapping[str, object]) -> 
     schema: dict[str, Any] = {"version": pl.Int64, "status": pl.String, "changed_at": pl.String}
     schema |= {"changed_by": pl.String, "via": pl.String, "change_id": pl.Int64, "changes": pl.String}
     rows = [{c: e.get(c) for c in HISTORY_COLUMNS} | dict(e.get("values") or {}) for e in events]  # type: ignore[call-overload]
-    frame = pl.DataFrame(rows, schema=schema | _value_schema(kind), orient="row") if rows else None
-    return frame if frame is not None else pl.DataFrame(schema=schema | _value_schema(kind))
+    return pl.DataFrame(rows, schema=schema | _value_schema(kind), orient="row")
 
 
 def _value_schema(kind: RecordKind) -> dict[str, Any]:
@@ -224,7 +228,7 @@ def change_records(conn: Connection, change_id: int, limit: int = 1000) -> pl.Da
         rows = conn.execute(
             text(f"SELECT {key} FROM {kind.live_from} WHERE r.change_id = :c LIMIT :n"), {"c": change_id, "n": limit}
         ).all()
-        out += [(kind.name, " | ".join(map(str, r)), "written") for r in rows]
+        out += [(kind.name, key_text(kind, dict(zip(kind.key, r, strict=True))), "written") for r in rows]
         rev_key = ", ".join(kind.key)
         for how, column in (("written", "change_id"), ("deleted", "ended_by")):
             extra = " AND ended_how = 'delete'" if how == "deleted" else ""
@@ -232,7 +236,7 @@ def change_records(conn: Connection, change_id: int, limit: int = 1000) -> pl.Da
                 text(f"SELECT DISTINCT {rev_key} FROM {kind.name}_revision WHERE {column} = :c{extra} LIMIT :n"),
                 {"c": change_id, "n": limit},
             ).all()
-            out += [(kind.name, " | ".join(map(str, r)), how) for r in rows]
+            out += [(kind.name, key_text(kind, dict(zip(kind.key, r, strict=True))), how) for r in rows]
     frame = pl.DataFrame(out, schema={"record": pl.String, "key": pl.String, "how": pl.String}, orient="row")
     return frame.unique(maintain_order=True)
 
@@ -259,12 +263,11 @@ def continue_versions(conn: Connection, record: str) -> None:
         conn.execute(text(f"UPDATE {record} SET version = :v WHERE id = :i"), {"v": int(last) + 1, "i": record_id})
 
 
-def version_values(conn: Connection, record: str, key: Mapping[str, object], version: int) -> dict[str, object]:
-    """The values of one version of a record (current or past); ValueError naming what is missing."""
-    history = record_history(conn, record, key)
+def version_values(history: pl.DataFrame, record: str, key: Mapping[str, object], version: int) -> dict[str, object]:
+    """The values of one version in a record's history (record_history); ValueError naming what is missing."""
     found = history.filter(pl.col("version") == version)
     if history.height == 0:
-        raise ValueError(f"no {record} {' | '.join(str(key.get(c)) for c in KINDS[record].key)} in the history")
+        raise ValueError(f"no {record} {key_text(KINDS[record], key)} in the history")
     if found.height == 0:
         versions = ", ".join(str(v) for v in history["version"].drop_nulls().unique(maintain_order=True).to_list())
         raise ValueError(f"{record} has no version {version} (versions: {versions})")

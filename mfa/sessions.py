@@ -97,4 +97,4 @@ def resume(engine: Engine, token: str | None, now: datetime | None = None) -> Ac
 
 def end(conn: Connection, name: str) -> None:
     """Log a user out everywhere: end all their sessions."""
-    accounts._end_sessions(conn, name)
+    accounts.end_sessions(conn, name)

@@ -85,9 +85,11 @@ def history_(
             record, key = named
             versions = history.record_history(conn, record, key)
             if versions.height == 0:
-                raise UserError(f"no {record} {' | '.join(map(str, key.values()))} in the database or its history")
+                raise UserError(
+                    f"no {record} {history.key_text(history.KINDS[record], key)} in the database or its history"
+                )
             shown = versions if as_json else versions.select(history.HISTORY_COLUMNS).drop("change_id")
-            _print_frame(shown, f"history of {record} {' | '.join(map(str, key.values()))}", as_json)
+            _print_frame(shown, f"history of {record} {history.key_text(history.KINDS[record], key)}", as_json)
         elif change is not None:
             _print_frame(history.change_records(conn, change, limit), f"records of change {change}", as_json)
         else:
@@ -125,13 +127,13 @@ def restore_version(
     user: UserOption = None,
 ) -> None:
     """Bring an earlier version of a record back as its newest version (re-creating it if it was deleted)."""
-    from mfa import editing
+    from mfa import editing, history
 
     record, key = _required(_record(facility, park, period, source, target, material))
     engine = open_engine(db)
     _outcome(
         lambda: editing.restore_version(engine, record, key, version, actor=actor(engine, user, "cli")),
-        f"restored version {version} of {record} {' | '.join(map(str, key.values()))}",
+        f"restored version {version} of {record} {history.key_text(history.KINDS[record], key)}",
     )
 
 
@@ -147,11 +149,11 @@ def delete(
     user: UserOption = None,
 ) -> None:
     """Delete a facility, a park or a flow; its last version stays in the history (mfa restore-version)."""
-    from mfa import editing
+    from mfa import editing, history
 
     record, key = _required(_record(facility, park, period, source, target, material))
     engine = open_engine(db)
     _outcome(
         lambda: editing.delete_record(engine, record, key, actor=actor(engine, user, "cli")),
-        f"deleted {record} {' | '.join(map(str, key.values()))} (kept in the history)",
+        f"deleted {record} {history.key_text(history.KINDS[record], key)} (kept in the history)",
     )
