@@ -98,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="mfa-bench-ind-"))
     work.mkdir(parents=True, exist_ok=True)
-    db = work / "mfa.db"
+    db = work / "mfa.storage.engine"
     env = dict(os.environ, MFA_CACHE_DIR=str(work / "cache"), MFA_DATABASE_URL=f"sqlite:///{db}")
     try:
         if not db.exists():
@@ -114,9 +114,10 @@ def main() -> None:
         cold = run(command, env)
         sys.path.insert(0, str(ROOT))
         os.environ.update(env)
-        from mfa import analysis, snapshot
-        from mfa.db import open_database
-        from mfa.indicators import PROVINCE
+        from mfa.domain.indicators import PROVINCE
+        from mfa.services import analysis
+        from mfa.services.database import open_database
+        from mfa.storage import snapshot
 
         engine = open_database(env["MFA_DATABASE_URL"])
         deadline = time.monotonic() + 120  # the cold command left the snapshot to a background process
@@ -137,7 +138,7 @@ def main() -> None:
         parquet = work / "flows.parquet"
         data.flows.sink_parquet(parquet)
         sql = min(sql_time(db, year) for _ in range(3))
-        duck = min(duckdb_time(parquet, ROOT / "data" / "materials.csv", year) for _ in range(3))
+        duck = min(duckdb_time(parquet, ROOT / "mfa" / "reference" / "materials.csv", year) for _ in range(3))
         bare_code = (
             f"import polars as pl; pl.scan_parquet(r'{parquet}').filter(pl.col('year') == {year}, "
             "pl.col('source_kind') == 'source').select(pl.col('quantity_t').sum()).collect()"

@@ -1,5 +1,5 @@
-"""Reconciliation benchmark: `mfa.reconcile.reconcile` on a random province-sized system against baselines
-measured in the same run.
+"""Reconciliation benchmark: `mfa.domain.reconciliation.reconcile` on a random province-sized system against
+baselines measured in the same run.
 
 The system (seeded): `--balanced` balanced facilities, sources and sinks outside the balance, random links
 between them with log-normal true tonnages, then one link per balanced facility to a source or sink that
@@ -25,7 +25,7 @@ import scipy.linalg
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from mfa.reconcile import reconcile
+from mfa.domain.reconciliation.model import reconcile
 
 QUALITY = {"measured": 0.05, "calculated": 0.10, "estimated": 0.25}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from _sample_world import N_MONTHS, PROCESSING_KINDS, R_KINDS, U_KINDS, YEARS, World
 
-MATERIALS_FILE = Path(__file__).resolve().parent / "materials.csv"
+MATERIALS_FILE = Path(__file__).resolve().parent.parent / "mfa" / "reference" / "materials.csv"
 
 SEASONS: dict[str, tuple[float, ...]] = {
     "renew": (0.97, 0.80, 1.00, 1.02, 1.03, 1.01, 0.98, 0.99, 1.02, 1.04, 1.05, 1.09),

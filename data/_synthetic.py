@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-MATERIALS_FILE = Path(__file__).resolve().parent / "materials.csv"
+MATERIALS_FILE = Path(__file__).resolve().parent.parent / "mfa" / "reference" / "materials.csv"
 
 CITIES = (
     ("Changsha", "长沙", "CS"),

@@ -67,7 +67,7 @@ def flows_with_kinds(folder: Path) -> pl.DataFrame:
 
 def indicators(folder: Path) -> pl.DataFrame:
     """Province indicators per year computed from the CSV files (definitions in data/README.md)."""
-    materials = pl.read_csv(HERE / "materials.csv", infer_schema=False)
+    materials = pl.read_csv(HERE.parent / "mfa" / "reference" / "materials.csv", infer_schema=False)
     renewable, bulk = _group(materials, "renewable"), _group(materials, "bulk_solid_waste")
     f = flows_with_kinds(folder)
     into_r = pl.col("target_kind").is_in(R_KINDS) & ~pl.col("source_kind").is_in(R_KINDS)

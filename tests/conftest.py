@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from mfa.db import open_database
+from mfa.services.database import open_database
 
 PG_ADMIN_URL = os.environ.get("MFA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -58,7 +58,7 @@ def drop_postgres_database(admin: str, name: str) -> None:
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A URL to a new, empty database: an SQLite file, then a PostgreSQL database."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'mfa.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'mfa.storage.engine'}"
         return
     admin = request.getfixturevalue("postgres_admin")
     name, url = new_postgres_database(admin)

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from mfa import analysis, snapshot
-from mfa.indicators import PROVINCE, Scope
-from mfa.io.importer import import_files
+from mfa.domain.indicators import PROVINCE, Scope
+from mfa.services import analysis
+from mfa.services.writing import import_files
+from mfa.storage import snapshot
 from tests.factories import flow, flows_file, world, write_csv
 from tests.test_cli import mfa
 

@@ -22,11 +22,12 @@ import pytest
 from sqlalchemy import Engine, MetaData, select, text
 from typer.testing import CliRunner
 
-from mfa import accounts, backup
 from mfa.cli import UserError, app
-from mfa.cli.data import SAMPLE_DIR
-from mfa.db import is_sqlite, open_database
-from mfa.io.importer import import_files
+from mfa.reference import sample_files
+from mfa.services.database import open_database
+from mfa.services.writing import import_files
+from mfa.storage import accounts, backup
+from mfa.storage.engine import is_sqlite
 from tests.conftest import drop_postgres_database, new_postgres_database
 from tests.factories import flow, flows_file, world, write_csv
 
@@ -357,7 +358,7 @@ def test_cli_backup_and_restore_for_admins_only(source: Engine, tmp_path: Path) 
 @pytest.mark.postgres
 def test_the_sample_round_trips_through_postgresql(pg_url: str, tmp_path: Path) -> None:
     lite = open_database(f"sqlite:///{tmp_path / 'sample.db'}")
-    assert import_files(lite, sorted(SAMPLE_DIR.glob("*.csv"))).committed
+    assert import_files(lite, sample_files()).committed
     counts = backup.backup(lite, tmp_path / "sample.mfa")
     assert counts["flow"] > 70_000
     pg = open_database(pg_url)

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, text
 
-from mfa.db import open_database
-from mfa.io.importer import import_files, import_tables
-from mfa.io.readers import ReadResult, read_bytes
+from mfa.intake.readers import ReadResult, read_bytes
+from mfa.services.database import open_database
+from mfa.services.writing import import_files, import_tables
 from tests.factories import FLOW_HEADER, flow, flows_file, world
 
 CELLS = st.one_of(

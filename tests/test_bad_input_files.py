@@ -21,9 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, text
 
-from mfa import store
-from mfa.io.importer import ImportReport, import_files
-from mfa.tables import FLOWS
+from mfa.intake.tables import FLOWS
+from mfa.services.writing import ImportReport, import_files
+from mfa.storage import reads
 from tests.factories import FACILITIES, world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def periods() -> Iterator[str]:
 
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return store.counts(conn)
+        return reads.counts(conn)
 
 
 def _landed(engine: Engine, period: str) -> list[tuple[str, str, str, float, str | None]]:

@@ -15,9 +15,9 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import Engine, text
 
-from mfa import history
-from mfa.io.importer import import_files, import_records
-from mfa.permissions import Actor
+from mfa.domain.roles import Actor
+from mfa.services.writing import import_files, import_records
+from mfa.storage import history
 from tests.factories import flow, flows_file, world
 
 T = TypeVar("T")
@@ -41,7 +41,7 @@ def _current(engine: Engine) -> tuple[int, float]:
 def _increment(url: str, writer: int) -> tuple[int, list[str]]:
     """Add 1 to the flow INCREMENTS times, each as an edit based on the version read (retried when stale), as a
     user of the app would. Returns (stale retries, errors)."""
-    from mfa.db import make_engine
+    from mfa.storage.engine import make_engine
 
     engine = make_engine(url)
     actor = Actor(f"writer{writer}", "admin", via="test")
@@ -68,7 +68,7 @@ def _increment(url: str, writer: int) -> tuple[int, list[str]]:
 
 def _import_overlapping(url: str, folder: str, writer: int) -> list[str]:
     """Import a file whose keys overlap the other writers' files, several times."""
-    from mfa.db import make_engine
+    from mfa.storage.engine import make_engine
 
     engine = make_engine(url)
     errors = []

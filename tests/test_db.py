@@ -9,9 +9,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
-from mfa import store, taxonomy
-from mfa.db import current_revision, head_revision, make_engine, migrate, write_transaction
-from mfa.settings import database_url, normalize_url
+from mfa.reference import bundled_materials
+from mfa.services import database
+from mfa.storage import meta
+from mfa.storage.engine import current_revision, head_revision, make_engine, migrate, write_transaction
+from mfa.storage.settings import database_url, normalize_url
 
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:
@@ -23,7 +25,7 @@ def test_migrations_build_exactly_the_models(engine: Engine) -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from mfa.db import MIGRATIONS
+    from mfa.storage.engine import MIGRATIONS
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -35,24 +37,24 @@ def test_reference_data_is_loaded_once(engine: Engine) -> None:
     with engine.connect() as conn:
         codes = set(conn.execute(text("SELECT code FROM material")).scalars())
         targets = conn.execute(text("SELECT indicator, target_value FROM target WHERE scope = 'province'")).all()
-    assert {m["code"] for m in taxonomy.bundled_materials()} <= codes
+    assert {m["code"] for m in bundled_materials()} <= codes
     assert ("renewable_recycled_t", 30_000_000.0) in [tuple(t) for t in targets]
     assert ("bulk_waste_utilization_rate", 0.57) in [tuple(t) for t in targets]
     with write_transaction(engine) as conn:
         conn.execute(text("DELETE FROM target WHERE indicator = 'green_parks_added'"))
     with write_transaction(engine) as conn:
-        store.load_reference_data(conn)  # what every upgrade runs: it never brings a deleted target back
+        database.seed(conn)  # what every upgrade runs: it never brings a deleted target back
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM target WHERE indicator = 'green_parks_added'")).scalar() == 0
 
 
 def test_data_version_changes_with_every_write(engine: Engine) -> None:
     with engine.connect() as conn:
-        before = store.data_version(conn)
+        before = meta.data_version(conn)
     with write_transaction(engine) as conn:
-        store.bump_data_version(conn)
+        meta.bump_data_version(conn)
     with engine.connect() as conn:
-        assert store.data_version(conn) == before + 1
+        assert meta.data_version(conn) == before + 1
 
 
 def test_sqlite_has_foreign_keys_wal_and_a_busy_timeout(tmp_path: Path) -> None:
@@ -69,7 +71,7 @@ def test_database_url_precedence(monkeypatch, tmp_path: Path) -> None:  # type: 
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
     monkeypatch.delenv("MFA_DATABASE_URL")
     monkeypatch.setenv("MFA_HOME", str(tmp_path))
-    assert database_url() == f"sqlite:///{tmp_path / 'mfa.db'}"
+    assert database_url() == f"sqlite:///{tmp_path / 'mfa.storage.engine'}"
     assert normalize_url("rel.db").startswith("sqlite:////")
 
 
@@ -78,8 +80,8 @@ def test_writes_are_timestamped_in_utc(engine: Engine, tmp_path: Path) -> None:
 
     from sqlmodel import Session, select
 
-    from mfa.io.importer import import_files
-    from mfa.models import Park
+    from mfa.services.writing import import_files
+    from mfa.storage.schema import Park
     from tests.factories import world
 
     before = datetime.now(UTC)

@@ -9,10 +9,10 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine
 
-from mfa.db import open_database
-from mfa.frames import FlowFilter, flow_table, reference_tables
-from mfa.io.importer import import_files
-from mfa.io.writers import neutralise, write_table, write_workbook
+from mfa.export.writers import neutralise, write_table, write_workbook
+from mfa.services.database import open_database
+from mfa.services.writing import import_files
+from mfa.storage.reads import FlowFilter, flow_table, reference_tables
 from tests.factories import flow, flows_file, world
 
 ROWS = [

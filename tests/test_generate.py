@@ -11,7 +11,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from mfa import taxonomy
+from mfa.domain import vocabulary
+from mfa.reference import bundled_materials
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "data" / "generate.py"
@@ -73,8 +74,8 @@ def value(x: Any) -> Any:
 
 
 def group(root: str) -> list[str]:
-    parents = {str(m["code"]): str(m["parent"]) if m["parent"] else None for m in taxonomy.bundled_materials()}
-    return sorted(taxonomy.descendants(parents, [root]))
+    parents = {str(m["code"]): str(m["parent"]) if m["parent"] else None for m in bundled_materials()}
+    return sorted(vocabulary.descendants(parents, [root]))
 
 
 def credit_code_ok(code: str) -> bool:
@@ -146,16 +147,16 @@ def test_references_exist(tables: dict[str, pl.DataFrame]) -> None:
     assert (
         fac.filter(pl.col("kind") == "boundary")["park"].null_count() == fac.filter(pl.col("kind") == "boundary").height
     )
-    leaves = {m["code"] for m in taxonomy.bundled_materials()} - set(taxonomy.GROUPS)
+    leaves = {m["code"] for m in bundled_materials()} - set(vocabulary.GROUPS)
     assert set(f["material"]) <= leaves
     assert set(s["material"]) <= leaves
 
 
 def test_every_kind_city_and_level(tables: dict[str, pl.DataFrame]) -> None:
     parks, fac = tables["parks"], tables["facilities"]
-    assert set(fac["kind"]) == set(taxonomy.FACILITY_KINDS)
-    assert set(parks["city"]) == set(taxonomy.CITIES)
-    assert set(parks["level"]) <= set(taxonomy.PARK_LEVELS)
+    assert set(fac["kind"]) == set(vocabulary.FACILITY_KINDS)
+    assert set(parks["city"]) == set(vocabulary.CITIES)
+    assert set(parks["level"]) <= set(vocabulary.PARK_LEVELS)
     assert 20 <= parks.height <= 60
     assert 200 <= fac.height <= 500
     assert 3 <= fac.filter(pl.col("kind") == "boundary").height <= 10
@@ -319,9 +320,9 @@ def test_synthetic_exact_rows(tmp_path: Path) -> None:
     assert value(f["period"].max()) <= "2025-12"
     assert set(f["source"]) | set(f["target"]) <= set(fac["code"])
     assert set(fac["park"].drop_nulls()) <= set(parks["code"])
-    assert set(fac["kind"]) == set(taxonomy.FACILITY_KINDS)
-    assert set(parks["city"]) == set(taxonomy.CITIES)
-    leaves = {m["code"] for m in taxonomy.bundled_materials()} - set(taxonomy.GROUPS)
+    assert set(fac["kind"]) == set(vocabulary.FACILITY_KINDS)
+    assert set(parks["city"]) == set(vocabulary.CITIES)
+    leaves = {m["code"] for m in bundled_materials()} - set(vocabulary.GROUPS)
     assert set(f["material"]) <= leaves
 
 

@@ -1,4 +1,4 @@
-"""The flow graph: building it, mass balance, loops and fate tracing (mfa.graph and mfa.trace)."""
+"""The flow graph: building it, mass balance, loops and fate tracing (mfa.domain.network and mfa.domain.fate)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from polars.testing import assert_frame_equal
 
-from mfa.graph import build_graph, find_loops, mass_balance, mass_balance_by_material
-from mfa.trace import fate_by_kind, material_origins, park_origins, trace_fate, trace_material
+from mfa.domain.fate import fate_by_kind, material_origins, park_origins, trace_fate, trace_material
+from mfa.domain.network import build_graph, find_loops, mass_balance, mass_balance_by_material
 from tests.factories import FLOW_SCHEMA
 
 PARENTS: dict[str, str | None] = {

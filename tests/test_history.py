@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, text
 
-from mfa import history
-from mfa.editing import delete_record, restore_version
-from mfa.io.importer import import_files, import_records
-from mfa.permissions import Actor
+from mfa.domain.roles import Actor
+from mfa.services.editing import delete_record, restore_version
+from mfa.services.writing import import_files, import_records
+from mfa.storage import history
 from tests.factories import flow, flows_file, world
 
 KEY = {"period": "2024-01", "source": "SRC-1", "target": "COL-1", "material": "scrap_steel"}

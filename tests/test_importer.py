@@ -9,14 +9,14 @@ import pytest
 import xlsxwriter
 from sqlalchemy import Engine, text
 
-from mfa import store
-from mfa.io.importer import import_files, import_records
+from mfa.services.writing import import_files, import_records
+from mfa.storage import reads
 from tests.factories import FACILITIES, FLOW_HEADER, PARKS, flow, flows_file, world, write_csv
 
 
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return store.counts(conn)
+        return reads.counts(conn)
 
 
 def _flows(engine: Engine) -> list[tuple[object, ...]]:
@@ -192,7 +192,7 @@ def test_a_bulk_import_and_reimport_keep_every_row_once(engine: Engine, tmp_path
 
 
 def test_a_form_record_goes_through_the_same_validation(engine: Engine, tmp_path: Path) -> None:
-    from mfa.io.importer import import_records
+    from mfa.services.writing import import_records
 
     import_files(engine, world(tmp_path))
     bad = import_records(
@@ -232,8 +232,8 @@ def test_a_form_record_goes_through_the_same_validation(engine: Engine, tmp_path
 
 
 def test_an_upload_over_the_limit_is_refused_whole(engine: Engine, tmp_path: Path) -> None:
-    from mfa.io.importer import import_tables
-    from mfa.io.readers import ReadResult, read_bytes
+    from mfa.intake.readers import ReadResult, read_bytes
+    from mfa.services.writing import import_tables
 
     result = ReadResult()
     data = flows_file(tmp_path, [flow()] * 3).read_bytes()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from polars.testing import assert_frame_equal
 
-from mfa.indicators import (
+from mfa.domain.indicators import (
     INDICATORS,
     PROVINCE,
     RATE_INDICATORS,
@@ -21,7 +21,7 @@ from mfa.indicators import (
     indicators_by_scope,
     select_flows,
 )
-from mfa.taxonomy import bundled_materials
+from mfa.reference import bundled_materials
 from tests.factories import FLOW_SCHEMA
 
 PARENTS: dict[str, str | None] = {
@@ -371,7 +371,7 @@ def test_material_composition_sums_to_each_total(rows: list[tuple[str, str, str,
 
 def test_presummed_flows_give_the_same_answers() -> None:
     """Summing first (one pass) changes no indicator and no composition, for any scope."""
-    from mfa.indicators import presummed
+    from mfa.domain.indicators import presummed
 
     flows = make_flows(
         ("2024-01", "src_a", "col_a", "scrap_steel", 10.0),

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from mfa import accounts
-from mfa.db import write_transaction
-from mfa.io.importer import import_files, import_records
-from mfa.permissions import Actor, local_operator
+from mfa.domain.roles import Actor, local_operator
+from mfa.services.writing import import_files, import_records
+from mfa.storage import accounts
+from mfa.storage.engine import write_transaction
 from tests.factories import flow, flows_file, world, write_csv
 
 HEADERS = {
@@ -132,13 +132,13 @@ def test_bad_accounts_are_refused(loaded: Engine, args: tuple, message: str) -> 
 
 
 def test_an_edit_based_on_a_stale_version_is_refused(loaded: Engine) -> None:
-    from mfa import store
+    from mfa.storage import writes
 
     record = {"period": "2024-01", "source": "SRC-1", "target": "COL-1", "material": "scrap_steel", "quantity": "1"}
     assert import_records(loaded, "flows", [record], actor=ACTORS["manager"]).ok
     key = {k: str(record[k]) for k in ("period", "source", "target", "material")}
     with loaded.connect() as conn:
-        opened = store.record_version(conn, "flows", key)
+        opened = writes.record_version(conn, "flows", key)
     assert opened is not None and opened[:2] == (1, "max")
     assert import_records(loaded, "flows", [record | {"quantity": "2"}], actor=ACTORS["admin"]).ok  # someone else
     stale = import_records(
@@ -193,8 +193,8 @@ def _account(action: str, actor: Actor, engine: Engine) -> bool:
 
 def _do(action: str, actor: Actor, engine: Engine) -> bool:
     """Carry out one write action as `actor`; True if it was done, False if refused."""
-    from mfa import editing, reconciling
-    from mfa.permissions import NotAllowed
+    from mfa.domain.roles import NotAllowed
+    from mfa.services import editing, reconciling
 
     if action == "form_flow":
         record = dict(FLOW_KEY, quantity="7", unit="t")

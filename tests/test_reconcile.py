@@ -1,5 +1,5 @@
-"""Data reconciliation (mfa.reconcile, mfa.reconcile_stats): closed forms worked by hand, a textbook example,
-and random networks against an independent dense implementation."""
+"""Data reconciliation (mfa.domain.reconciliation): closed forms worked by hand, a textbook example, and random
+networks against an independent dense implementation."""
 
 from __future__ import annotations
 
@@ -17,8 +17,15 @@ from hypothesis import assume, given, settings
 from polars.testing import assert_frame_equal
 from scipy.stats import chi2 as chi2_distribution
 
-from mfa.reconcile import DEFAULT_UNCERTAINTY, FLAGS, balance_rows, default_balanced, reconcile, stack_rows
-from mfa.reconcile_stats import critical_value
+from mfa.domain.reconciliation.model import (
+    DEFAULT_UNCERTAINTY,
+    FLAGS,
+    balance_rows,
+    default_balanced,
+    reconcile,
+    stack_rows,
+)
+from mfa.domain.reconciliation.solver import critical_value
 
 Edge = tuple[str, str, float | None, float | None, str | None]
 

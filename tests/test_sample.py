@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine
 
-from mfa import analysis
-from mfa.db import open_database
-from mfa.frames import flow_table
-from mfa.io.importer import import_files
-from mfa.io.writers import write_table
+from mfa.export.writers import write_table
+from mfa.services import analysis
+from mfa.services.database import open_database
+from mfa.services.writing import import_files
+from mfa.storage.reads import flow_table
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 IMBALANCED = {"SY-SS-01", "MILUO-PL-02", "ZZ-ECH-01", "SM-PGY-01"}
@@ -70,7 +70,7 @@ def test_the_sample_exports_and_reimports_identically(sample: Engine, tmp_path: 
     ],
 )
 def test_reconciliation_flags_the_deliberately_wrong_reports(sample: Engine, year: int, link: tuple[str, ...]) -> None:
-    from mfa import reconciling
+    from mfa.services import reconciling
 
     done = reconciling.reconcile_year(sample, year=year)
     flagged = done.result.flows.filter(pl.col("flag").cast(pl.String) == "gross_error_suspect")
@@ -79,7 +79,7 @@ def test_reconciliation_flags_the_deliberately_wrong_reports(sample: Engine, yea
 
 
 def test_saved_reconciled_values_sit_beside_the_reported_ones(sample: Engine) -> None:
-    from mfa import reconciling
+    from mfa.services import reconciling
 
     done = reconciling.reconcile_year(sample, year=2021)
     assert reconciling.save(sample, done) > 0

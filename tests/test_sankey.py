@@ -1,4 +1,4 @@
-"""Sankey diagrams (mfa.sankey, mfa.sankey_export): aggregation, Other nodes, layout, fixed scale, files."""
+"""Sankey diagrams (mfa.domain.sankey, mfa.export.sankey_figure): aggregation, Other nodes, layout, scale, files."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from mfa.sankey import OTHER_SOURCES, OTHER_TARGETS, OUTSIDE, OUTSIDE_TO, format_tonnes, sankey_data
-from mfa.sankey_export import chromium_path, export_figure, sankey_figure, sankey_json
+from mfa.domain.sankey.data import OTHER_SOURCES, OTHER_TARGETS, OUTSIDE, OUTSIDE_TO, format_tonnes, sankey_data
+from mfa.export.sankey_figure import chromium_path, export_figure, sankey_figure, sankey_json
+from mfa.reference import bundled_materials
 from tests.factories import FLOW_SCHEMA
 
 PARENTS: dict[str, str | None] = {
@@ -166,7 +167,8 @@ def test_links_per_material_group_with_exact_tonnes_at_each_level(
 
 
 def test_park_link_carries_its_material_breakdown(flows: pl.DataFrame, facilities: pl.DataFrame) -> None:
-    data = sankey_data(flows, facilities, PARENTS, level="park")
+    names = {str(m["code"]): str(m["name"]) for m in bundled_materials()}  # what the service passes
+    data = sankey_data(flows, facilities, PARENTS, level="park", labels=names)
     link = data.links.filter(source="XT", target="CS").row(0, named=True)
     assert link["breakdown"] == [
         {"material": "smelting_slag", "tonnes": 3000.0},

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, text
 
-from mfa import accounts, sessions
-from mfa.db import write_transaction
+from mfa.storage import accounts, sessions
+from mfa.storage.engine import write_transaction
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

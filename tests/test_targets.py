@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from polars.testing import assert_frame_equal
 
-from mfa.targets import evaluate_targets, gap_attribution, target_path
+from mfa.domain.targets import evaluate_targets, gap_attribution, target_path
 
 TARGET_SCHEMA = pl.Schema(
     {

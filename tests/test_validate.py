@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, text
 
-from mfa.db import open_database
-from mfa.io.importer import import_files
-from mfa.validate import credit_code_problem, looks_like_credit_code
+from mfa.intake.validate import credit_code_problem, looks_like_credit_code
+from mfa.services.database import open_database
+from mfa.services.writing import import_files
 from tests.factories import VALID_USCC, flow, flows_file, world, write_csv
 
 TODAY = date(2026, 11, 25)

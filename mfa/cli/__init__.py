@@ -45,11 +45,11 @@ UserOption = Annotated[
 
 def actor(db_engine: Engine, user: str | None, via: str) -> Any:
     """The Actor the command writes as: the named user, else the operating-system user as local operator."""
-    from mfa.permissions import local_operator
+    from mfa.domain.roles import local_operator
 
     if user is None:
         return local_operator(via)
-    from mfa import accounts
+    from mfa.storage import accounts
 
     with db_engine.connect() as conn:
         try:
@@ -63,8 +63,8 @@ class UserError(Exception):
 
 
 def open_engine(db: str | None) -> Engine:
-    from mfa.db import open_database
-    from mfa.settings import database_url
+    from mfa.services.database import open_database
+    from mfa.storage.settings import database_url
 
     url = database_url(db)
     try:

@@ -1,4 +1,4 @@
-"""Commands that answer questions: indicators, targets, balance, trace. Thin over mfa.analysis."""
+"""Commands that answer questions: indicators, targets, balance, trace. Thin over mfa.services.analysis."""
 
 from __future__ import annotations
 
@@ -63,8 +63,8 @@ def _table(frame: pl.DataFrame, title: str, rates: set[str] | None = None) -> No
 
 
 def _scope(city: str | None, park: str | None) -> Any:
-    from mfa.indicators import PROVINCE, Scope
-    from mfa.taxonomy import city_name
+    from mfa.domain.indicators import PROVINCE, Scope
+    from mfa.domain.vocabulary import city_name
 
     if city and park:
         raise UserError("give --city or --park, not both")
@@ -77,7 +77,7 @@ def _scope(city: str | None, park: str | None) -> Any:
 
 
 def _year(engine: Any, year: int) -> None:
-    from mfa.snapshot import year_span
+    from mfa.storage.snapshot import year_span
 
     known = year_span(engine)
     if year not in known:
@@ -96,8 +96,8 @@ def indicators(
     as_json: JsonOption = False,
 ) -> None:
     """The indicators of a year (or month) for the province, a city or a park, with their targets."""
-    from mfa import analysis
-    from mfa.indicators import RATE_INDICATORS
+    from mfa.domain.indicators import RATE_INDICATORS
+    from mfa.services import analysis
 
     scope = _scope(city, park)
     engine = open_engine(db)
@@ -128,8 +128,8 @@ def targets(
     as_json: JsonOption = False,
 ) -> None:
     """Every target with actual, path, progress, on-track, projection, and who explains the gap."""
-    from mfa import analysis
-    from mfa.snapshot import year_span
+    from mfa.services import analysis
+    from mfa.storage.snapshot import year_span
 
     engine = open_engine(db)
     known = year_span(engine)
@@ -167,7 +167,7 @@ def balance(
     as_json: JsonOption = False,
 ) -> None:
     """Mass balance of each facility: inflow − outflow − stock change, flagged beyond the tolerance."""
-    from mfa import analysis
+    from mfa.services import analysis
 
     engine = open_engine(db)
     _year(engine, year)
@@ -195,7 +195,7 @@ def trace(
     as_json: JsonOption = False,
 ) -> None:
     """Where material ends: shares of the traced tonnes by terminal facility and by facility kind."""
-    from mfa import analysis
+    from mfa.services import analysis
 
     if sum(x is not None for x in (facility, park, material)) != 1:
         raise UserError("give exactly one of --facility, --park, --material")
@@ -235,9 +235,9 @@ def sankey(
     reconciled: ReconciledOption = False,
 ) -> None:
     """Draw the Sankey diagram of the selected flows and write it to a file (HTML, SVG, PNG, PDF or JSON)."""
-    from mfa import analysis
-    from mfa.sankey import export_figure, sankey_figure, sankey_json
-    from mfa.taxonomy import FACILITY_KINDS
+    from mfa.domain.vocabulary import FACILITY_KINDS
+    from mfa.export.sankey_figure import export_figure, sankey_figure, sankey_json
+    from mfa.services import analysis
 
     if level not in ("facility", "park", "city", "kind"):
         raise UserError(f"unknown level {level!r} (facility, park, city or kind)")
@@ -292,12 +292,12 @@ def reconcile_(
     user: UserOption = None,
 ) -> None:
     """Reconcile a year's flows (weighted least squares under the mass balances) and flag likely gross errors."""
-    from mfa import reconciling
+    from mfa.services import reconciling
 
     engine = open_engine(db)
     _year(engine, year)
     done = reconciling.reconcile_year(engine, year=year, park=park, alpha=alpha, sidak=sidak)
-    from mfa.permissions import NotAllowed
+    from mfa.domain.roles import NotAllowed
 
     try:
         saved = reconciling.save(engine, done, actor(engine, user, "cli")) if save else 0

@@ -1,5 +1,5 @@
 """`mfa backup FILE` and `mfa restore FILE`: the whole database to one file and back, on SQLite or PostgreSQL.
-Admins only (a backup holds the users' password hashes). Thin over mfa.backup."""
+Admins only (a backup holds the users' password hashes). Thin over mfa.storage.backup."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ FileArgument = Annotated[Path, typer.Argument(help="The backup file (a zip of Pa
 
 
 def _require_admin(engine: Engine, user: str | None, what: str) -> None:
-    from mfa.permissions import NotAllowed, require_admin
+    from mfa.domain.roles import NotAllowed, require_admin
 
     try:
         require_admin(actor(engine, user, "cli"), what)
@@ -40,7 +40,7 @@ def _print_counts(counts: dict[str, int], done: str, where: str) -> None:
 @app.command("backup")
 def backup_(file: FileArgument, db: DbOption = None, user: UserOption = None) -> None:
     """Write every table (users, history and meta included) to FILE, to restore with `mfa restore`. Admins only."""
-    from mfa.backup import BackupError, backup
+    from mfa.storage.backup import BackupError, backup
 
     if not file.parent.is_dir():
         raise UserError(f"no such folder: {file.parent}")
@@ -64,7 +64,7 @@ def restore_(
     user: UserOption = None,
 ) -> None:
     """Load a backup made by `mfa backup` into the database, ids and all, in one transaction. Admins only."""
-    from mfa.backup import BackupError, restore
+    from mfa.storage.backup import BackupError, restore
 
     if not file.is_file():
         raise UserError(f"no such file: {file}")

@@ -11,20 +11,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine, safe_url, status
+from mfa.storage import reads
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from mfa.io.importer import ImportReport
-
-SAMPLE_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "sample"
+    from mfa.services.writing import ImportReport
 
 
 @app.command()
 def init(db: DbOption = None) -> None:
     """Create the database, or migrate it to this version of mfa (data is kept)."""
-    from mfa.db import current_revision, make_engine, migrate
-    from mfa.settings import database_url
+    from mfa.storage.engine import current_revision, make_engine, migrate
+    from mfa.storage.settings import database_url
 
     url = database_url(db)
     engine = make_engine(url)
@@ -37,7 +36,7 @@ def init(db: DbOption = None) -> None:
 def _run_import(
     engine: Engine, files: list[Path], *, accept_valid: bool, dry_run: bool, user: str | None = None
 ) -> ImportReport:
-    from mfa.io.importer import import_files
+    from mfa.services.writing import import_files
 
     who = actor(engine, user, "cli")
     err = console(stderr=True)
@@ -48,7 +47,7 @@ def _run_import(
 
 
 def _write_rejected(report: ImportReport, rejected: Path | None, first: Path) -> list[Path]:
-    from mfa.io.writers import neutralise
+    from mfa.export.writers import neutralise
 
     written = []
     items = list(report.rejected_rows.items())
@@ -149,8 +148,8 @@ def export(
 ) -> None:
     """Export flows in the importer's columns (quantity in tonnes). XLSX also holds parks, facilities,
     materials, stocks and targets, so it can be imported into an empty database."""
-    from mfa.frames import FlowFilter, flow_table, reference_tables
-    from mfa.io.writers import FORMATS, write_table, write_workbook
+    from mfa.export.writers import FORMATS, write_table, write_workbook
+    from mfa.storage.reads import FlowFilter, flow_table, reference_tables
 
     if out.suffix.lower() not in FORMATS:
         raise UserError(f"unsupported export format {out.suffix!r} (use {', '.join(FORMATS)})")
@@ -158,7 +157,7 @@ def export(
     err = console(stderr=True)
     with engine.connect() as conn, status(err, "reading flows") as shown:
         if material is not None:
-            from mfa.frames import material_parents
+            from mfa.storage.reads import material_parents
 
             if material not in material_parents(conn):
                 raise UserError(f"unknown material {material!r}")
@@ -177,15 +176,15 @@ def demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Only when the database holds no flows yet.")] = False,
 ) -> None:
     """Load the bundled Hunan sample (parks, facilities, monthly flows 2020-2025, stocks)."""
-    files = sorted(SAMPLE_DIR.glob("*.csv"))
+    from mfa.reference import sample_dir, sample_files
+
+    files = sample_files()
     if not files:
-        raise UserError(f"the sample data is missing from {SAMPLE_DIR}")
+        raise UserError(f"the sample data is missing from {sample_dir()}")
     engine = open_engine(db)
     if if_empty:
-        from mfa import store
-
         with engine.connect() as conn:
-            if store.counts(conn)["flows"]:
+            if reads.counts(conn)["flows"]:
                 console().print("the database already holds flows: sample not loaded")
                 _demo_users(engine)
                 return
@@ -208,8 +207,8 @@ def _demo_users(engine: Engine) -> None:
     """When the database has no users yet, add one of each role with a new random password, and print them."""
     import secrets
 
-    from mfa import accounts
-    from mfa.db import write_transaction
+    from mfa.storage import accounts
+    from mfa.storage.engine import write_transaction
 
     with write_transaction(engine) as conn:
         if accounts.list_users(conn):
@@ -234,7 +233,7 @@ def serve(
     headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
 ) -> None:
     """Start the Streamlit app on the database."""
-    from mfa.settings import ENV_VAR, database_url
+    from mfa.storage.settings import ENV_VAR, database_url
 
     url = database_url(db)
     open_engine(url)
@@ -253,7 +252,7 @@ def snapshot(
     """Make the Parquet snapshots of the flows now (questions otherwise make them when first needed)."""
     import polars as pl
 
-    from mfa import snapshot as snapshots
+    from mfa.storage import snapshot as snapshots
 
     engine = open_engine(db)
     frame = snapshots.flows_frame(engine, year or None)

@@ -1,5 +1,5 @@
 """History commands: `mfa history` (latest changes, or every version of one record), `mfa restore-version` and
-`mfa delete`. Thin over mfa.history and mfa.editing."""
+`mfa delete`. Thin over mfa.storage.history and mfa.services.editing."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     import polars as pl
 
-    from mfa.io.importer import ImportReport
+    from mfa.services.writing import ImportReport
 
 FacilityOption = Annotated[str | None, typer.Option("--facility", help="A facility, by code.", show_default=False)]
 ParkOption = Annotated[str | None, typer.Option("--park", help="A park, by code.", show_default=False)]
@@ -76,7 +76,7 @@ def history_(
 ) -> None:
     """The latest changes, newest first; or every version of one record (a facility, a park or a flow), oldest
     first, with who changed what, when, and through which path."""
-    from mfa import history
+    from mfa.storage import history
 
     named = _record(facility, park, period, source, target, material)
     engine = open_engine(db)
@@ -127,7 +127,8 @@ def restore_version(
     user: UserOption = None,
 ) -> None:
     """Bring an earlier version of a record back as its newest version (re-creating it if it was deleted)."""
-    from mfa import editing, history
+    from mfa.services import editing
+    from mfa.storage import history
 
     record, key = _required(_record(facility, park, period, source, target, material))
     engine = open_engine(db)
@@ -149,7 +150,8 @@ def delete(
     user: UserOption = None,
 ) -> None:
     """Delete a facility, a park or a flow; its last version stays in the history (mfa restore-version)."""
-    from mfa import editing, history
+    from mfa.services import editing
+    from mfa.storage import history
 
     record, key = _required(_record(facility, park, period, source, target, material))
     engine = open_engine(db)

@@ -33,8 +33,8 @@ def add(
     user: UserOption = None,
 ) -> None:
     """Add a user; the password comes from a prompt or --password-stdin. Admins only."""
-    from mfa import accounts
-    from mfa.db import write_transaction
+    from mfa.storage import accounts
+    from mfa.storage.engine import write_transaction
 
     engine = open_engine(db)
     who, password = actor(engine, user, "cli"), _password(password_stdin)
@@ -51,7 +51,7 @@ def list_(db: DbOption = None) -> None:
     """List the users with their roles and parks."""
     from rich.table import Table
 
-    from mfa import accounts
+    from mfa.storage import accounts
 
     engine = open_engine(db)
     with engine.connect() as conn:
@@ -65,8 +65,8 @@ def list_(db: DbOption = None) -> None:
 @users.command("passwd")
 def passwd(name: str, password_stdin: StdinOption = False, db: DbOption = None, user: UserOption = None) -> None:
     """Set a user's password (admins, or the user themself); their sessions in the app end."""
-    from mfa import accounts
-    from mfa.db import write_transaction
+    from mfa.storage import accounts
+    from mfa.storage.engine import write_transaction
 
     engine = open_engine(db)
     who, password = actor(engine, user, "cli"), _password(password_stdin)
@@ -81,8 +81,8 @@ def passwd(name: str, password_stdin: StdinOption = False, db: DbOption = None, 
 @users.command("disable")
 def disable(name: str, db: DbOption = None, user: UserOption = None) -> None:
     """Disable a user: they can no longer sign in or act; their sessions in the app end. Admins only."""
-    from mfa import accounts
-    from mfa.db import write_transaction
+    from mfa.storage import accounts
+    from mfa.storage.engine import write_transaction
 
     engine = open_engine(db)
     who = actor(engine, user, "cli")

@@ -7,7 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from mfa.targets import target_path
+from mfa.domain.targets import target_path
 from mfa.ui.i18n import format_percent, format_tonnes, format_value, is_fraction, is_tonnage, t, tonnage_scale
 
 ACTUAL_COLOUR = "#0072b2"

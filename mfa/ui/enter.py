@@ -9,9 +9,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from mfa import editing, store
-from mfa.io.importer import import_records
-from mfa.taxonomy import CITIES, FACILITY_KINDS, PARK_LEVELS
+from mfa.domain.vocabulary import CITIES, FACILITY_KINDS, PARK_LEVELS
+from mfa.services import editing
+from mfa.services.writing import import_records
+from mfa.storage import writes
 from mfa.ui import filters, login, state
 from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, t
 from mfa.ui.widgets import errors_by_column, field_errors, header
@@ -111,7 +112,7 @@ def _load_for_edit(rows: pl.DataFrame) -> None:
     ss.update(enter_unit="t", enter_quality=row["data_quality"] or "", enter_note=row["note"] or "")
     ss.update(enter_reference=row["reference"] or "", enter_editing=key, enter_errors={})
     with state.engine().connect() as conn:
-        opened = store.record_version(conn, "flows", key)
+        opened = writes.record_version(conn, "flows", key)
     ss["enter_editing_version"] = opened[0] if opened else None
     ss["enter_uncertainty"] = None if row["uncertainty"] is None else round(row["uncertainty"] * 100, 6)
     ss.pop("enter_message", None)
@@ -136,9 +137,9 @@ def flow_form(url: str, version: int) -> None:
     facility_label = labels(codes, lambda c: coded(name_of(fac, c), c))
     options, material_fmt = filters.material_options(url, version)
     errors: dict[str, list[str]] = ss.get("enter_errors", {})
-    editing = ss.get("enter_editing")
-    if editing:
-        st.info(t("editing", key=" · ".join(editing.values())), icon=":material/edit:")
+    edited = ss.get("enter_editing")
+    if edited:
+        st.info(t("editing", key=" · ".join(edited.values())), icon=":material/edit:")
     _message("enter")
     years = list(range(date.today().year, FIRST_YEAR - 1, -1))
     ss.setdefault("enter_year", (state.years(url, version) or [date.today().year])[-1])
@@ -203,7 +204,7 @@ def flow_form(url: str, version: int) -> None:
         c_note.text_input(t("note"), key="enter_note")
         c_ref.text_input(t("reference"), key="enter_reference")
         st.form_submit_button(
-            t("save_changes") if editing else t("save_flow"),
+            t("save_changes") if edited else t("save_flow"),
             type="primary",
             key="enter_submit",
             on_click=_save_flow,

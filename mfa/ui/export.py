@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from mfa.indicators import INDICATORS
-from mfa.sankey_export import export_figure
+from mfa.domain.indicators import INDICATORS
+from mfa.export.sankey_figure import export_figure
 from mfa.ui import filters, navigation, state
 from mfa.ui.i18n import format_value, indicator_name, language, t
 from mfa.ui.widgets import CSV_MIME, PARQUET_MIME, XLSX_MIME, csv_bytes, header, table_bytes, xlsx_bytes

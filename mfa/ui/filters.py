@@ -12,8 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from mfa.graph import GraphLevel
-from mfa.taxonomy import CITIES, FACILITY_KINDS
+from mfa.domain.network import GraphLevel
+from mfa.domain.vocabulary import CITIES, FACILITY_KINDS
 from mfa.ui import state
 from mfa.ui.i18n import city_label, coded, kind_name, labels, name_of, pick, t
 

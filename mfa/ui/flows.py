@@ -6,9 +6,9 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from mfa.graph import GraphLevel
-from mfa.sankey_export import GROUP_COLOURS, KIND_COLOURS
-from mfa.taxonomy import FACILITY_KINDS, GROUPS
+from mfa.domain.network import GraphLevel
+from mfa.domain.vocabulary import FACILITY_KINDS, GROUPS
+from mfa.export.sankey_figure import GROUP_COLOURS, KIND_COLOURS
 from mfa.ui import filters, navigation, state
 from mfa.ui.i18n import coded, format_percent, format_tonnes, kind_name, labels, language, name_of, t
 from mfa.ui.widgets import header, tonnes_column

@@ -1,12 +1,13 @@
 """History page: the latest changes (who, when, through which path, what), the records each wrote or deleted,
-every version of one record, and restoring an earlier version (mfa.history, mfa.editing)."""
+every version of one record, and restoring an earlier version (mfa.storage.history, mfa.services.editing)."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from mfa import editing, history
+from mfa.services import editing
+from mfa.storage import history
 from mfa.ui import login, state
 from mfa.ui.i18n import labels, t
 from mfa.ui.widgets import header

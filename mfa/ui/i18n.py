@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from mfa.indicators import RATE_INDICATORS
-from mfa.sankey import format_tonnes as _format_tonnes_zh
-from mfa.taxonomy import CITIES, FACILITY_KINDS
+from mfa.domain.indicators import RATE_INDICATORS
+from mfa.domain.sankey.data import format_tonnes as _format_tonnes_zh
+from mfa.domain.vocabulary import CITIES, FACILITY_KINDS
 from mfa.ui.messages import INDICATOR_NAMES, MESSAGES
 
 Language = Literal["en", "zh"]

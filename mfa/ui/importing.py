@@ -9,9 +9,9 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from mfa.io.importer import ImportReport, import_tables
-from mfa.io.readers import ReadResult, read_bytes, upload_limit_bytes
-from mfa.tables import BY_NAME, TABLES
+from mfa.intake.readers import ReadResult, read_bytes, upload_limit_bytes
+from mfa.intake.tables import BY_NAME, TABLES
+from mfa.services.writing import ImportReport, import_tables
 from mfa.ui import login, state, templates
 from mfa.ui.i18n import labels, language, t
 from mfa.ui.widgets import CSV_MIME, XLSX_MIME, csv_bytes, header

@@ -1,5 +1,5 @@
 """Sign-in: a login form, the signed-in user in the sidebar, and logout. The session's random token is kept in a
-cookie, so a reload or a link to another page stays signed in until logout or inactivity (mfa.sessions)."""
+cookie, so a reload or a link to another page stays signed in until logout or inactivity (mfa.storage.sessions)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 
 import streamlit as st
 
-from mfa import sessions
-from mfa.db import write_transaction
-from mfa.permissions import Actor
+from mfa.domain.roles import Actor
+from mfa.storage import sessions
+from mfa.storage.engine import write_transaction
 from mfa.ui import state
 from mfa.ui.i18n import t
 

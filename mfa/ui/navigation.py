@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from mfa.permissions import Actor
+from mfa.domain.roles import Actor
 from mfa.ui import state
 from mfa.ui.i18n import t
 

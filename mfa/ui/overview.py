@@ -7,8 +7,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from mfa.indicators import INDICATORS
-from mfa.taxonomy import CITIES
+from mfa.domain.indicators import INDICATORS
+from mfa.domain.vocabulary import CITIES
 from mfa.ui import charts, navigation, state
 from mfa.ui.i18n import (
     city_label,

@@ -1,5 +1,5 @@
 """Reconciliation page: reconcile a year's flows under the mass balances, see the flagged reports, save the
-reconciled values beside the reported ones and draw the reconciled Sankey diagram (mfa.reconciling does the work)."""
+reconciled values beside the reported ones and draw the reconciled Sankey diagram (mfa.services.reconciling works)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from mfa import reconciling
+from mfa.services import reconciling
 from mfa.ui import login, navigation, state
 from mfa.ui.i18n import coded, labels, language, name_of, t
 from mfa.ui.widgets import header, tonnes_column

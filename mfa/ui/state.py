@@ -15,15 +15,16 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from mfa import analysis, frames, snapshot, store
-from mfa.analysis import Data
-from mfa.db import open_database
-from mfa.frames import FlowFilter
-from mfa.graph import GraphLevel
-from mfa.indicators import PROVINCE, Scope, select_flows
-from mfa.sankey import Language, SankeyData, sankey_data
-from mfa.settings import database_url
-from mfa.targets import PROJECTION_WINDOW, resolve_actuals
+from mfa.domain.indicators import PROVINCE, Scope, select_flows
+from mfa.domain.network import GraphLevel
+from mfa.domain.sankey.data import Language, SankeyData, sankey_data
+from mfa.domain.targets import PROJECTION_WINDOW, resolve_actuals
+from mfa.services import analysis
+from mfa.services.analysis import Data
+from mfa.services.database import open_database
+from mfa.storage import meta, reads, snapshot
+from mfa.storage.reads import FlowFilter
+from mfa.storage.settings import database_url
 
 LOOP_LIMIT = 15
 LOOP_MAX_CYCLES = 20_000
@@ -76,7 +77,7 @@ def engine() -> Engine:
 def version() -> int:
     """The data version: changes with every write, so cached reads refresh at once."""
     with engine().connect() as conn:
-        return store.data_version(conn)
+        return meta.data_version(conn)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -96,15 +97,15 @@ def years(url: str, version: int) -> list[int]:
 def counts(url: str, version: int) -> dict[str, int]:
     """Records per table."""
     with _engine(url).connect() as conn:
-        return store.counts(conn)
+        return reads.counts(conn)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def reference(url: str, version: int) -> dict[str, pl.DataFrame]:
     """Parks, materials (import columns) and facilities (with kind, park and city)."""
     with _engine(url).connect() as conn:
-        tables = frames.reference_tables(conn)
-        return {"parks": tables["parks"], "materials": tables["materials"], "facilities": frames.facility_table(conn)}
+        tables = reads.reference_tables(conn)
+        return {"parks": tables["parks"], "materials": tables["materials"], "facilities": reads.facility_table(conn)}
 
 
 def names(url: str, version: int, table: str) -> dict[str, tuple[str | None, str | None]]:
@@ -187,7 +188,7 @@ def flow_rows(url: str, version: int, f: Filters) -> pl.DataFrame:
     """The filtered flows in the import/export columns (quantity in t): what the table shows and the export holds."""
     city = None if f.park else f.city
     with _engine(url).connect() as conn:
-        rows = frames.flow_table(conn, FlowFilter(year=f.year, city=city, park=f.park, material=f.material))
+        rows = reads.flow_table(conn, FlowFilter(year=f.year, city=city, park=f.park, material=f.material))
     if f.month is not None:
         rows = rows.filter(pl.col("period") == f.period)
     if f.kinds:
@@ -230,7 +231,7 @@ def sankey_figure(
     title: str,
 ) -> tuple[go.Figure, bool]:
     """The plotly figure of the diagram, and whether the fixed scale could be kept."""
-    from mfa.sankey_export import sankey_figure as figure
+    from mfa.export.sankey_figure import sankey_figure as figure
 
     diagram = sankey(url, version, f, level, min_share, language)
     with warnings.catch_warnings(record=True) as caught:
@@ -249,7 +250,7 @@ def balance(url: str, version: int, year: int, month: int | None, tolerance: flo
 @st.cache_data(max_entries=16, show_spinner=False)
 def loops(url: str, version: int, f: Filters, level: GraphLevel) -> list[dict[str, Any]]:
     """The loops carrying the most tonnes in the filtered flows (graph.find_loops), at `level`."""
-    from mfa.graph import build_graph, find_loops
+    from mfa.domain.network import build_graph, find_loops
 
     graph = build_graph(selected(url, version, f), data(url, version, (f.year,)).facilities, level=level)
     found = find_loops(graph, limit=LOOP_LIMIT, max_length=LOOP_MAX_LENGTH, max_cycles=LOOP_MAX_CYCLES)

@@ -1,10 +1,10 @@
-"""Blank import templates: each table's columns (mfa.tables) with one example row."""
+"""Blank import templates: each table's columns (mfa.intake.tables) with one example row."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from mfa.tables import TABLES
+from mfa.intake.tables import TABLES
 from mfa.ui.widgets import csv_bytes, xlsx_bytes
 
 EXAMPLES: dict[str, dict[str, str]] = {

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from mfa.io.writers import neutralise, write_table, write_workbook
+from mfa.export.writers import neutralise, write_table, write_workbook
 from mfa.ui.i18n import t
 
 CSV_MIME = "text/csv"

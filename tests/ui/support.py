@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from mfa.db import open_database
-from mfa.io.importer import import_files
+from mfa.services.database import open_database
+from mfa.services.writing import import_files
 from mfa.ui.navigation import page_path
 from tests.factories import flow, flows_file, world
 
@@ -51,8 +51,8 @@ TESTER = ("tester", "tester-password")
 def sign_in(engine: Engine, at: AppTest, name: str = TESTER[0], password: str = TESTER[1]) -> AppTest:
     """Start a session for `name` (added as an admin when missing) and give its token to the app, as the
     browser's cookie would."""
-    from mfa import accounts, sessions
-    from mfa.db import write_transaction
+    from mfa.storage import accounts, sessions
+    from mfa.storage.engine import write_transaction
 
     with write_transaction(engine) as conn:
         if name == TESTER[0] and not any(u["name"] == name for u in accounts.list_users(conn)):

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
-from mfa import accounts
-from mfa.db import write_transaction
+from mfa.storage import accounts
+from mfa.storage.engine import write_transaction
 from tests.ui.support import APP, load_world
 
 pytestmark = pytest.mark.slow

@@ -8,14 +8,14 @@ import polars as pl
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from mfa import frames, store
-from mfa.frames import FlowFilter
+from mfa.storage import meta, reads
+from mfa.storage.reads import FlowFilter
 
 
 def flows(engine: Engine, period: str | None = None) -> pl.DataFrame:
     """The flows in the database (of one period)."""
     with engine.connect() as conn:
-        table = frames.flow_table(conn, FlowFilter())
+        table = reads.flow_table(conn, FlowFilter())
     return table if period is None else table.filter(pl.col("period") == period)
 
 
@@ -49,7 +49,7 @@ def test_an_invalid_flow_shows_the_error_under_its_field_and_writes_nothing(
 ) -> None:
     before = flows(world_db).height
     with world_db.connect() as conn:
-        version = store.data_version(conn)
+        version = meta.data_version(conn)
     at = app("enter")
     fill_flow(at, "COL-1", "COL-1", 10.0)
     at.button(key="enter_submit").click().run()
@@ -58,7 +58,7 @@ def test_an_invalid_flow_shows_the_error_under_its_field_and_writes_nothing(
     assert any("a flow cannot go from a facility to itself" in m.value for m in at.markdown)
     assert flows(world_db).height == before
     with world_db.connect() as conn:
-        assert store.data_version(conn) == version
+        assert meta.data_version(conn) == version
 
 
 def test_missing_fields_are_reported_by_the_same_validation(app: Callable[..., AppTest], world_db: Engine) -> None:
@@ -114,7 +114,7 @@ def test_facilities_and_parks_are_added_and_edited(app: Callable[..., AppTest], 
     at.text_input(key="facility_name_zh").set_value("宏力电池回收")
     at.button(key="facility_submit").click().run()
     assert "Facility saved." in [s.value for s in at.success]
-    facilities = frames.reference_tables(world_db.connect())["facilities"]
+    facilities = reads.reference_tables(world_db.connect())["facilities"]
     assert facilities.filter(pl.col("code") == "914301").select("park", "kind").row(0) == ("YUHU", "recycling")
 
     at.selectbox(key="facility_existing").set_value("REC-1").run()

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from mfa import history
-from mfa.io.importer import import_records
-from mfa.permissions import Actor
+from mfa.domain.roles import Actor
+from mfa.services.writing import import_records
+from mfa.storage import history
 from tests.ui.support import open_page
 
 KEY = {"period": "2024-01", "source": "SRC-1", "target": "COL-1", "material": "scrap_steel"}

@@ -11,8 +11,8 @@ import polars as pl
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from mfa import store
-from mfa.tables import TABLES
+from mfa.intake.tables import TABLES
+from mfa.storage import reads
 from tests.factories import FLOW_HEADER, flow
 from tests.ui.support import content
 
@@ -30,7 +30,7 @@ BAD = [flow("2025-06", "SRC-1", "NOWHERE", "scrap_steel", "5")]
 def flow_count(engine: Engine) -> int:
     """How many flows the database holds."""
     with engine.connect() as conn:
-        return store.counts(conn)["flows"]
+        return reads.counts(conn)["flows"]
 
 
 def upload(at: AppTest, *files: tuple[str, bytes, str], mode: str = "all_or_nothing", dry_run: bool = False) -> None:

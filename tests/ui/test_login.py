@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from mfa import accounts
-from mfa.db import write_transaction
+from mfa.storage import accounts
+from mfa.storage.engine import write_transaction
 from tests.ui.support import APP, open_page, sign_in
 
 

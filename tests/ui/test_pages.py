@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mfa.db import open_database
+from mfa.services.database import open_database
 from mfa.ui.navigation import PAGES
 from tests.ui.support import APP, open_page, sign_in
 

@@ -1,0 +1,28 @@
+"""One validation for every way data comes in (import files, forms, CLI), one module per kind of table."""
+
+from mfa.intake.validate.checks import ERROR_SCHEMA, Checked, Refs
+from mfa.intake.validate.flows import validate_flows, validate_stocks
+from mfa.intake.validate.registry import (
+    credit_code_problem,
+    looks_like_credit_code,
+    validate_facilities,
+    validate_materials,
+    validate_parks,
+)
+from mfa.intake.validate.targets import VALIDATORS, validate_reported, validate_targets
+
+__all__ = [
+    "ERROR_SCHEMA",
+    "VALIDATORS",
+    "Checked",
+    "Refs",
+    "credit_code_problem",
+    "looks_like_credit_code",
+    "validate_facilities",
+    "validate_flows",
+    "validate_materials",
+    "validate_parks",
+    "validate_reported",
+    "validate_stocks",
+    "validate_targets",
+]

@@ -1,0 +1,148 @@
+"""Validation of flows and stocks: periods, known facilities and materials, tonnages, units, one key once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from mfa.intake.validate.checks import (
+    Checked,
+    Checks,
+    Refs,
+    cell_fraction,
+    cell_lookup,
+    cell_missing,
+    check_duplicates,
+    check_known,
+    check_period,
+    check_quantity,
+    prepare,
+    present_columns,
+    typed_period,
+    typed_quantity,
+)
+
+DATA_QUALITY = {
+    "measured": "measured",
+    "calculated": "calculated",
+    "estimated": "estimated",
+    "实测": "measured",
+    "测量": "measured",
+    "计量": "measured",
+    "计算": "calculated",
+    "核算": "calculated",
+    "估算": "estimated",
+    "估计": "estimated",
+    "unknown": "unknown",
+    "未知": "unknown",
+}
+"""Accepted spellings -> stored data quality. `unknown` marks a flow known to exist whose quantity is not: it has
+no quantity, counts as zero in indicators, and reconciliation estimates it."""
+
+
+def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None) -> Checked:
+    """Check flow rows: period, known facilities and material, positive tonnage, unit, quality, uniqueness."""
+    today = today or date.today()
+    columns = ("period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality")
+    f = prepare(frame, (*columns, "note", "reference"), today=today)
+    f = f.with_columns(
+        cell_fraction("uncertainty").alias("__u"), cell_lookup("data_quality", DATA_QUALITY).alias("__dq")
+    )
+    checks = Checks(f)
+    checks.required(("period", "source", "target", "material"))
+    unknown = pl.col("__dq") == "unknown"
+    checks.add(
+        cell_missing("quantity") & ~unknown.fill_null(False),
+        "quantity",
+        "quantity is required (leave it empty only with data_quality unknown)",
+    )
+    checks.add(
+        ~cell_missing("quantity") & unknown.fill_null(False),
+        "quantity",
+        "a flow with data_quality unknown has no quantity: leave it empty or give the data quality",
+    )
+    check_period(checks, today)
+    facilities = list(refs.facilities)
+    check_known(checks, "source", facilities, "facility")
+    check_known(checks, "target", facilities, "facility")
+    check_known(checks, "material", list(refs.materials), "material")
+    checks.add(pl.col("__source") == pl.col("__target"), "target", "a flow cannot go from a facility to itself")
+    check_quantity(checks, allow_zero=False)
+    u = pl.col("__u")
+    checks.add(
+        ~cell_missing("uncertainty") & u.is_null(), "uncertainty", "not a number (a relative uncertainty from 0 to 1)"
+    )
+    checks.add(u.is_not_null() & ~u.is_between(0, 1), "uncertainty", "uncertainty must be between 0 and 1 (e.g. 0.05)")
+    checks.add(
+        ~cell_missing("data_quality") & pl.col("__dq").is_null(),
+        "data_quality",
+        "data_quality must be measured, calculated, estimated or unknown",
+    )
+    check_duplicates(checks, f, ["__period", "__source", "__target", "__material"], "period")
+    check_granularity(checks, f, refs)
+    typed = f.select(
+        "_file",
+        "_row",
+        *typed_period(),
+        pl.col("__source").alias("source"),
+        pl.col("__target").alias("target"),
+        pl.col("__material").alias("material"),
+        *typed_quantity(),
+        u.alias("uncertainty"),
+        pl.col("__dq").alias("data_quality"),
+        pl.col("__note").alias("note"),
+        pl.col("__reference").alias("reference"),
+    )
+    optional = present_columns(frame, ("uncertainty", "data_quality", "note", "reference"))
+    return checks.run("flows", typed, optional)
+
+
+def check_granularity(checks: Checks, f: pl.DataFrame, refs: Refs) -> None:
+    """A (source, target, material) is reported by year or by month within a year, never both."""
+    link = ["__source", "__target", "__material", "__year"]
+    monthly = pl.col("__month").is_not_null()
+    valid_year = pl.col("__year").is_not_null()
+    kinds = f.select((monthly & valid_year).any().alias("m"), (~monthly & valid_year).any().alias("y")).row(0)
+    if kinds[0] and kinds[1]:
+        clash = monthly.any().over(link) & (~monthly).any().over(link) & valid_year
+        what = "the same file has"
+        checks.add(clash & ~monthly, "period", f"a yearly flow while {what} monthly flows of that year for this link")
+        checks.add(clash & monthly, "period", f"a monthly flow while {what} a yearly flow of that year for this link")
+    existing = refs.flow_granularity
+    if existing is None or existing.height == 0:
+        return
+    keyed = f.select(
+        *[pl.col(c).alias(c.strip("_")) for c in link],
+        monthly.alias("__monthly"),
+    ).join(existing, on=["source", "target", "material", "year"], how="left", maintain_order="left")
+    clash_db = ((keyed["__monthly"] & keyed["has_year"]) | (~keyed["__monthly"] & keyed["has_month"])).fill_null(False)
+    what = "the database has"
+    checks.add(
+        clash_db & ~keyed["__monthly"], "period", f"a yearly flow while {what} monthly flows of that year for this link"
+    )
+    checks.add(
+        clash_db & keyed["__monthly"], "period", f"a monthly flow while {what} a yearly flow of that year for this link"
+    )
+
+
+def validate_stocks(frame: pl.DataFrame, refs: Refs, *, today: date | None = None) -> Checked:
+    """Check stock rows: period, known facility and material, a tonnage of zero or more."""
+    today = today or date.today()
+    f = prepare(frame, ("period", "facility", "material", "quantity", "unit"), today=today)
+    checks = Checks(f)
+    checks.required(("period", "facility", "material", "quantity"))
+    check_period(checks, today)
+    check_known(checks, "facility", list(refs.facilities), "facility")
+    check_known(checks, "material", list(refs.materials), "material")
+    check_quantity(checks, allow_zero=True)
+    check_duplicates(checks, f, ["__facility", "__material", "__period"], "period")
+    typed = f.select(
+        "_file",
+        "_row",
+        *typed_period(),
+        pl.col("__facility").alias("facility"),
+        pl.col("__material").alias("material"),
+        *typed_quantity(),
+    )
+    return checks.run("stocks", typed, ())

@@ -1,0 +1,132 @@
+"""Deleting records and restoring earlier versions: the service the CLI and the app call. Both are checked against
+the actor's role like imports, and each is one change in the history (a delete keeps the last version there)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+from sqlalchemy import Connection, Engine, text
+
+from mfa.domain.roles import Actor, local_operator
+from mfa.intake.validate import ERROR_SCHEMA, Checked
+from mfa.services.authorize import forbidden
+from mfa.services.writing import ImportReport, import_records
+from mfa.storage import history, meta, reads, writes
+from mfa.storage.engine import write_transaction
+
+
+def _error(label: str, column: str, value: object, reason: str) -> pl.DataFrame:
+    return pl.DataFrame([(label, 1, column, str(value), reason)], schema=ERROR_SCHEMA, orient="row")
+
+
+def delete_record(
+    engine: Engine, record: str, key: Mapping[str, object], *, actor: Actor | None = None, via: str = "delete"
+) -> ImportReport:
+    """Delete one park, facility, flow, stock or target by its key, keeping its last version in the history.
+
+    Refused (report.errors) when the actor may not write it, when it does not exist, or when other records still
+    refer to it (a facility with flows or stocks, a park with facilities)."""
+    kind = history.KINDS[record]
+    who = actor or local_operator()
+    label = f"delete {record} {history.key_text(kind, key)}"
+    report = ImportReport(files=[label])
+    with write_transaction(engine) as conn:
+        where, params = history.key_where(kind, kind.live, key)
+        found = conn.execute(
+            text(f"SELECT r.id, {', '.join(kind.live[c] for c in kind.columns)} FROM {kind.live_from} WHERE {where}"),
+            params,
+        ).first()
+        if found is None:
+            report.errors = _error(label, kind.key[0], history.key_text(kind, key), f"no such {record}")
+            return report
+        values = dict(zip(kind.columns, found[1:], strict=True))
+        refused = _refused(conn, who, kind, values, label)
+        if refused is None:
+            refused = _still_used(conn, record, int(found[0]), history.key_text(kind, key), label)
+        if refused is not None:
+            report.errors = refused
+            conn.rollback()
+            return report
+        conn.info[writes.WRITER_KEY] = who.name
+        history.begin_change(conn, who.name, f"{who.via} {via}")
+        conn.execute(text(f"DELETE FROM {record} WHERE id = :i"), {"i": int(found[0])})
+        if record == "flow":
+            meta.mark_flows_changed(conn, [int(str(values["period"])[:4])])
+        elif record in ("park", "facility"):
+            meta.mark_registry_changed(conn)
+        history.finish_change(conn, f"1 {kind.table} deleted: {history.key_text(kind, values)}")
+        meta.bump_data_version(conn)
+    report.written[kind.table] = 0
+    report.committed = True
+    return report
+
+
+def _refused(
+    conn: Connection, actor: Actor, kind: history.RecordKind, values: dict[str, object], label: str
+) -> pl.DataFrame | None:
+    """The error if `actor` may not write this record (the same rule as for imports)."""
+    row = {c: (None if v is None else str(v)) for c, v in values.items()} | {"_file": label, "_row": 1}
+    schema = {c: pl.String for c in values} | {"_file": pl.String, "_row": pl.Int64}
+    frame = pl.DataFrame([row], orient="row", schema=schema)
+    checked = Checked(kind.table, frame, pl.DataFrame(schema=ERROR_SCHEMA), ())
+    errors = forbidden(actor, checked, reads.facility_parks(conn))
+    return errors if errors.height else None
+
+
+def _still_used(conn: Connection, record: str, record_id: int, name: str, label: str) -> pl.DataFrame | None:
+    """The error if other records still refer to this one."""
+    uses = {
+        "facility": [
+            ("flows", "SELECT COUNT(*) FROM flow WHERE source_id = :i OR target_id = :i"),
+            ("stocks", "SELECT COUNT(*) FROM stock WHERE facility_id = :i"),
+        ],
+        "park": [("facilities", "SELECT COUNT(*) FROM facility WHERE park_id = :i")],
+    }.get(record, [])
+    found = [(name, int(conn.execute(text(sql), {"i": record_id}).scalar() or 0)) for name, sql in uses]
+    found = [(name, n) for name, n in found if n]
+    if not found:
+        return None
+    what = " and ".join(f"{n:,} {name}" for name, n in found)
+    return _error(label, "code", name, f"{record} {name} still has {what}: delete or move them first")
+
+
+def restore_version(
+    engine: Engine, record: str, key: Mapping[str, object], version: int, *, actor: Actor | None = None
+) -> ImportReport:
+    """Bring version `version` of a record back as a new version (re-creating it if it was deleted), through the
+    same validation and permissions as any edit."""
+    kind = history.KINDS[record]
+    with engine.connect() as conn:
+        past = history.record_history(conn, record, key)
+    values = history.version_values(past, record, key, version)
+    label = f"restore {record} version {version}"
+    live = past.tail(1).filter(pl.col("status") != "deleted")
+    current = int(live["version"][0]) if live.height else None
+    if current == version:
+        report = ImportReport(files=[label])
+        report.errors = _error(label, "version", version, f"version {version} is the current version already")
+        return report
+    typed = _as_import_record(record, values)
+    replace = {c: str(key[c]) for c in kind.key} if record == "flow" else None
+    expected = current if record in ("flow", "facility", "park") else None
+    return import_records(
+        engine, kind.table, [typed], label=label, via=label, actor=actor, replace=replace, expected_version=expected
+    )
+
+
+def _as_import_record(record: str, values: Mapping[str, object]) -> dict[str, object]:
+    """A stored version as the import row that recreates it (quantities as entered, in their unit)."""
+    out = {c: v for c, v in values.items() if c not in ("quantity_t", "value", "scope_level")}
+    if record in ("flow", "stock"):
+        out["quantity"] = _number(values["value"] if values.get("value") is not None else values.get("quantity_t"))
+        out["unit"] = values.get("unit") or "t"
+    for column in ("uncertainty", "baseline_value", "target_value"):
+        if column in out:
+            out[column] = _number(out[column])
+    return out
+
+
+def _number(value: object) -> str | None:
+    """A float as the shortest text that reads back to the same float."""
+    return None if value is None else repr(float(str(value)))

@@ -1,0 +1,308 @@
+"""Import: read files, validate every table against the database and each other, write in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Engine
+
+from mfa.domain.roles import Actor, local_operator
+from mfa.intake.readers import RawTable, ReadResult, read_files
+from mfa.intake.tables import TABLES
+from mfa.intake.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
+from mfa.services.authorize import forbidden
+from mfa.storage import history, meta, reads, writes
+from mfa.storage.engine import write_transaction
+
+Progress = Callable[[str], None]
+REJECT_COLUMNS = ("row", "error")
+"""Columns added to rejected rows; a fixed rejected file can be imported again as it is."""
+
+
+@dataclass
+class ImportReport:
+    """What an import read, wrote and rejected; `errors` has one row per bad cell."""
+
+    files: list[str]
+    read: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+    errors: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ERROR_SCHEMA))
+    rejected_rows: dict[str, pl.DataFrame] = field(default_factory=dict)
+    """Rejected rows per file (or sheet), in the columns as written, with an `error` column."""
+    warnings: list[str] = field(default_factory=list)
+    committed: bool = False
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when every row was accepted."""
+        return self.errors.height == 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as one JSON-ready object for scripts."""
+        return {
+            "ok": self.ok,
+            "committed": self.committed,
+            "dry_run": self.dry_run,
+            "files": self.files,
+            "read": self.read,
+            "written": self.written,
+            "rejected": self.rejected,
+            "rejected_rows": {file: frame["row"].to_list() for file, frame in self.rejected_rows.items()},
+            "errors": self.errors.to_dicts(),
+            "warnings": self.warnings,
+        }
+
+
+def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
+    """What the database holds, for validating new rows; the reporting granularity only for `flow_years`."""
+    return Refs(
+        reads.park_codes(conn),
+        reads.facility_kinds(conn),
+        reads.material_parents(conn),
+        reads.flow_granularity(conn, flow_years),
+    )
+
+
+def _merge(tables: list[RawTable]) -> dict[str, tuple[pl.DataFrame, tuple[str, ...]]]:
+    """All files' rows of each table together (a column is present if any file had it)."""
+    merged: dict[str, tuple[pl.DataFrame, tuple[str, ...]]] = {}
+    for spec in TABLES:
+        parts = [t.frame for t in tables if t.spec.name == spec.name]
+        if parts:
+            merged[spec.name] = (pl.concat(parts, how="diagonal_relaxed"), spec.columns)
+    return merged
+
+
+def _extend_refs(refs: Refs, checked: Checked) -> Refs:
+    """Rows accepted in this import count as existing for the tables that depend on them."""
+    valid = checked.valid
+    if checked.table == "parks":
+        return Refs(refs.parks | set(valid["code"].to_list()), refs.facilities, refs.materials, refs.flow_granularity)
+    if checked.table == "facilities":
+        facilities = refs.facilities | dict(zip(valid["code"].to_list(), valid["kind"].to_list(), strict=True))
+        return Refs(refs.parks, facilities, refs.materials, refs.flow_granularity)
+    if checked.table == "materials":
+        materials = refs.materials | dict(zip(valid["code"].to_list(), valid["parent"].to_list(), strict=True))
+        return Refs(refs.parks, refs.facilities, materials, refs.flow_granularity)
+    return refs
+
+
+def _flow_years(frame: pl.DataFrame) -> list[int]:
+    from mfa.domain.periods import normalize_period, period_year
+
+    distinct = frame.select(pl.col("period").unique())
+    years = distinct.select(period_year(normalize_period(pl.col("period").str.strip_chars()))).to_series()
+    return [int(y) for y in years.drop_nulls().unique().to_list()]
+
+
+def import_tables(
+    engine: Engine,
+    read: ReadResult,
+    *,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+    progress: Progress | None = None,
+    first: Callable[[Connection], object] | None = None,
+    actor: Actor | None = None,
+    via: str | None = None,
+) -> ImportReport:
+    """Validate and write tables already read; all or nothing unless `accept_valid`. `first` runs at the start
+    of the same transaction (e.g. deleting the flow an edit replaces), so it is undone if nothing is written.
+    The write is one change in the history, made by `actor` through `via` (default: import of the files)."""
+    say = progress or (lambda _msg: None)
+    report = ImportReport(files=sorted({t.file for t in read.tables}), dry_run=dry_run, warnings=read.warnings)
+    errors = [read.errors]
+    checked: list[Checked] = []
+    who = actor or local_operator()
+    with write_transaction(engine) as conn:
+        conn.info[writes.WRITER_KEY] = who.name
+        history.begin_change(conn, who.name, f"{who.via} {via or 'import ' + ', '.join(report.files)}")
+        if first is not None:
+            first(conn)
+        merged = _merge(read.tables)
+        years = _flow_years(merged["flows"][0]) if "flows" in merged else []
+        refs = load_refs(conn, years)
+        for name, (frame, _cols) in merged.items():
+            say(f"validating {frame.height:,} {name}")
+            report.read[name] = frame.height
+            if name == "flows":
+                result = validate_flows(frame, refs, today=today)
+            elif name == "stocks":
+                result = validate_stocks(frame, refs, today=today)
+            else:
+                result = VALIDATORS[name](frame, refs)
+            refs = _extend_refs(refs, result)
+            checked.append(result)
+            errors.append(result.errors)
+        if actor is not None:
+            checked, refused = _authorize(conn, actor, checked)
+            errors.append(refused)
+        report.errors = pl.concat(errors).sort(["file", "row"], maintain_order=True)
+        for result in checked:
+            report.rejected[result.table] = report.read[result.table] - result.valid.height
+        report.rejected_rows = _rejected_rows(read.tables, report.errors)
+        if dry_run or (not report.ok and not accept_valid) or (read.errors.height and not accept_valid):
+            conn.rollback()
+            return report
+        for result in checked:
+            say(f"writing {result.valid.height:,} {result.table}")
+            report.written[result.table] = writes.UPSERTS[result.table](conn, result.valid, result.columns)
+            if result.table in history.BY_TABLE and report.written[result.table]:
+                history.continue_versions(conn, history.BY_TABLE[result.table].name)
+        history.finish_change(conn, _summary(report.written))
+        meta.bump_data_version(conn)
+    report.committed = True
+    return report
+
+
+def _summary(written: dict[str, int]) -> str:
+    return "; ".join(f"{n:,} {table} written" for table, n in written.items() if n) or "nothing written"
+
+
+def _authorize(conn: Connection, actor: Actor, checked: list[Checked]) -> tuple[list[Checked], pl.DataFrame]:
+    """Drop the rows `actor` may not write, and say why (the facilities' parks as stored and as imported)."""
+    stored = reads.facility_parks(conn)
+    imported = dict(stored)
+    for result in checked:
+        if result.table == "facilities":
+            imported |= dict(zip(result.valid["code"].to_list(), result.valid["park"].to_list(), strict=True))
+    refused = [forbidden(actor, r, stored if r.table == "facilities" else imported) for r in checked]
+    kept = [
+        Checked(
+            r.table,
+            r.valid.join(
+                e.select(pl.col("file").alias("_file"), pl.col("row").alias("_row")), on=["_file", "_row"], how="anti"
+            ),
+            r.errors,
+            r.columns,
+        )
+        for r, e in zip(checked, refused, strict=True)
+    ]
+    return kept, pl.concat(refused)
+
+
+def _rejected_rows(tables: list[RawTable], errors: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The rows as the user wrote them, with their reasons, per file or sheet."""
+    out: dict[str, pl.DataFrame] = {}
+    if errors.height == 0:
+        return out
+    reasons = (
+        errors.filter(pl.col("row") > 1)
+        .group_by("file", "row", maintain_order=True)
+        .agg(pl.format("{}: {}", pl.col("column"), pl.col("reason")).str.join("; ").alias("error"))
+    )
+    for table in tables:
+        mine = reasons.filter(pl.col("file") == table.file)
+        if mine.height:
+            original = table.original.drop([c for c in REJECT_COLUMNS if c in table.original.columns])
+            rows = original.join(mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner")
+            out[table.file] = rows.drop("_file").rename({"_row": "row"})
+    return out
+
+
+def import_files(
+    engine: Engine,
+    paths: list[Path],
+    *,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+    progress: Progress | None = None,
+    actor: Actor | None = None,
+) -> ImportReport:
+    """Import CSV/XLSX files as one transaction, in dependency order whatever the order of the files; rows
+    `actor` may not write are refused like bad rows."""
+    say = progress or (lambda _msg: None)
+    say(f"reading {len(paths)} file(s)")
+    read = read_files(paths)
+    report = import_tables(
+        engine,
+        read,
+        accept_valid=accept_valid,
+        dry_run=dry_run,
+        today=today,
+        progress=say,
+        actor=actor,
+        via="import " + ", ".join(p.name for p in paths),
+    )
+    report.files = [p.name for p in paths]
+    return report
+
+
+def import_records(
+    engine: Engine,
+    table: str,
+    records: list[dict[str, object]],
+    *,
+    label: str = "form",
+    replace: dict[str, str] | None = None,
+    today: date | None = None,
+    actor: Actor | None = None,
+    expected_version: int | None = None,
+    via: str | None = None,
+) -> ImportReport:
+    """Write records typed into a form (or given by a script) through the same validation as files; all or nothing.
+
+    `replace` names the key of an existing flow (period, source, target, material) that the record replaces:
+    when the key changed, the old flow is deleted in the same transaction. `expected_version` is the version the
+    editor opened (of the replaced flow, or of the park or facility by code): if someone changed the record since,
+    nothing is written and the report says who changed it and when."""
+    from mfa.intake.readers import NUL_REASON, ReadResult
+    from mfa.intake.tables import BY_NAME
+
+    spec = BY_NAME[table]
+    rows = [{c: (None if r.get(c) is None else str(r.get(c))) for c in spec.columns if c in r} for r in records]
+    nul = [
+        (label, i + 1, c, v.replace("\x00", "\\x00"), NUL_REASON)
+        for i, r in enumerate(rows)
+        for c, v in r.items()
+        if v and "\x00" in v
+    ]
+    if nul:
+        refused = ImportReport(files=[label])
+        refused.errors = pl.DataFrame(nul, schema=ERROR_SCHEMA, orient="row")
+        return refused
+    columns = [c for c in spec.columns if any(c in r for r in records)]
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+    frame = frame.with_columns(pl.lit(label).alias("_file"), (pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias("_row"))
+    read = ReadResult(tables=[RawTable(label, spec, frame, frame)])
+    old = replace if table == "flows" else None
+
+    def first(conn: Connection) -> None:
+        if expected_version is not None:
+            key = replace if table == "flows" else {"code": str(records[0].get("code", ""))}
+            found = writes.record_version(conn, table, key or {})
+            if found is not None and found[0] != expected_version:
+                raise StaleEdit(f"changed by {found[1] or 'someone'} at {found[2]} since you opened it")
+        if old is not None and not _same_flow(old, records[0]):
+            writes.delete_flow(conn, old["period"], old["source"], old["target"], old["material"])
+
+    try:
+        return import_tables(engine, read, today=today, first=first, actor=actor, via=via or label)
+    except StaleEdit as exc:
+        report = ImportReport(files=[label])
+        report.errors = pl.DataFrame(
+            [(label, 1, "version", str(expected_version), str(exc))], schema=ERROR_SCHEMA, orient="row"
+        )
+        return report
+
+
+def _same_flow(key: dict[str, str], record: dict[str, object]) -> bool:
+    """The edited record keeps the key it replaces (the period compared as written in normal form)."""
+    from mfa.domain.periods import normalize_period
+
+    period = pl.select(normalize_period(pl.lit(str(record.get("period") or "")).str.strip_chars())).item()
+    same_ends = all(str(record.get(c) or "").strip() == key[c] for c in ("source", "target", "material"))
+    return same_ends and period == key["period"]
+
+
+class StaleEdit(Exception):
+    """The record was changed by someone else after the editor opened it."""
