@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 
 from mfa.domain.fate import fate_by_kind, material_origins, park_origins, trace_fate, trace_material
 from mfa.domain.network import build_graph, find_loops, mass_balance, mass_balance_by_material
+from mfa.domain.vocabulary import NO_PARK, OUTSIDE
 from tests.factories import FLOW_SCHEMA
 
 PARENTS: dict[str, str | None] = {
@@ -111,17 +112,18 @@ def test_park_city_and_kind_graphs_aggregate_with_boundary_nodes() -> None:
     assert {(u, v): t for u, v, t in parks.edges(data="tonnes")} == {
         ("A", "A"): 100.0,
         ("A", "B"): 60.0,
-        ("boundary", "B"): 5.0,
-        ("no_park", "C"): 1.0,
+        (OUTSIDE, "B"): 5.0,
+        (NO_PARK, "C"): 1.0,
     }
     assert parks.nodes["A"] == {"kind": "park", "park": "A", "city": "Changsha", "name": "A"}
-    assert parks.nodes["boundary"]["name"] == "outside the province"
+    assert parks.nodes[OUTSIDE] == {"kind": "boundary", "name": "Outside the province"}
     cities = build_graph(CHAIN, facilities, level="city")
     assert cities.edges["Changsha", "Changsha"]["tonnes"] == 160.0
-    assert cities.edges["boundary", "Changsha"]["materials"] == {"fly_ash": 5.0}
+    assert cities.edges[OUTSIDE, "Changsha"]["materials"] == {"fly_ash": 5.0}
     kinds = build_graph(CHAIN, facilities, level="kind")
     assert kinds.edges["collection", "recycling"]["tonnes"] == 61.0
     assert kinds.nodes["collection"]["name"] == "Collection"
+    assert kinds.edges[OUTSIDE, "recycling"]["tonnes"] == 5.0  # one name for outside the province at every level
     with pytest.raises(ValueError, match="unknown graph level"):
         build_graph(CHAIN, facilities, level="county")  # type: ignore[arg-type]
 

@@ -10,30 +10,25 @@ import networkx as nx
 import polars as pl
 
 from mfa.domain.indicators import require_columns, select_flows
-from mfa.domain.vocabulary import FACILITY_KINDS
+from mfa.domain.labels import kind_label, node_label
+from mfa.domain.vocabulary import NO_CITY, NO_PARK, OUTSIDE
 
 GraphLevel = Literal["facility", "park", "city", "kind"]
-BOUNDARY = "boundary"
-"""The node standing for everything outside the province at park and city level."""
-NO_PARK = "no_park"
-"""The node standing for facilities in the province but in no park, at park level."""
-NO_CITY = "no_city"
-"""The node standing for facilities in the province without a city, at city level."""
 UNCHECKED_KINDS = ("source", "boundary")
 """Facility kinds whose mass balance is not checked: matter enters the system there."""
 
 
-def _node(side: str, level: GraphLevel) -> pl.Expr:
-    """The node a flow's `side` ("source" or "target") belongs to at `level`."""
+def node_of(side: str, level: GraphLevel) -> pl.Expr:
+    """The node a flow's `side` ("source" or "target") belongs to at `level`: the facility, its kind, its park or
+    its city; above the facility level every boundary facility is OUTSIDE, and a facility without a park or city is
+    NO_PARK or NO_CITY."""
     if level == "facility":
         return pl.col(side)
     if level == "kind":
-        return pl.col(f"{side}_kind")
-    missing = NO_PARK if level == "park" else NO_CITY
-    return pl.coalesce(
-        pl.col(f"{side}_{level}"),
-        pl.when(pl.col(f"{side}_kind") == "boundary").then(pl.lit(BOUNDARY)).otherwise(pl.lit(missing)),
-    )
+        inner = pl.col(f"{side}_kind")
+    else:
+        inner = pl.col(f"{side}_{level}").fill_null(pl.lit(NO_PARK if level == "park" else NO_CITY))
+    return pl.when(pl.col(f"{side}_kind") == "boundary").then(pl.lit(OUTSIDE)).otherwise(inner)
 
 
 def _facility_attributes(flows: pl.DataFrame | pl.LazyFrame, facilities: pl.DataFrame) -> dict[str, dict[str, Any]]:
@@ -59,11 +54,10 @@ def _facility_attributes(flows: pl.DataFrame | pl.LazyFrame, facilities: pl.Data
 
 def _group_attributes(node: str, level: GraphLevel, cities: dict[str, str]) -> dict[str, Any]:
     """Node attributes of a park, city or kind node."""
-    if node in (BOUNDARY, NO_PARK, NO_CITY):
-        names = {BOUNDARY: "outside the province", NO_PARK: "outside any park", NO_CITY: "no city"}
-        return {"kind": BOUNDARY if node == BOUNDARY else level, "name": names[node]}
+    if node in (OUTSIDE, NO_PARK, NO_CITY):
+        return {"kind": "boundary" if node == OUTSIDE else level, "name": node_label(node, "en")}
     if level == "kind":
-        return {"kind": node, "name": FACILITY_KINDS.get(node, (node,))[0]}
+        return {"kind": node, "name": kind_label(node, "en")}
     if level == "park":
         return {"kind": "park", "park": node, "city": cities.get(node), "name": node}
     return {"kind": "city", "city": node, "name": node}
@@ -80,7 +74,7 @@ def build_graph(
     require_columns(facilities, ["code", "kind", "park", "city", "name", "name_zh"], "facilities")
     edges = (
         flows.lazy()
-        .group_by(_node("source", level).alias("u"), _node("target", level).alias("v"), "material")
+        .group_by(node_of("source", level).alias("u"), node_of("target", level).alias("v"), "material")
         .agg(pl.col("quantity_t").cast(pl.Float64).sum())
         .sort("u", "v", "material")
         .collect()
