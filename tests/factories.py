@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
+from mfa.domain.flowframe import ANALYSIS_SCHEMA
 from mfa.intake.tables import FLOWS
-from mfa.storage.reads import ANALYSIS_SCHEMA
 
 PARKS = [
     ("MILUO", "Miluo Circular Economy Industrial Park", "汨罗循环经济产业园", "Yueyang", "national"),

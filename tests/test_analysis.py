@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from mfa.domain.indicators import PROVINCE, Scope
-from mfa.services import analysis
+from mfa.domain.flowframe import PROVINCE, Scope
+from mfa.services import loading, progress
 from mfa.services.writing import import_files
 from mfa.storage import snapshot
 from tests.factories import flow, flows_file, world, write_csv
@@ -35,15 +35,15 @@ def loaded(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> E
 
 
 def test_indicators_of_a_year_and_a_park(loaded: Engine) -> None:
-    data = analysis.load(loaded)
-    report = analysis.indicator_report(loaded, data, year=2024, month=None, scope=PROVINCE)
+    data = loading.load(loaded)
+    report = progress.indicator_report(loaded, data, year=2024, month=None, scope=PROVINCE)
     values = report["indicators"]
     assert values["renewable_recycled_t"] == 10_000
     assert values["bulk_waste_generated_t"] == 1_000
     assert values["bulk_waste_utilized_t"] == 400
     assert values["bulk_waste_utilized_from_stock_t"] == 100
     assert values["bulk_waste_utilization_rate"] == pytest.approx(400 / 1100)
-    miluo = analysis.indicator_report(loaded, data, year=2024, month=None, scope=Scope("park", "MILUO"))
+    miluo = progress.indicator_report(loaded, data, year=2024, month=None, scope=Scope("park", "MILUO"))
     assert miluo["indicators"]["bulk_waste_generated_t"] == 1_000  # by source park
     assert miluo["indicators"]["bulk_waste_utilized_t"] == 0  # the recycler lies in NINGXIANG
     targets = {t["indicator"]: t for t in report["targets"]}
@@ -75,7 +75,7 @@ def test_reported_values_show_beside_computed_ones(loaded: Engine, tmp_path: Pat
     header = ["indicator", "scope", "year", "value", "source"]
     path = write_csv(tmp_path / "rep.csv", header, [["green_factories_added", "province", "2024", "420", "list"]])
     assert import_files(loaded, [path]).ok
-    report = analysis.target_report(loaded, analysis.load(loaded), year=2024)
+    report = progress.target_report(loaded, loading.load(loaded), year=2024)
     row = report.filter(report["indicator"] == "green_factories_added").row(0, named=True)
     assert row["actual"] == 420 and row["reported"] is True and row["on_track"] is True  # path 400 in 2024
 
@@ -139,12 +139,12 @@ def test_cli_reconcile_json_and_unknown_flows(tmp_path: Path) -> None:
 @pytest.mark.parametrize("month", [None, 6])
 def test_a_first_question_summed_in_the_database_equals_the_snapshot(loaded: Engine, month: int | None) -> None:
     assert not snapshot.is_current(loaded, 2024)
-    first = analysis.load_period(loaded, 2024, month)  # no snapshot yet: links summed in SQL
-    cold = analysis.indicator_report(loaded, first, year=2024, month=month, scope=PROVINCE)
+    first = loading.load_period(loaded, 2024, month)  # no snapshot yet: links summed in SQL
+    cold = progress.indicator_report(loaded, first, year=2024, month=month, scope=PROVINCE)
     snapshot.flows_frame(loaded, [2024])
     assert snapshot.is_current(loaded, 2024)
-    warm = analysis.indicator_report(
-        loaded, analysis.load_period(loaded, 2024, month), year=2024, month=month, scope=PROVINCE
+    warm = progress.indicator_report(
+        loaded, loading.load_period(loaded, 2024, month), year=2024, month=month, scope=PROVINCE
     )
     for name, value in warm["indicators"].items():
         assert cold["indicators"][name] == pytest.approx(value), name

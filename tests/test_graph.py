@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from polars.testing import assert_frame_equal
 
+from mfa.domain.balance import mass_balance
 from mfa.domain.fate import fate_by_kind, material_origins, park_origins, trace_fate, trace_material
-from mfa.domain.network import build_graph, find_loops, mass_balance, mass_balance_by_material
+from mfa.domain.network import build_graph, find_loops
 from mfa.domain.vocabulary import NO_PARK, OUTSIDE
 from tests.factories import FLOW_SCHEMA
 
@@ -227,21 +228,6 @@ def test_stock_change_prefers_the_yearly_record_and_months_look_back_to_december
     assert (january["inflow_t"], january["stock_change_t"], january["status"]) == (10.0, 10.0, "balanced")
     february = mass_balance(flows, stocks, make_facilities("src_c", "store_c"), year=2024, month=2).row(1, named=True)
     assert (february["stock_change_t"], february["stock_known"], february["status"]) == (0.0, False, "inactive")
-
-
-def test_mass_balance_by_material_shows_transformation() -> None:
-    got = mass_balance_by_material(BALANCE_FLOWS, make_stocks(), make_facilities(), year=2024, tolerance=0.01)
-    rec_b = got.filter(pl.col("facility") == "rec_b").select("material", "inflow_t", "outflow_t", "status")
-    expected = pl.DataFrame(
-        {
-            "material": ["recycled_steel", "scrap_steel"],
-            "inflow_t": [0.0, 98.0],
-            "outflow_t": [70.0, 0.0],
-            "status": ["no_input", "sink"],
-        }
-    )
-    assert_frame_equal(rec_b, expected)
-    assert got.filter(pl.col("facility") == "col_a")["status"].to_list() == ["imbalanced"]  # 2 % > 1 %
 
 
 # collection -> reuse -> collection -> recycling: the reuse centre keeps 30 and returns 10

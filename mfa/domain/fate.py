@@ -11,7 +11,7 @@ import polars as pl
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
-from mfa.domain.indicators import select_flows
+from mfa.domain.flowframe import select_flows
 from mfa.domain.network import GraphLevel, build_graph
 
 ORIGIN_KINDS = ("source", "boundary")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from mfa.domain.targets import TARGET_COLUMNS, TARGET_KEY
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -118,18 +120,9 @@ STOCKS = TableSpec(
 TARGETS = TableSpec(
     "targets",
     "目标",
-    (
-        "indicator",
-        "scope",
-        "baseline_year",
-        "baseline_value",
-        "target_year",
-        "target_value",
-        "direction",
-        "source",
-    ),
+    tuple(c for c in TARGET_COLUMNS if c != "scope_level"),  # the scope says its level
     ("indicator", "scope", "target_year", "target_value", "direction"),
-    ("indicator", "scope", "target_year"),
+    tuple(c for c in TARGET_KEY if c != "scope_level"),
     {
         "指标": "indicator",
         "范围": "scope",

@@ -14,7 +14,7 @@ from typing import Any, get_args
 import networkx as nx
 import polars as pl
 
-from mfa.domain.indicators import require_columns
+from mfa.domain.flowframe import require_columns
 from mfa.domain.labels import Language, city_label, format_tonnes, kind_label, node_label
 from mfa.domain.network import GraphLevel, node_of
 from mfa.domain.vocabulary import OTHER_SOURCES, OTHER_TARGETS, OUTSIDE, root_of
