@@ -153,9 +153,7 @@ def main() -> None:
     """Parse arguments, make the set, time the pages, print the goals."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--flows", type=int, default=1_000_000)
-    parser.add_argument(
-        "--keep", type=Path, help="folder for the set (kept, and reused when it holds mfa.db)"
-    )
+    parser.add_argument("--keep", type=Path, help="folder for the set (kept, and reused when it holds mfa.db)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mfa-bench-app-") as tmp:
         folder = args.keep or Path(tmp)
