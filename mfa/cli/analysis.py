@@ -237,7 +237,7 @@ def sankey(
     """Draw the Sankey diagram of the selected flows and write it to a file (HTML, SVG, PNG, PDF or JSON)."""
     from mfa.domain.flowframe import Selection
     from mfa.domain.vocabulary import FACILITY_KINDS
-    from mfa.export.sankey_figure import export_figure, sankey_figure, sankey_json
+    from mfa.export.sankey_figure import export_figure, sankey_figure
     from mfa.services import loading
     from mfa.services.sankey import sankey_for
 
@@ -257,16 +257,13 @@ def sankey(
         raise UserError(f"unknown material {material!r}")
     selection = Selection(year, month, scope, material, (kind,) if kind else ())
     diagram = sankey_for(engine, data, selection, level=level, min_share=min_share, language=language)  # type: ignore[arg-type]
-    if out.suffix.lower() == ".json":
-        out.write_text(json.dumps(sankey_json(diagram), ensure_ascii=False, indent=1), encoding="utf-8")
-    else:
-        period = f"{year}" if month is None else f"{year}-{month:02d}"
-        caption = title or f"{period} · {scope.code or scope.level} · {level}"
-        try:
-            figure = sankey_figure(diagram, title=caption, scale_t=scale, language=diagram.language)
-            export_figure(figure, out, data=diagram)
-        except RuntimeError as exc:
-            raise UserError(str(exc)) from exc
+    period = f"{year}" if month is None else f"{year}-{month:02d}"
+    caption = title or f"{period} · {scope.code or scope.level} · {level}"
+    try:
+        figure = sankey_figure(diagram, title=caption, scale_t=scale, language=diagram.language)
+        export_figure(figure, out, data=diagram)  # the same files as the app's Export page
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from exc
     console().print(f"wrote {out} ({diagram.links.height} links, {diagram.nodes.height} nodes)")
 
 

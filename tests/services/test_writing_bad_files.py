@@ -26,7 +26,9 @@ from mfa.services.writing import ImportReport, import_files
 from mfa.storage import reads
 from tests.factories import FACILITIES, world
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # property tests over many generated files on both databases
+
+ROOT = Path(__file__).resolve().parents[2]
 SHARED_DB = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 """Examples share the test's database (and tmp_path); each writes its own period."""
 

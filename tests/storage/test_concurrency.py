@@ -21,6 +21,8 @@ from mfa.services.writing import import_files
 from mfa.storage import history
 from tests.factories import flow, flows_file, world
 
+pytestmark = pytest.mark.slow  # several processes write at once
+
 T = TypeVar("T")
 WRITERS = 4
 INCREMENTS = 8
