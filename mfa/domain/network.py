@@ -1,4 +1,5 @@
-"""The flow network as a networkx graph: building it, mass balance per facility, and material loops."""
+"""The flow network as a networkx graph: its nodes at facility, park, city or kind level, and the loops that
+carry the most tonnes."""
 
 from __future__ import annotations
 

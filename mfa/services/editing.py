@@ -1,5 +1,6 @@
-"""Deleting records and restoring earlier versions: the service the CLI and the app call. Both are checked against
-the actor's role like imports, and each is one change in the history (a delete keeps the last version there)."""
+"""Editing one record at a time, as the CLI and the app do: a form's record through the same validation and
+permissions as a file (import_records, with a stale-edit check), deleting a record and restoring an earlier version.
+Each is one change in the history (a delete keeps the last version there)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Import: read files, validate every table against the database and each other, write in one transaction."""
+"""The one write path: tables read from files (or forms) are validated against the database and each other,
+authorized for the actor, written in one transaction, and recorded as one change in the history."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Every read and write of the database: the only module that knows SQL."""
+"""Writing records: bulk upserts of validated frames (one statement per table on SQLite, COPY on PostgreSQL),
+reconciled values, deleting a flow, and the version of a record an editor opened. Who writes and in which change
+are read from the connection (WRITER_KEY, CHANGE_KEY); the history triggers copy what is replaced."""
 
 from __future__ import annotations
 
