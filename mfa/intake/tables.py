@@ -1,11 +1,13 @@
-"""The tables a user imports and exports: their columns, which are required, and Chinese header aliases."""
+"""The tables a user imports: their columns (mfa.domain.records), which are required, their key, the Chinese (and
+other) headers accepted for each column, and how a header row is recognised."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mfa.domain.targets import TARGET_COLUMNS, TARGET_KEY
+from mfa.domain import records
+from mfa.domain.targets import TARGET_KEY
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ _QTY = {"数量": "quantity", "量": "quantity", "单位": "unit"}
 PARKS = TableSpec(
     "parks",
     "园区",
-    ("code", "name", "name_zh", "city", "level"),
+    tuple(records.PARK),
     ("code", "city"),
     ("code",),
     {
@@ -50,7 +52,7 @@ PARKS = TableSpec(
 FACILITIES = TableSpec(
     "facilities",
     "设施",
-    ("code", "name", "name_zh", "park", "kind"),
+    tuple(records.FACILITY),
     ("code", "kind"),
     ("code",),
     {
@@ -67,7 +69,7 @@ FACILITIES = TableSpec(
 MATERIALS = TableSpec(
     "materials",
     "物料",
-    ("code", "name", "name_zh", "parent", "is_product"),
+    tuple(records.MATERIAL),
     ("code", "parent"),
     ("code",),
     {**_CODE, **_NAMES, "上级": "parent", "父类": "parent", "是否产品": "is_product", "产品": "is_product"},
@@ -75,18 +77,7 @@ MATERIALS = TableSpec(
 FLOWS = TableSpec(
     "flows",
     "流量",
-    (
-        "period",
-        "source",
-        "target",
-        "material",
-        "quantity",
-        "unit",
-        "uncertainty",
-        "data_quality",
-        "note",
-        "reference",
-    ),
+    tuple(records.FLOW),
     ("period", "source", "target", "material", "quantity"),
     ("period", "source", "target", "material"),
     {
@@ -112,7 +103,7 @@ FLOWS = TableSpec(
 STOCKS = TableSpec(
     "stocks",
     "库存",
-    ("period", "facility", "material", "quantity", "unit"),
+    tuple(records.STOCK),
     ("period", "facility", "material", "quantity"),
     ("period", "facility", "material"),
     {**_QTY, "期间": "period", "时期": "period", "年月": "period", "设施": "facility", "物料": "material"},
@@ -120,7 +111,7 @@ STOCKS = TableSpec(
 TARGETS = TableSpec(
     "targets",
     "目标",
-    tuple(c for c in TARGET_COLUMNS if c != "scope_level"),  # the scope says its level
+    tuple(records.TARGET),
     ("indicator", "scope", "target_year", "target_value", "direction"),
     tuple(c for c in TARGET_KEY if c != "scope_level"),
     {
@@ -139,7 +130,7 @@ TARGETS = TableSpec(
 REPORTED = TableSpec(
     "reported",
     "填报值",
-    ("indicator", "scope", "year", "value", "source"),
+    tuple(records.REPORTED),
     ("indicator", "scope", "year", "value"),
     ("indicator", "scope", "year"),
     {

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import polars as pl
 from sqlalchemy import Connection, text
 
-from mfa.domain import vocabulary
+from mfa.domain import records, vocabulary
 from mfa.domain.flowframe import ANALYSIS_SCHEMA, Schema, Selection
 from mfa.domain.targets import ACTUAL_SCHEMA, TARGET_SCHEMA
 
@@ -59,19 +59,6 @@ _FLOW_JOINS = (
     "LEFT JOIN park tp ON tp.id = t.park_id"
 )
 
-FLOW_EXPORT_SCHEMA = {
-    "period": pl.String,
-    "source": pl.String,
-    "target": pl.String,
-    "material": pl.String,
-    "quantity": pl.Float64,
-    "unit": pl.String,
-    "uncertainty": pl.Float64,
-    "data_quality": pl.String,
-    "note": pl.String,
-    "reference": pl.String,
-}
-
 
 def flow_table(conn: Connection, selection: Selection | None = None) -> pl.DataFrame:
     """The flows `selection` keeps in the import/export columns (quantity in tonnes, unit t), sorted by their key."""
@@ -81,7 +68,7 @@ def flow_table(conn: Connection, selection: Selection | None = None) -> pl.DataF
         f"f.note, f.reference {_FLOW_JOINS}{where}"
     )
     rows = conn.execute(text(sql), params).all()
-    frame = pl.DataFrame(rows, schema=FLOW_EXPORT_SCHEMA, orient="row")
+    frame = pl.DataFrame(rows, schema=records.FLOW, orient="row")
     return frame.sort(["period", "source", "target", "material"])
 
 
@@ -91,29 +78,25 @@ def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
     def q(sql: str, schema: Schema) -> pl.DataFrame:
         return query_frame(conn, sql, schema)
 
-    s = pl.String
-    parks = q(
-        "SELECT code, name, name_zh, city, level FROM park ORDER BY code",
-        {"code": s, "name": s, "name_zh": s, "city": s, "level": s},
-    )
+    parks = q("SELECT code, name, name_zh, city, level FROM park ORDER BY code", records.PARK)
     facilities = q(
         "SELECT f.code, f.name, f.name_zh, p.code, f.kind FROM facility f LEFT JOIN park p ON p.id = f.park_id "
         "ORDER BY f.code",
-        {"code": s, "name": s, "name_zh": s, "park": s, "kind": s},
+        records.FACILITY,
     )
     materials = q(
         "SELECT m.code, m.name, m.name_zh, p.code, m.is_product FROM material m "
         "LEFT JOIN material p ON p.id = m.parent_id ORDER BY m.id",
-        {"code": s, "name": s, "name_zh": s, "parent": s, "is_product": pl.Boolean},
+        records.MATERIAL,
     )
     stocks = q(
         "SELECT st.period, f.code, m.code, st.quantity_t, 't' FROM stock st JOIN facility f ON f.id = st.facility_id "
         "JOIN material m ON m.id = st.material_id ORDER BY st.period, f.code, m.code",
-        {"period": s, "facility": s, "material": s, "quantity": pl.Float64, "unit": s},
+        records.STOCK,
     )
-    exported = {c: t for c, t in TARGET_SCHEMA.items() if c != "scope_level"}  # the scope says its level
     targets = q(
-        f"SELECT {', '.join(exported)} FROM target ORDER BY indicator, scope_level, scope, target_year", exported
+        f"SELECT {', '.join(records.TARGET)} FROM target ORDER BY indicator, scope_level, scope, target_year",
+        records.TARGET,
     )
     return {
         "parks": parks,
