@@ -16,7 +16,7 @@ _API = {
     "import_records": "mfa.services.editing",
     "ImportReport": "mfa.services.writing",
     "Selection": "mfa.domain.flowframe",
-    "flow_table": "mfa.storage.reads",
+    "flow_table": "mfa.storage.declarations",
     "Scope": "mfa.domain.flowframe",
     "INDICATORS": "mfa.domain.indicators",
     "compute_indicators": "mfa.domain.indicators",

@@ -64,9 +64,10 @@ def flow(
     data_quality: str = "",
     note: str = "",
     reference: str = "",
+    side: str = "",
 ) -> list[object]:
-    """One flow row in the importer's columns."""
-    return [period, source, target, material, quantity, unit, uncertainty, data_quality, note, reference]
+    """One flow row in the importer's columns (an empty side: the writer's side)."""
+    return [period, source, target, material, quantity, unit, uncertainty, data_quality, note, reference, side]
 
 
 def flows_file(tmp_path: Path, rows: list[list[object]], name: str = "flows.csv", encoding: str = "utf-8") -> Path:
@@ -78,7 +79,7 @@ FLOW_SCHEMA = pl.Schema(
     {
         c: ANALYSIS_SCHEMA[c]
         for c in ANALYSIS_SCHEMA
-        if c not in ("uncertainty", "data_quality", "reconciled_t")  # what the pure computations read
+        if c not in ("uncertainty", "data_quality", "reconciled_t", "status")  # what the pure computations read
     }
 )
 """The analysis frame's columns that hand-built frames in the tests of the pure modules have."""

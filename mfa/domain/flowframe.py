@@ -133,6 +133,7 @@ ANALYSIS_SCHEMA: Schema = {
     "uncertainty": pl.Float64,
     "data_quality": pl.String,
     "reconciled_t": pl.Float64,
+    "status": pl.String,
     "source_kind": pl.String,
     "target_kind": pl.String,
     "source_park": pl.String,

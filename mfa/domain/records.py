@@ -24,8 +24,11 @@ FLOW = pl.Schema(
         "data_quality": _TEXT,
         "note": _TEXT,
         "reference": _TEXT,
+        "side": _TEXT,
     }
 )
+"""A flow as one party declares it: `side` says whose declaration it is, the sender's or the receiver's (empty:
+the side of the writer's park; see mfa.domain.handovers.default_side)."""
 STOCK = pl.Schema({"period": _TEXT, "facility": _TEXT, "material": _TEXT, "quantity": pl.Float64, "unit": _TEXT})
 TARGET = pl.Schema({c: t for c, t in TARGET_SCHEMA.items() if c != "scope_level"})
 """A target as exchanged: its scope (province, a city or a park code) says its level."""

@@ -220,15 +220,18 @@ def gap_attribution(
         rows = tidy.filter(pl.col("indicator") == indicator)
         reference = reference_year(rows.group_by("year").agg(pl.col("value").sum()), baseline_year)
         current = rows.filter(pl.col("year") == year).group_by("part_level", "part").agg(actual=pl.col("value").sum())
-        if reference is None:  # no year with data: every part present now gets an equal share
-            shares = current.select("part_level", "part", share=pl.lit(1.0) / pl.len())
-        else:
+        shares = None
+        if reference is not None:
             shares = (
                 rows.filter(pl.col("year") == reference)
                 .group_by("part_level", "part")
                 .agg(share=pl.col("value").sum())
                 .with_columns(share=pl.col("share") / pl.col("share").sum())
             )
+            if not shares["share"].is_finite().all():  # the year's total is too small to divide by (subnormal)
+                shares = None
+        if shares is None:  # no year with data: every part present now gets an equal share
+            shares = current.select("part_level", "part", share=pl.lit(1.0) / pl.len())
         now = current.join(shares, on=["part_level", "part"], how="full", coalesce=True).with_columns(
             actual=pl.col("actual").fill_null(0.0), expected=pl.col("share").fill_null(0.0) * path_value
         )

@@ -98,6 +98,8 @@ FLOWS = TableSpec(
         "参考": "reference",
         "出处": "reference",
         "数据来源": "reference",
+        "申报方": "side",
+        "填报方": "side",
     },
 )
 STOCKS = TableSpec(

@@ -24,13 +24,47 @@ def forbidden(actor: Actor, checked: Checked, facility_parks: Mapping[str, str |
         was = pl.col("code").replace_strict(dict(facility_parks), default=None, return_dtype=pl.String)
         bad = ~pl.col("park").is_in(own).fill_null(False) | (was.is_not_null() & ~was.is_in(own))
         return _errors(rows.filter(bad), "park", f"{actor.name} may write facilities of their own parks only")
-    if checked.table in ("flows", "stocks"):
-        ends = ["source", "target"] if checked.table == "flows" else ["facility"]
+    if checked.table == "flows":
+        return _flows_forbidden(actor, rows, facility_parks)
+    if checked.table == "stocks":
+        ends = ["facility"]
         parks = {c: pl.col(c).replace_strict(dict(facility_parks), default=None, return_dtype=pl.String) for c in ends}
         bad = ~pl.any_horizontal([parks[c].is_in(own).fill_null(False) for c in ends])
-        what = "flows from or to their own parks" if checked.table == "flows" else "stocks of their own parks"
-        return _errors(rows.filter(bad), ends[0], f"{actor.name} may write {what} only")
+        return _errors(rows.filter(bad), ends[0], f"{actor.name} may write stocks of their own parks only")
     return _errors(rows, None, f"{actor.name} (park manager) may not write {checked.table}")
+
+
+def _flows_forbidden(actor: Actor, rows: pl.DataFrame, facility_parks: Mapping[str, str | None]) -> pl.DataFrame:
+    """A park manager declares flows from or to their own parks, and only their own side of each: the sender's
+    when the source lies in one of their parks, the receiver's when the target does."""
+    own = sorted(actor.parks)
+    parks = dict(facility_parks)
+    source_park = pl.col("source").replace_strict(parks, default=None, return_dtype=pl.String)
+    target_park = pl.col("target").replace_strict(parks, default=None, return_dtype=pl.String)
+    touches = source_park.is_in(own).fill_null(False) | target_park.is_in(own).fill_null(False)
+    outside = _errors(rows.filter(~touches), "source", f"{actor.name} may write flows from or to their own parks only")
+    ends = rows.filter(touches).with_columns(source_park.alias("__sp"), target_park.alias("__tp"))
+    other = ends.filter(
+        ((pl.col("side") == "sender") & ~pl.col("__sp").is_in(own).fill_null(False))
+        | ((pl.col("side") == "receiver") & ~pl.col("__tp").is_in(own).fill_null(False))
+    )
+    if other.height == 0:
+        return outside
+    whose = (
+        pl.when(pl.col("side") == "sender")
+        .then(pl.format("the sender's declaration (source {} in park {})", "source", pl.col("__sp").fill_null("—")))
+        .otherwise(
+            pl.format("the receiver's declaration (target {} in park {})", "target", pl.col("__tp").fill_null("—"))
+        )
+    )
+    refused = other.select(
+        pl.col("_file").alias("file"),
+        pl.col("_row").alias("row"),
+        pl.lit("side").alias("column"),
+        pl.col("side").alias("value"),
+        pl.format("{}: {} declares only the side of their own parks", whose, pl.lit(actor.name)).alias("reason"),
+    ).cast(ERROR_SCHEMA)  # type: ignore[arg-type]
+    return pl.concat([outside, refused]).sort("file", "row")
 
 
 def _errors(rows: pl.DataFrame, column: str | None, reason: str) -> pl.DataFrame:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, text
 from mfa.domain.roles import Actor, local_operator
 from mfa.intake.readers import RawTable, ReadResult
 from mfa.intake.validate import ERROR_SCHEMA, Checked
+from mfa.intake.validate.flows import SIDES
 from mfa.services.authorize import forbidden
 from mfa.services.writing import ImportReport, import_tables
 from mfa.storage import history, meta, reads, writes
@@ -32,8 +33,13 @@ def delete_record(
     refer to it (a facility with flows or stocks, a park with facilities)."""
     kind = history.KINDS[record]
     who = actor or local_operator()
+    with engine.connect() as conn:
+        key = history.complete_key(conn, record, key, live=True)
     label = f"delete {record} {history.key_text(kind, key)}"
     report = ImportReport(files=[label])
+    if record == "flow" and not key.get("side"):  # no side declared it
+        report.errors = _error(label, kind.key[0], history.key_text(kind, key), f"no such {record}")
+        return report
     with write_transaction(engine) as conn:
         where, params = history.key_where(kind, kind.live, key)
         found = conn.execute(
@@ -101,6 +107,7 @@ def restore_version(
     same validation and permissions as any edit."""
     kind = history.KINDS[record]
     with engine.connect() as conn:
+        key = history.complete_key(conn, record, key, live=False)
         past = history.record_history(conn, record, key)
     values = history.version_values(past, record, key, version)
     label = f"restore {record} version {version}"
@@ -136,9 +143,11 @@ def _number(value: object) -> str | None:
 
 
 def current_version(engine: Engine, table: str, key: Mapping[str, str]) -> int | None:
-    """The version of a flow (by key) or of a park or facility (by code) as an editor opens it, to pass back as
-    `expected_version` when saving; None if there is none."""
+    """The version of a flow declaration (by key, the side left out when one side declared it) or of a park or
+    facility (by code) as an editor opens it, to pass back as `expected_version` when saving; None if none."""
     with engine.connect() as conn:
+        if table == "flows":
+            key = {k: str(v) for k, v in history.complete_key(conn, "flow", key, live=True).items()}
         found = writes.record_version(conn, table, dict(key))
     return None if found is None else found[0]
 
@@ -157,14 +166,20 @@ def import_records(
 ) -> ImportReport:
     """Write records typed into a form (or given by a script) through the same validation as files; all or nothing.
 
-    `replace` names the key of an existing flow (period, source, target, material) that the record replaces:
-    when the key changed, the old flow is deleted in the same transaction. `expected_version` is the version the
-    editor opened (of the replaced flow, or of the park or facility by code): if someone changed the record since,
-    nothing is written and the report says who changed it and when."""
+    `replace` names the key of an existing flow declaration (period, source, target, material, and side, which
+    may be left out when one side declared the flow) that the record replaces: the record keeps that side unless
+    it gives one, and when the key changed, the old declaration is deleted in the same transaction.
+    `expected_version` is the version the editor opened (of the replaced declaration, or of the park or facility
+    by code): if someone changed the record since, nothing is written and the report says who changed it and when."""
     from mfa.intake.readers import NUL_REASON
     from mfa.intake.tables import BY_NAME
 
     spec = BY_NAME[table]
+    if table == "flows" and replace is not None:
+        with engine.connect() as conn:
+            replace = {k: str(v) for k, v in history.complete_key(conn, "flow", replace, live=True).items()}
+        if "side" in replace:
+            records = [r if r.get("side") not in (None, "") else r | {"side": replace["side"]} for r in records]
     rows = [{c: (None if r.get(c) is None else str(r.get(c))) for c in spec.columns if c in r} for r in records]
     nul = [
         (label, i + 1, c, v.replace("\x00", "\\x00"), NUL_REASON)
@@ -183,13 +198,16 @@ def import_records(
     old = replace if table == "flows" else None
 
     def first(conn: Connection) -> None:
+        replaced = (
+            None if old is None else {k: str(v) for k, v in history.complete_key(conn, "flow", old, live=True).items()}
+        )
         if expected_version is not None:
-            key = replace if table == "flows" else {"code": str(records[0].get("code", ""))}
+            key = replaced if table == "flows" else {"code": str(records[0].get("code", ""))}
             found = writes.record_version(conn, table, key or {})
             if found is not None and found[0] != expected_version:
                 raise StaleEdit(f"changed by {found[1] or 'someone'} at {found[2]} since you opened it")
-        if old is not None and not _same_flow(old, records[0]):
-            writes.delete_flow(conn, old["period"], old["source"], old["target"], old["material"])
+        if old is not None and "side" in old and not _same_flow(old, records[0]):
+            writes.delete_flow(conn, old["period"], old["source"], old["target"], old["material"], old["side"])
 
     try:
         return import_tables(engine, read, today=today, first=first, actor=actor, via=via or label)
@@ -207,7 +225,8 @@ def _same_flow(key: dict[str, str], record: dict[str, object]) -> bool:
 
     period = pl.select(normalize_period(pl.lit(str(record.get("period") or "")).str.strip_chars())).item()
     same_ends = all(str(record.get(c) or "").strip() == key[c] for c in ("source", "target", "material"))
-    return same_ends and period == key["period"]
+    side = str(record.get("side") or "").strip()
+    return same_ends and period == key["period"] and (not side or SIDES.get(side.lower()) == key["side"])
 
 
 class StaleEdit(Exception):

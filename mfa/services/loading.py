@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Engine
 
-from mfa.storage import reads, snapshot
+from mfa.storage import declarations, reads, snapshot
 from mfa.storage.reads import material_parents
 
 
@@ -50,6 +50,6 @@ def load_period(engine: Engine, year: int, month: int | None = None, *, reconcil
         return load(engine, [year], reconciled=reconciled, collect=False)
     with engine.connect() as conn:
         parents = material_parents(conn)
-        flows = reads.link_totals(conn, year, month, reconciled=reconciled)
+        flows = declarations.link_totals(conn, year, month, reconciled=reconciled)
     snapshot.make_later(engine.url.render_as_string(hide_password=False), [year])
     return Data(flows.lazy(), [year], parents, _facilities(engine))

@@ -7,20 +7,20 @@ import polars as pl
 from sqlalchemy import Engine
 
 from mfa.domain.flowframe import Selection
-from mfa.storage import meta, reads, snapshot
+from mfa.storage import declarations, meta, reads, snapshot
 
 
 def flows(engine: Engine, selection: Selection | None = None) -> pl.DataFrame:
     """The flows `selection` keeps, in the import/export columns (quantity in tonnes, unit t), sorted by key."""
     with engine.connect() as conn:
-        return reads.flow_table(conn, selection)
+        return declarations.flow_table(conn, selection)
 
 
 def workbook(engine: Engine, selection: Selection | None = None) -> dict[str, pl.DataFrame]:
     """Every table for one workbook that imports into an empty database: the registry, stocks, targets and the
     flows `selection` keeps."""
     with engine.connect() as conn:
-        return {**reads.reference_tables(conn), "flows": reads.flow_table(conn, selection)}
+        return {**reads.reference_tables(conn), "flows": declarations.flow_table(conn, selection)}
 
 
 def registry(engine: Engine) -> dict[str, pl.DataFrame]:

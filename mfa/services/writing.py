@@ -4,7 +4,7 @@ authorized for the actor, written in one transaction, and recorded as one change
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from mfa.intake.readers import RawTable, ReadResult, read_files
 from mfa.intake.tables import TABLES
 from mfa.intake.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
 from mfa.services.authorize import forbidden
-from mfa.storage import history, meta, reads, writes
+from mfa.storage import declarations, history, meta, reads, writes
 from mfa.storage.engine import write_transaction
 
 Progress = Callable[[str], None]
@@ -67,7 +67,8 @@ def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
         reads.park_codes(conn),
         reads.facility_kinds(conn),
         reads.material_parents(conn),
-        reads.flow_granularity(conn, flow_years),
+        declarations.flow_granularity(conn, flow_years),
+        reads.facility_parks(conn),
     )
 
 
@@ -85,13 +86,17 @@ def _extend_refs(refs: Refs, checked: Checked) -> Refs:
     """Rows accepted in this import count as existing for the tables that depend on them."""
     valid = checked.valid
     if checked.table == "parks":
-        return Refs(refs.parks | set(valid["code"].to_list()), refs.facilities, refs.materials, refs.flow_granularity)
+        return replace(refs, parks=refs.parks | set(valid["code"].to_list()))
     if checked.table == "facilities":
-        facilities = refs.facilities | dict(zip(valid["code"].to_list(), valid["kind"].to_list(), strict=True))
-        return Refs(refs.parks, facilities, refs.materials, refs.flow_granularity)
+        codes = valid["code"].to_list()
+        return replace(
+            refs,
+            facilities=refs.facilities | dict(zip(codes, valid["kind"].to_list(), strict=True)),
+            facility_parks=refs.facility_parks | dict(zip(codes, valid["park"].to_list(), strict=True)),
+        )
     if checked.table == "materials":
         materials = refs.materials | dict(zip(valid["code"].to_list(), valid["parent"].to_list(), strict=True))
-        return Refs(refs.parks, refs.facilities, materials, refs.flow_granularity)
+        return replace(refs, materials=materials)
     return refs
 
 
@@ -135,7 +140,8 @@ def import_tables(
             say(f"validating {frame.height:,} {name}")
             report.read[name] = frame.height
             if name == "flows":
-                result = validate_flows(frame, refs, today=today)
+                own = who.parks if who.role == "park_manager" else None
+                result = validate_flows(frame, refs, today=today, own_parks=own)
             elif name == "stocks":
                 result = validate_stocks(frame, refs, today=today)
             else:

@@ -47,12 +47,12 @@ KINDS: dict[str, RecordKind] = {
         _plain("code", "name", "name_zh", "kind") | {"park": "p.code"},
     ),
     "flow": RecordKind(
-        "flow", "flows", ("period", "source", "target", "material"),
-        ("period", "source", "target", "material", "quantity_t", "value", "unit", "uncertainty", "data_quality",
-         "note", "reference"),
+        "flow", "flows", ("period", "source", "target", "material", "side"),
+        ("period", "source", "target", "material", "side", "quantity_t", "value", "unit", "uncertainty",
+         "data_quality", "note", "reference"),
         "flow r JOIN facility s ON s.id = r.source_id JOIN facility t ON t.id = r.target_id "
         "JOIN material m ON m.id = r.material_id",
-        _plain("period", "quantity_t", "value", "unit", "uncertainty", "data_quality", "note", "reference")
+        _plain("period", "side", "quantity_t", "value", "unit", "uncertainty", "data_quality", "note", "reference")
         | {"source": "s.code", "target": "t.code", "material": "m.code"},
     ),
     "stock": RecordKind(
@@ -114,10 +114,35 @@ def key_where(kind: RecordKind, exprs: Mapping[str, str], key: Mapping[str, obje
     return where, {f"k_{c}": key[c] for c in kind.key}
 
 
+def complete_key(conn: Connection, record: str, key: Mapping[str, object], *, live: bool) -> dict[str, object]:
+    """A flow's key with its side: as given, else the side of its only declaration (live only, or ever stored);
+    ValueError when both sides declared the flow and the key does not say whose declaration is meant."""
+    if record != "flow" or key.get("side") not in (None, ""):
+        return dict(key)
+    hand_over = {c: key.get(c) for c in ("period", "source", "target", "material")}
+    kind = KINDS["flow"]
+    where = " AND ".join(f"{kind.live[c]} = :k_{c}" for c in hand_over)
+    params = {f"k_{c}": v for c, v in hand_over.items()}
+    sides = set(conn.execute(text(f"SELECT r.side FROM {kind.live_from} WHERE {where}"), params).scalars())
+    if not live:
+        past = " AND ".join(f"r.{c} = :k_{c}" for c in hand_over)
+        sides |= set(conn.execute(text(f"SELECT DISTINCT r.side FROM flow_revision r WHERE {past}"), params).scalars())
+    sides.discard(None)
+    if len(sides) > 1:
+        raise ValueError(
+            f"both the sender and the receiver declared the flow {' | '.join(str(v) for v in hand_over.values())}: "
+            "name the side (sender or receiver)"
+        )
+    return dict(key) | ({"side": sides.pop()} if sides else {})
+
+
 def record_history(conn: Connection, record: str, key: Mapping[str, object]) -> pl.DataFrame:
     """Every version of one record, oldest first, and its deletions: HISTORY_COLUMNS then the record's columns.
-    Empty when the record never existed."""
+    Empty when the record never existed. A flow's key may leave out the side when only one side declared it."""
     kind = KINDS[record]
+    key = complete_key(conn, record, key, live=False)
+    if record == "flow" and not key.get("side"):  # neither side ever declared it
+        key = dict(key) | {"side": "sender"}
     cols = ", ".join(f"r.{c}" for c in kind.columns)
     where, params = key_where(kind, {c: f"r.{c}" for c in kind.key}, key)
     past = conn.execute(

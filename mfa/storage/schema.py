@@ -56,12 +56,15 @@ class Material(SQLModel, table=True):
 
 
 class Flow(SQLModel, table=True):
-    """Tonnes of one material moving from one facility to another in a period (a year or a month)."""
+    """Tonnes of one material moving from one facility to another in a period (a year or a month), as one party
+    declares it: the sender's or the receiver's declaration of the hand-over (period, source, target, material).
+    Each side declares a hand-over at most once; neither replaces the other (mfa.domain.handovers combines them)."""
 
     __table_args__ = (
-        UniqueConstraint("period", "source_id", "target_id", "material_id", name="flow_key"),
+        UniqueConstraint("period", "source_id", "target_id", "material_id", "side", name="flow_key"),
         CheckConstraint("source_id <> target_id", name="flow_not_to_itself"),
         CheckConstraint("quantity_t > 0", name="flow_quantity_positive"),
+        CheckConstraint("side IN ('sender', 'receiver')", name="flow_side"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -79,6 +82,8 @@ class Flow(SQLModel, table=True):
     data_quality: str | None = Field(default=None, max_length=16)
     note: str | None = None
     reference: str | None = None
+    side: str = Field(max_length=8)
+    """Whose declaration this is: "sender" or "receiver"."""
     updated_at: datetime
     updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
@@ -249,7 +254,7 @@ class FlowRevision(_Revision, table=True):
     """A replaced or deleted version of a flow (its facilities and material by code)."""
 
     __tablename__ = "flow_revision"
-    __table_args__ = (Index("ix_flow_revision_key", "period", "source", "target", "material"),)
+    __table_args__ = (Index("ix_flow_revision_key", "period", "source", "target", "material", "side"),)
 
     period: str | None = Field(default=None, max_length=7)
     source: str | None = Field(default=None, max_length=64)
@@ -262,6 +267,7 @@ class FlowRevision(_Revision, table=True):
     data_quality: str | None = Field(default=None, max_length=16)
     note: str | None = None
     reference: str | None = None
+    side: str | None = Field(default=None, max_length=8)
 
 
 class StockRevision(_Revision, table=True):

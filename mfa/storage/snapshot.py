@@ -16,7 +16,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine
 
-from mfa.storage import meta, reads
+from mfa.domain.flowframe import ANALYSIS_SCHEMA
+from mfa.storage import declarations, meta
 
 
 def cache_dir(url: str) -> Path:
@@ -31,7 +32,7 @@ def cache_dir(url: str) -> Path:
 def year_span(engine: Engine) -> list[int]:
     """Every year from the first to the last that has flows."""
     with engine.connect() as conn:
-        return reads.flow_year_span(conn)
+        return declarations.flow_year_span(conn)
 
 
 def _paths(engine: Engine, years: list[int]) -> tuple[dict[int, Path], str, str]:
@@ -57,7 +58,7 @@ def is_current(engine: Engine, year: int) -> bool:
 
 
 def flows_frame(engine: Engine, years: Iterable[int] | None = None) -> pl.LazyFrame:
-    """The analysis frame (reads.ANALYSIS_SCHEMA) of the given years (default: all), one Parquet snapshot per
+    """The analysis frame (ANALYSIS_SCHEMA) of the given years (default: all), one Parquet snapshot per
     year, remade on first use after a write that changed that year's flows or the registry (parks, facilities,
     materials), which every snapshot names."""
     wanted = sorted(set(year_span(engine) if years is None else years))
@@ -65,7 +66,7 @@ def flows_frame(engine: Engine, years: Iterable[int] | None = None) -> pl.LazyFr
     for year, path in paths.items():
         if not path.is_file():
             with engine.connect() as conn:
-                frame = reads.flows_of_year(conn, year)
+                frame = declarations.flows_of_year(conn, year)
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             frame.write_parquet(tmp, compression="lz4", statistics=True)
@@ -79,7 +80,7 @@ def flows_frame(engine: Engine, years: Iterable[int] | None = None) -> pl.LazyFr
             if old.name not in current and (stale or (year_of.isdigit() and int(year_of) in paths)):
                 old.unlink(missing_ok=True)
     if not paths:
-        return pl.DataFrame(schema=reads.ANALYSIS_SCHEMA).lazy()
+        return pl.DataFrame(schema=ANALYSIS_SCHEMA).lazy()
     return pl.scan_parquet(list(paths.values()))
 
 

@@ -172,7 +172,10 @@ FLOW_COLUMNS = [
     "quantity_t",
     "value",
     "unit",
+    "side",
 ]
+FLOW_KEY = ["period", "source_id", "target_id", "material_id", "side"]
+"""A flow row is one side's declaration of a hand-over: the key holds the side."""
 FLOW_OPTIONAL = ["uncertainty", "data_quality", "note", "reference"]
 
 
@@ -198,7 +201,7 @@ def upsert_flows(conn: Connection, frame: pl.DataFrame, optional: Sequence[str])
     frame = _with_ids(frame, facilities, "target", "target_id")
     frame = _with_ids(frame, id_map(conn, "material"), "material", "material_id")
     opt = [c for c in FLOW_OPTIONAL if c in optional]
-    key = ["period", "source_id", "target_id", "material_id"]
+    key = FLOW_KEY
     if conn.dialect.name == "sqlite" and _periods_are_empty(conn, "flow", frame):
         opt = [c for c in opt if frame[c].null_count() < frame.height]
         _bulk_upsert(conn, "flow", frame.select([*FLOW_COLUMNS, *opt]), key, None)
@@ -315,16 +318,24 @@ def _lock(conn: Connection, alias: str) -> str:
 
 
 def record_version(conn: Connection, table: str, key: dict[str, str]) -> tuple[int, str | None, object] | None:
-    """(version, updated_by, updated_at) of a flow by its key, or of a park or facility by code; None if absent."""
+    """(version, updated_by, updated_at) of a flow declaration by its key (with its side), or of a park or facility
+    by code; None if absent."""
     if table == "flows":
         row = conn.execute(
             text(
                 "SELECT f.version, f.updated_by, f.updated_at FROM flow f "
                 "JOIN facility s ON s.id = f.source_id JOIN facility t ON t.id = f.target_id "
                 "JOIN material m ON m.id = f.material_id "
-                "WHERE f.period = :p AND s.code = :s AND t.code = :t AND m.code = :m" + _lock(conn, "f")
+                "WHERE f.period = :p AND s.code = :s AND t.code = :t AND m.code = :m AND f.side = :side"
+                + _lock(conn, "f")
             ),
-            {"p": key.get("period"), "s": key.get("source"), "t": key.get("target"), "m": key.get("material")},
+            {
+                "p": key.get("period"),
+                "s": key.get("source"),
+                "t": key.get("target"),
+                "m": key.get("material"),
+                "side": key.get("side"),
+            },
         ).first()
     else:
         name = {"parks": "park", "facilities": "facility"}[table]
@@ -335,15 +346,15 @@ def record_version(conn: Connection, table: str, key: dict[str, str]) -> tuple[i
     return None if row is None else (int(row[0]), row[1], row[2])
 
 
-def delete_flow(conn: Connection, period: str, source: str, target: str, material: str) -> bool:
-    """Delete one flow by its key; True if there was one."""
+def delete_flow(conn: Connection, period: str, source: str, target: str, material: str, side: str) -> bool:
+    """Delete one side's declaration of a flow by its key; True if there was one."""
     result = conn.execute(
         text(
             "DELETE FROM flow WHERE period = :p AND source_id = (SELECT id FROM facility WHERE code = :s) "
             "AND target_id = (SELECT id FROM facility WHERE code = :t) "
-            "AND material_id = (SELECT id FROM material WHERE code = :m)"
+            "AND material_id = (SELECT id FROM material WHERE code = :m) AND side = :side"
         ),
-        {"p": period, "s": source, "t": target, "m": material},
+        {"p": period, "s": source, "t": target, "m": material, "side": side},
     )
     if result.rowcount:
         mark_flows_changed(conn, [int(period[:4])])

@@ -13,7 +13,8 @@ from mfa.domain.flowframe import Scope, Selection
 from mfa.export.writers import neutralise, write_table, write_workbook
 from mfa.services.database import open_database
 from mfa.services.writing import import_files
-from mfa.storage.reads import flow_table, reference_tables
+from mfa.storage.declarations import flow_table
+from mfa.storage.reads import reference_tables
 from tests.factories import flow, flows_file, world
 
 ROWS = [

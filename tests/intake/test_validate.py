@@ -131,9 +131,9 @@ def test_duplicate_keys_in_one_import_are_refused(sqlite_engine: Engine, tmp_pat
     assert report.errors.row(0, named=True) | {"value": None} == {
         "file": "b.csv",
         "row": 2,
-        "column": "period",
+        "column": "side",
         "value": None,
-        "reason": "the same key as a.csv row 2: a key may appear once",
+        "reason": "the same flow and side as a.csv row 2: each side declares a flow once",
     }
 
 

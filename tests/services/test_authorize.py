@@ -137,7 +137,7 @@ def test_an_edit_based_on_a_stale_version_is_refused(loaded: Engine) -> None:
 
     record = {"period": "2024-01", "source": "SRC-1", "target": "COL-1", "material": "scrap_steel", "quantity": "1"}
     assert import_records(loaded, "flows", [record], actor=ACTORS["manager"]).ok
-    key = {k: str(record[k]) for k in ("period", "source", "target", "material")}
+    key = {k: str(record[k]) for k in ("period", "source", "target", "material")} | {"side": "sender"}
     with loaded.connect() as conn:
         opened = writes.record_version(conn, "flows", key)
     assert opened is not None and opened[:2] == (1, "max")
@@ -238,7 +238,7 @@ MORE_ALLOWED = {
     },
     "analyst": set(),
     "manager": {"form_flow", "form_facility", "delete_flow", "delete_facility", "delete_stock", "restore_flow"},
-    "other_manager": {"form_flow", "delete_flow", "restore_flow"},
+    "other_manager": set(),  # the flow is the sender's declaration (MILUO): the receiver's manager keeps off it
 }  # fmt: skip
 
 

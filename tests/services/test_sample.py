@@ -13,7 +13,7 @@ from mfa.export.writers import write_table
 from mfa.services import loading, network, progress
 from mfa.services.database import open_database
 from mfa.services.writing import import_files
-from mfa.storage.reads import flow_table
+from mfa.storage.declarations import flow_table
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 IMBALANCED = {"SY-SS-01", "MILUO-PL-02", "ZZ-ECH-01", "SM-PGY-01"}

@@ -132,9 +132,9 @@ def test_latest_changes_newest_first_and_what_each_wrote(three_edits: Engine) ->
         records = history.change_records(conn, int(latest["change_id"][0]))
         first = history.change_records(conn, int(latest["change_id"][-1]))
     assert latest.height == 3 and latest["change_id"].is_sorted(descending=True)
-    assert latest["summary"][0] == "1 flows deleted: 2024-01 | SRC-1 | COL-1 | scrap_steel"
+    assert latest["summary"][0] == "1 flows deleted: 2024-01 | SRC-1 | COL-1 | scrap_steel | sender"
     assert latest["summary"][1] == "1 flows written" and latest["via"][1] == "cli form"
-    assert records.row(0) == ("flow", "2024-01 | SRC-1 | COL-1 | scrap_steel", "deleted")
+    assert records.row(0) == ("flow", "2024-01 | SRC-1 | COL-1 | scrap_steel | sender", "deleted")
     assert first["how"].to_list() == ["written"]
 
 

@@ -13,7 +13,7 @@ from mfa.storage import history
 from tests.ui.support import open_page
 
 KEY = {"period": "2024-01", "source": "SRC-1", "target": "COL-1", "material": "scrap_steel"}
-KEY_TEXT = "2024-01 | SRC-1 | COL-1 | scrap_steel"
+KEY_TEXT = "2024-01 | SRC-1 | COL-1 | scrap_steel | sender"
 
 
 def _edit_three_times(engine: Engine) -> None:

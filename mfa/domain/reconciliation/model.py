@@ -15,7 +15,6 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -23,13 +22,8 @@ import polars as pl
 import scipy.sparse as sp
 
 from mfa.domain.flowframe import require_columns
+from mfa.domain.handovers import DEFAULT_UNCERTAINTY
 from mfa.domain.reconciliation.solver import BoundedSolution, critical_value, solve_nonnegative
-
-DEFAULT_UNCERTAINTY: Mapping[str | None, float] = MappingProxyType(
-    {"measured": 0.05, "calculated": 0.10, "estimated": 0.25, None: 0.25}
-)
-"""Relative standard uncertainty of a flow without its own, by data quality (None: quality not given).
-Read-only: pass `default_uncertainty` to `reconcile` to override some or all of it."""
 
 NOT_BALANCED_KINDS = frozenset({"source", "boundary", "disposal", "energy_recovery"})
 """Facility kinds `default_balanced` never balances: matter enters or leaves the system there (energy recovery

@@ -52,6 +52,8 @@ class Refs:
     materials: dict[str, str | None] = field(default_factory=dict)
     flow_granularity: pl.DataFrame | None = None
     """Existing (source, target, material, year, has_year, has_month) for the years being written."""
+    facility_parks: dict[str, str | None] = field(default_factory=dict)
+    """Facility code -> its park (None outside the parks), for the side a park manager declares."""
 
 
 @dataclass(frozen=True)
@@ -251,8 +253,15 @@ def check_known(checks: Checks, column: str, known: list[str], what: str) -> Non
     checks.add(s.is_not_null() & ~s.is_in(known), column, pl.format("unknown {} '{}'", pl.lit(what), s))
 
 
-def check_duplicates(checks: Checks, frame: pl.DataFrame, key: list[str], column: str) -> None:
-    """Rows whose key already appeared earlier in the import (in any of its files)."""
+def check_duplicates(
+    checks: Checks,
+    frame: pl.DataFrame,
+    key: list[str],
+    column: str,
+    reason: str = "the same key as {} row {}: a key may appear once",
+) -> None:
+    """Rows whose key already appeared earlier in the import (in any of its files); `reason` names the first one
+    (its file and row fill the braces)."""
     complete = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
     dup = frame.select(pl.struct(key).is_duplicated() & complete).to_series()
     if not dup.any():
@@ -265,12 +274,10 @@ def check_duplicates(checks: Checks, frame: pl.DataFrame, key: list[str], column
         pl.col("_row").first().over(key).alias("__first_row"),
         pl.col("_file").first().over(key).alias("__first_file"),
     )
-    later = seen.filter(~pl.col("__first")).select(
-        "_file", "_row", pl.format("the same key as {} row {}: a key may appear once", "__first_file", "__first_row")
-    )
-    reasons = frame.select("_file", "_row").join(later, on=["_file", "_row"], how="left", maintain_order="left")
-    reason = reasons.to_series(2)
-    checks.add(reason.is_not_null(), column, reason)
+    later = seen.filter(~pl.col("__first")).select("_file", "_row", pl.format(reason, "__first_file", "__first_row"))
+    found = frame.select("_file", "_row").join(later, on=["_file", "_row"], how="left", maintain_order="left")
+    reasons = found.to_series(2)
+    checks.add(reasons.is_not_null(), column, reasons)
 
 
 def python_check(frame: pl.DataFrame, column: str, problem: Callable[[str], str | None]) -> pl.Series:

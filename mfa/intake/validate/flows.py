@@ -6,6 +6,7 @@ from datetime import date
 
 import polars as pl
 
+from mfa.domain.handovers import default_side
 from mfa.intake.validate.checks import (
     Checked,
     Checks,
@@ -39,16 +40,37 @@ DATA_QUALITY = {
 }
 """Accepted spellings -> stored data quality. `unknown` marks a flow known to exist whose quantity is not: it has
 no quantity, counts as zero in indicators, and reconciliation estimates it."""
+SIDES = {
+    "sender": "sender",
+    "receiver": "receiver",
+    "移出方": "sender",
+    "移出人": "sender",
+    "接收方": "receiver",
+    "接受方": "receiver",
+    "接受人": "receiver",
+}
+"""Accepted spellings -> the side whose declaration a flow row is (the manifest's 移出人 and 接受人)."""
 
 
-def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None) -> Checked:
-    """Check flow rows: period, known facilities and material, positive tonnage, unit, quality, uniqueness."""
+def validate_flows(
+    frame: pl.DataFrame, refs: Refs, *, today: date | None = None, own_parks: frozenset[str] | None = None
+) -> Checked:
+    """Check flow rows: period, known facilities and material, positive tonnage, unit, quality, the side whose
+    declaration each row is (empty: the writer's side, mfa.domain.handovers.default_side, for a park manager with
+    `own_parks`), one declaration per side of a flow."""
     today = today or date.today()
     columns = ("period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality")
-    f = prepare(frame, (*columns, "note", "reference"), today=today)
+    f = prepare(frame, (*columns, "note", "reference", "side"), today=today)
     f = f.with_columns(
-        cell_fraction("uncertainty").alias("__u"), cell_lookup("data_quality", DATA_QUALITY).alias("__dq")
+        cell_fraction("uncertainty").alias("__u"),
+        cell_lookup("data_quality", DATA_QUALITY).alias("__dq"),
+        cell_lookup("side", SIDES).alias("__given_side"),
+        pl.col("__source").replace_strict(refs.facilities, default=None, return_dtype=pl.String).alias("__source_kind"),
     )
+    written = default_side(
+        refs.facility_parks, own_parks, source="__source", target="__target", source_kind="__source_kind"
+    )
+    f = f.with_columns(pl.coalesce("__given_side", written).alias("__side"))
     checks = Checks(f)
     checks.required(("period", "source", "target", "material"))
     unknown = pl.col("__dq") == "unknown"
@@ -79,7 +101,18 @@ def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None
         "data_quality",
         "data_quality must be measured, calculated, estimated or unknown",
     )
-    check_duplicates(checks, f, ["__period", "__source", "__target", "__material"], "period")
+    checks.add(
+        ~cell_missing("side") & pl.col("__given_side").is_null(),
+        "side",
+        "side must be sender (移出方) or receiver (接收方): whose declaration the row is",
+    )
+    check_duplicates(
+        checks,
+        f,
+        ["__period", "__source", "__target", "__material", "__side"],
+        "side",
+        "the same flow and side as {} row {}: each side declares a flow once",
+    )
     check_granularity(checks, f, refs)
     typed = f.select(
         "_file",
@@ -93,6 +126,7 @@ def validate_flows(frame: pl.DataFrame, refs: Refs, *, today: date | None = None
         pl.col("__dq").alias("data_quality"),
         pl.col("__note").alias("note"),
         pl.col("__reference").alias("reference"),
+        pl.col("__side").alias("side"),
     )
     optional = present_columns(frame, ("uncertainty", "data_quality", "note", "reference"))
     return checks.run("flows", typed, optional)
