@@ -1,9 +1,9 @@
 """Reference data shipped with mfa: the material tree, the plan's province targets, battery chemistries (pack mass
 and metal contents per kWh, BatPaC) and the bundled Hunan sample.
 
-The material tree, the targets and the battery chemistries live here, as package data. The sample's home is `data/sample/`, beside its
-generator; a normal install copies it into this package at build time (setup.py), and `sample_dir` finds it in
-either place, so `mfa demo` works from a checkout and from an installed package alike.
+The material tree, the targets and the battery chemistries live here, as package data. The sample's home is
+`data/sample/`, beside its generator; a normal install copies it into this package at build time (setup.py), and
+`sample_dir` finds it in either place, so `mfa demo` works from a checkout and from an installed package alike.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,8 @@ def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
         reads.facility_kinds(conn),
         reads.material_parents(conn),
         reads.flow_granularity(conn, flow_years),
+        reads.product_codes(conn),
+        reads.inflow_table(conn).select("year", "scope", "product", "quantity_t"),
     )
 
 
@@ -84,13 +86,15 @@ def _extend_refs(refs: Refs, checked: Checked) -> Refs:
     """Rows accepted in this import count as existing for the tables that depend on them."""
     valid = checked.valid
     if checked.table == "parks":
-        return Refs(refs.parks | set(valid["code"].to_list()), refs.facilities, refs.materials, refs.flow_granularity)
+        return replace(refs, parks=refs.parks | set(valid["code"].to_list()))
     if checked.table == "facilities":
         facilities = refs.facilities | dict(zip(valid["code"].to_list(), valid["kind"].to_list(), strict=True))
-        return Refs(refs.parks, facilities, refs.materials, refs.flow_granularity)
+        return replace(refs, facilities=facilities)
     if checked.table == "materials":
         materials = refs.materials | dict(zip(valid["code"].to_list(), valid["parent"].to_list(), strict=True))
-        return Refs(refs.parks, refs.facilities, materials, refs.flow_granularity)
+        flags = dict(zip(valid["code"].to_list(), valid["is_product"].to_list(), strict=True))
+        products = (refs.products - set(flags)) | {c for c, p in flags.items() if p}
+        return replace(refs, materials=materials, products=frozenset(products))
     return refs
 
 

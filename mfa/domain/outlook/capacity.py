@@ -54,18 +54,12 @@ def capacity_by_year(
         .filter(pl.col("kind").is_in(TAKING_KINDS))
     )
     if rows.height and years:
-        lines = rows.select("facility", "material", "city").unique()
-        # each (facility, material) line: the row with the latest year_from at or before each year
+        # each (facility, material) line in each year: the row with the latest year_from at or before the year
         expanded = (
-            lines.join(grid, how="cross")
-            .sort("year")
-            .join_asof(
-                rows.select("facility", "material", pl.col("year_from").alias("year"), "capacity_t").sort("year"),
-                on="year",
-                by=["facility", "material"],
-                strategy="backward",
-            )
-            .with_columns(pl.col("capacity_t").fill_null(0.0))
+            rows.join(grid, how="cross")
+            .filter(pl.col("year_from") <= pl.col("year"))
+            .group_by("facility", "material", "city", "year")
+            .agg(pl.col("capacity_t").sort_by("year_from").last())
         )
     else:
         expanded = pl.DataFrame(schema={"year": pl.Int32, "city": pl.String, "capacity_t": pl.Float64})

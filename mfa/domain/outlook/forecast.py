@@ -21,7 +21,8 @@ CONVENTIONS: dict[str, str] = {
     "middle": "a year's inflow enters at mid-year and the stock is counted at the year's end: "
     "stock(y) = Σ_c inflow(c) · S(y − c + 0.5) (flodym's default)",
     "start": "a year's inflow enters at the start of the year: stock(y) = Σ_c inflow(c) · S(y − c + 1)",
-    "end": "a year's inflow enters at the end of the year: stock(y) = Σ_c inflow(c) · S(y − c) (the older ODYM convention)",
+    "end": "a year's inflow enters at the end of the year: stock(y) = Σ_c inflow(c) · S(y − c) "
+    "(the older ODYM convention)",
 }
 
 
@@ -54,6 +55,8 @@ class Outlook:
     capacity: pl.DataFrame
     runs_out: pl.DataFrame
     metals: pl.DataFrame
+    stacked: list[str] = field(default_factory=list)
+    """The products right below `product` that have rows (what a chart stacks), else `product` itself."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -71,6 +74,10 @@ class Outlook:
             "alternatives": {k: v for k, v in CONVENTIONS.items() if k != self.inflow_at},
             "model": "flodym InflowDrivenDSM",
         }
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """The forecast as tables for a workbook: rows, capacity, the first year capacity runs out, metals."""
+        return {"forecast": self.rows, "capacity": self.capacity, "runs_out": self.runs_out, "metals": self.metals}
 
     def to_json(self) -> dict[str, Any]:
         """The forecast as one JSON-ready object (rows, capacity, runs_out, metals, convention, notes)."""
@@ -167,7 +174,9 @@ def forecast(
         mine["scope"].unique(maintain_order=True).to_list(),
     )
     comparison = compare_capacity(mine, capacity)
-    metals = metal_contents(rows.filter(pl.col("product").is_in(products)), inputs.chemistries, inputs.parents, products)
+    metals = metal_contents(
+        rows.filter(pl.col("product").is_in(products)), inputs.chemistries, inputs.parents, products
+    )
     if metals.height and product not in products:
         totals = (
             metals.group_by("year", "scope", "metal")
@@ -183,6 +192,7 @@ def forecast(
         capacity=comparison,
         runs_out=runs_out(comparison),
         metals=metals.sort("scope", "product", "year", "metal"),
+        stacked=sorted(p for p in groups if inputs.parents.get(p) == product) or [product],
         notes=_notes(inflows, until),
     )
 
@@ -191,6 +201,6 @@ def _order(rows: pl.DataFrame, product: str) -> pl.DataFrame:
     """The province first, then the cities by name; `product` first, then the others by code; years ascending."""
     columns = ["year", "scope", "product", "inflow_t", "outflow_t", "stock_t", "recorded_t", "ratio"]
     columns += [c for c in ("outflow_low_t", "outflow_high_t") if c in rows.columns]
-    return rows.sort(
-        pl.col("scope") != PROVINCE, "scope", pl.col("product") != product, "product", "year"
-    ).select(columns)
+    return rows.sort(pl.col("scope") != PROVINCE, "scope", pl.col("product") != product, "product", "year").select(
+        columns
+    )

@@ -156,5 +156,9 @@ def flodym_lifetime(distribution: str, dims: Any, inflow_at: InflowAt, params: d
         )
     if distribution == "fixed":
         return lm.FixedLifetime(dims=dims, inflow_at=inflow_at, mean=column["mean"])
-    model = {"normal": lm.NormalLifetime, "lognormal": lm.LogNormalLifetime, "folded_normal": lm.FoldedNormalLifetime}
+    model: dict[str, Any] = {
+        "normal": lm.NormalLifetime,
+        "lognormal": lm.LogNormalLifetime,
+        "folded_normal": lm.FoldedNormalLifetime,
+    }
     return model[distribution](dims=dims, inflow_at=inflow_at, mean=column["mean"], std=column["std"])

@@ -69,6 +69,7 @@ def dynamic_stock(
             inflow=StockArray(dims=dims, values=values),
         )
         model.compute()
+        assert model.stock is not None and model.outflow is not None
         stock += model.stock.values[:n_t]
         outflow += model.outflow.values[:n_t]
     return stock, outflow
@@ -104,7 +105,7 @@ def run_stock_model(
         index = {s: i for i, s in enumerate(scopes)}
         for year, scope, value in rows.select("year", "scope", "inflow_t").iter_rows():
             grid[year - start, index[scope]] += value
-        needed = (grid > 0).any(axis=1)
+        needed: np.ndarray = np.asarray((grid > 0).any(axis=1))
         owner = owner_of(lifetimes, parents, str(product))
         factor = (factors or {}).get(owner or "", 1.0)
         lifetime = cohort_lifetimes(lifetimes, parents, str(product), years, needed, variant=variant, factor=factor)
@@ -159,7 +160,9 @@ def aggregate(results: pl.DataFrame, parents: Mapping[str, str | None], root: st
         .rename({"group": "product"})
     )
     cities = grouped.filter(pl.col("scope") != PROVINCE)
-    province = grouped.group_by("year", "product").agg(pl.col(values).sum()).with_columns(pl.lit(PROVINCE).alias("scope"))
+    province = (
+        grouped.group_by("year", "product").agg(pl.col(values).sum()).with_columns(pl.lit(PROVINCE).alias("scope"))
+    )
     frame = pl.concat([cities, province.select(grouped.columns)]).select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
     active = pl.any_horizontal(pl.col(v) != 0 for v in values)
     first = frame.filter(active).group_by("scope", "product").agg(pl.col("year").min().alias("__first"))
@@ -174,4 +177,6 @@ def aggregate(results: pl.DataFrame, parents: Mapping[str, str | None], root: st
 def balance_residual(rows: pl.DataFrame) -> pl.DataFrame:
     """inflow − outflow − (stock − stock of the year before) per row: zero where the model is mass-balanced."""
     previous = pl.col("stock_t").shift(1).over("scope", "product", order_by="year").fill_null(0.0)
-    return rows.with_columns((pl.col("inflow_t") - pl.col("outflow_t") - (pl.col("stock_t") - previous)).alias("residual_t"))
+    return rows.with_columns(
+        (pl.col("inflow_t") - pl.col("outflow_t") - (pl.col("stock_t") - previous)).alias("residual_t")
+    )

@@ -55,6 +55,10 @@ class Refs:
     materials: dict[str, str | None] = field(default_factory=dict)
     flow_granularity: pl.DataFrame | None = None
     """Existing (source, target, material, year, has_year, has_month) for the years being written."""
+    products: frozenset[str] = frozenset()
+    """Materials flagged as products (is_product): what inflows and lifetimes are given for."""
+    inflows: pl.DataFrame | None = None
+    """Stored inflows (year, scope, product, quantity_t): a product's year is given for the province or by city."""
 
 
 @dataclass(frozen=True)
