@@ -152,8 +152,10 @@ def _print(result: Outlook) -> None:
         metals = metals.select("year", *[m for m in METALS if m in metals.columns])
         _table(metals, f"recoverable metals in {first}'s retirements of {result.product} (t)")
     console().print(f"time convention: {result.convention()['formula']}")
+    from mfa.domain.outlook.forecast import note_text
+
     for note in result.notes:
-        console().print(f"[yellow]note:[/] {note}")
+        console().print(f"[yellow]note:[/] {note_text(note)}")
 
 
 @forecast_app.command("calibrate")

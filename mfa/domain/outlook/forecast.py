@@ -57,7 +57,8 @@ class Outlook:
     metals: pl.DataFrame
     stacked: list[str] = field(default_factory=list)
     """The products right below `product` that have rows (what a chart stacks), else `product` itself."""
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    """What a reader should know (see note_text), as {kind, product, ...}."""
 
     @property
     def has_range(self) -> bool:
@@ -90,7 +91,7 @@ class Outlook:
             "metals": self.metals.to_dicts(),
             "recovery_rates_source": RECOVERY_SOURCE,
             "convention": self.convention(),
-            "notes": self.notes,
+            "notes": [note_text(n) for n in self.notes],
         }
 
 
@@ -100,22 +101,30 @@ def products_below(inputs: OutlookInputs, product: str) -> list[str]:
     return sorted(p for p in inputs.inflows["product"].unique().to_list() if p in below)
 
 
-def _notes(inflows: pl.DataFrame, until: int) -> list[str]:
-    """What a reader should know about the inflows: years without inflow inside a product's span or before the
-    horizon (counted as no inflow)."""
-    notes = []
+def _notes(inflows: pl.DataFrame, until: int) -> list[dict[str, Any]]:
+    """What a reader should know about the inflows: years without inflow inside a product's span (`gap`) and a last
+    inflow year before the horizon (`ends`); both count as nothing put into use."""
+    notes: list[dict[str, Any]] = []
     for (product,), rows in inflows.group_by("product", maintain_order=True):
         years = set(rows["year"].to_list())
         first, last = min(years), max(years)
         gaps = sorted(set(range(first, last + 1)) - years)
         if gaps:
-            notes.append(f"{product}: no inflows in {', '.join(map(str, gaps))} (counted as none put into use)")
+            notes.append({"kind": "gap", "product": product, "years": gaps})
         if last < until:
-            notes.append(
-                f"{product}: inflows end in {last}; {last + 1}–{until} count no new products put into use "
-                "(import projected inflows to see them)"
-            )
-    return notes
+            notes.append({"kind": "ends", "product": product, "last": last, "until": until})
+    return sorted(notes, key=lambda n: (n["product"], n["kind"]))
+
+
+def note_text(note: Mapping[str, Any]) -> str:
+    """A note in English (the app says it in the reader's language)."""
+    if note["kind"] == "gap":
+        years = ", ".join(map(str, note["years"]))
+        return f"{note['product']}: no inflows in {years} (counted as none put into use)"
+    return (
+        f"{note['product']}: inflows end in {note['last']}; {note['last'] + 1}–{note['until']} count no new products "
+        "put into use (import projected inflows to see them)"
+    )
 
 
 def forecast(
