@@ -73,3 +73,34 @@ FLOW_SCHEMA = pl.Schema(
     }
 )
 """The analysis frame's columns that hand-built frames in the tests of the pure modules have."""
+
+
+# ---------------------------------------------------------------- the outlook's tables
+
+BATTERY_PARENTS: dict[str, str | None] = {
+    "renewable": None,
+    "waste_battery": "renewable",
+    "power_battery": "waste_battery",
+    "power_battery_lfp": "power_battery",
+    "power_battery_ncm": "power_battery",
+    "elv": "renewable",
+}
+"""The part of the material tree the outlook's pure tests use."""
+INFLOW_HEADER = ["year", "scope", "product", "quantity", "unit"]
+LIFETIME_HEADER = ["product", "distribution", "shape", "scale", "mean", "std", "first_cohort", "last_cohort"]
+CAPACITY_HEADER = ["facility", "material", "year_from", "capacity", "unit"]
+
+
+def lifetimes_frame(*rows: dict[str, object]) -> pl.DataFrame:
+    """A lifetimes frame (every column of LIFETIME_SCHEMA; the ones a row leaves out are null)."""
+    from mfa.domain.outlook import LIFETIME_SCHEMA
+
+    return pl.DataFrame(
+        [{c: row.get(c) for c in LIFETIME_SCHEMA} for row in rows], schema=LIFETIME_SCHEMA, orient="row"
+    )
+
+
+def inflows_frame(rows: list[tuple[int, str, str, float]]) -> pl.DataFrame:
+    """An inflows frame (year, scope, product, inflow_t)."""
+    schema = {"year": pl.Int32, "scope": pl.String, "product": pl.String, "inflow_t": pl.Float64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
