@@ -1,0 +1,229 @@
+"""mfa.services.forecasting on SQLite and PostgreSQL: the outlook's tables imported from real files (GWh converted),
+refused by row and field with nothing written, forecasts with recorded retirements and capacity, calibration saved
+through the write path by admins only, permissions, backup and restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine
+
+from mfa.domain import indicators
+from mfa.domain.roles import Actor, NotAllowed
+from mfa.services import analysis, forecasting
+from mfa.services.database import open_database
+from mfa.services.forecasting import OutlookError
+from mfa.services.writing import ImportReport, import_files
+from mfa.storage import backup, reads
+from tests.factories import CAPACITY_HEADER, INFLOW_HEADER, LIFETIME_HEADER, flow, flows_file, world, write_csv
+
+LFP = "power_battery_lfp"
+
+
+def outlook_files(folder: Path, **rows: list[list[object]]) -> list[Path]:
+    """inflows.csv, lifetimes.csv and capacities.csv with the given rows (default: a small consistent set)."""
+    inflows = rows.get(
+        "inflows",
+        [[y, "Yueyang", LFP, 10 * (y - 2010), "MWh"] for y in range(2012, 2026)]
+        + [[y, "长沙", LFP, 100, "t"] for y in range(2014, 2026)],
+    )
+    lifetimes = rows.get("lifetimes", [[LFP, "weibull", 3.5, 7, "", "", "", ""]])
+    capacities = rows.get("capacities", [["REC-1", "power_battery", 2020, 1000, "t"]])
+    return [
+        write_csv(folder / "inflows.csv", INFLOW_HEADER, inflows),  # type: ignore[arg-type]
+        write_csv(folder / "lifetimes.csv", LIFETIME_HEADER, lifetimes),  # type: ignore[arg-type]
+        write_csv(folder / "capacities.csv", CAPACITY_HEADER, capacities),  # type: ignore[arg-type]
+    ]
+
+
+def battery_flows(folder: Path) -> Path:
+    """Recorded retirements: LFP packs out of the source SRC-1 (Miluo, Yueyang) in 2023 and 2024."""
+    rows = [flow(f"{y}-0{m}", "SRC-1", "REC-1", LFP, str(q)) for y, q in ((2023, 20), (2024, 30)) for m in (1, 2)]
+    return flows_file(folder, rows, name="battery_flows.csv")
+
+
+def imported(engine: Engine, folder: Path, **rows: list[list[object]]) -> ImportReport:
+    folder.mkdir(exist_ok=True)
+    return import_files(engine, [*world(folder), battery_flows(folder), *outlook_files(folder, **rows)])
+
+
+def test_imports_the_tables_and_forecasts_with_recorded_and_capacity(engine: Engine, tmp_path: Path) -> None:
+    report = imported(engine, tmp_path)
+    assert report.ok, report.errors
+    assert {k: report.written[k] for k in ("inflows", "lifetimes", "capacities")} == {
+        "inflows": 26,
+        "lifetimes": 1,
+        "capacities": 1,
+    }
+    with engine.connect() as conn:
+        stored = reads.inflow_table(conn)
+    first = stored.filter(pl.col("scope") == "Yueyang", pl.col("year") == 2012).row(0, named=True)
+    assert (first["value"], first["unit"]) == (20.0, "MWh")
+    assert first["quantity_t"] == pytest.approx(20 * 6.66)  # BatPaC LFP: 666 kg per 100 kWh
+    assert set(stored["scope"]) == {"Yueyang", "Changsha"}
+
+    result = forecasting.forecast(engine, "power_battery", until=2030)
+    rows = result.rows
+    assert set(rows["scope"]) == {"province", "Yueyang", "Changsha"}
+    assert set(rows["product"]) == {LFP, "power_battery"}
+    recorded = {(r["year"], r["scope"]): r["recorded_t"] for r in rows.filter(pl.col("product") == LFP).to_dicts()}
+    assert recorded[(2023, "Yueyang")] == pytest.approx(40.0) and recorded[(2024, "province")] == pytest.approx(60.0)
+    assert recorded[(2023, "Changsha")] == 0.0 and recorded[(2025, "province")] is None  # 2025 has no flows
+    capacity = {(r["year"], r["scope"]): r["capacity_t"] for r in result.capacity.to_dicts()}
+    assert capacity[(2019, "province")] == 0 and capacity[(2020, "province")] == 1000
+    assert capacity[(2025, "Changsha")] == 1000 and capacity[(2025, "Yueyang")] == 0  # REC-1 is in Ningxiang
+    province = rows.filter(pl.col("scope") == "province", pl.col("product") == LFP).sort("year")
+    cities = (
+        rows.filter(pl.col("scope") != "province", pl.col("product") == LFP)
+        .group_by("year")
+        .agg(pl.col("outflow_t").sum())
+    )
+    assert (
+        province.join(cities, on="year", suffix="_c")
+        .select((pl.col("outflow_t") - pl.col("outflow_t_c")).abs().max())
+        .item()
+        < 1e-9
+    )
+    only = forecasting.forecast(engine, LFP, scope="岳阳", until=2030)
+    assert set(only.rows["scope"]) == {"Yueyang"}
+
+
+def test_recorded_retirements_equal_the_indicator(engine: Engine, tmp_path: Path) -> None:
+    assert imported(engine, tmp_path).ok
+    result = forecasting.forecast(engine, "power_battery", scope="province", until=2026)
+    data = analysis.load(engine)
+    for year in (2023, 2024):
+        found = indicators.compute_indicators(data.flows, data.parents, year=year)
+        row = result.rows.filter(pl.col("year") == year, pl.col("product") == "power_battery")
+        assert row["recorded_t"].item() == pytest.approx(found["battery_retired_t"])
+
+
+def test_bad_rows_are_refused_by_row_and_field_and_nothing_is_written(engine: Engine, tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    assert import_files(engine, world(tmp_path)).ok
+    with engine.connect() as conn:
+        before = reads.counts(conn)
+    report = import_files(
+        engine,
+        outlook_files(
+            tmp_path,
+            inflows=[
+                [2020, "Changsha", LFP, -5, "t"],  # row 2: negative
+                [2020, "Changsha", "elv", 3, "GWh"],  # row 3: energy for a non-battery
+                [2021, "MILUO", LFP, 3, "t"],  # row 4: a park
+                [2021, "Changsha", "scrap_steel", 3, "t"],  # row 5: not a product
+                [2022, "Changsha", "power_battery", 3, "t"],  # row 6: a group with products below it
+                [2023, "Changsha", LFP, 3, "t"],  # rows 7 and 8: province and city in the same year
+                [2023, "province", LFP, 4, "t"],
+                [2024, "Changsha", LFP, 2, "t"],  # fine
+            ],
+            lifetimes=[
+                ["weee", "gamma", 2, 3, "", "", "", ""],  # row 2: unknown distribution
+                ["power_battery_ncm", "lognormal", "", "", 8, "", "", ""],  # row 3: missing std
+                ["elv", "weibull", 3, 12, 10, "", "", ""],  # row 4: mean does not apply
+                [LFP, "weibull", 3, 8, "", "", 2010, 2020],  # fine
+                [LFP, "weibull", 3, 9, "", "", 2018, ""],  # row 6: overlaps row 5
+                ["waste_tire", "fixed", "", "", 4, "", 2020, 2010],  # row 7: last before first
+            ],
+            capacities=[
+                ["COL-1", "power_battery", 2020, 100, "t"],  # row 2: a collector
+                ["REC-1", "power_battery", 2020, 100, "GWh"],  # row 3: a group has no pack mass
+                ["REC-1", LFP, 2020, 0.5, "GWh"],  # fine: 3330 t
+            ],
+        ),
+    )
+    assert not report.committed
+    errors = {(r["file"], r["row"], r["column"]): r["reason"] for r in report.errors.to_dicts()}
+    expected = {
+        ("inflows.csv", 2, "quantity"): "negative quantity",
+        ("inflows.csv", 3, "unit"): "GWh is energy: only a battery chemistry",
+        ("inflows.csv", 4, "scope"): "unknown scope 'MILUO'",
+        ("inflows.csv", 5, "product"): "scrap_steel is a material, not a product",
+        ("inflows.csv", 6, "product"): "power_battery has products below it",
+        ("inflows.csv", 7, "scope"): "both a province inflow and city inflows",
+        ("inflows.csv", 8, "scope"): "both a province inflow and city inflows",
+        ("lifetimes.csv", 2, "distribution"): "unknown distribution 'gamma'",
+        ("lifetimes.csv", 3, "std"): "lognormal needs std",
+        ("lifetimes.csv", 4, "mean"): "mean does not apply to weibull",
+        ("lifetimes.csv", 6, "first_cohort"): "overlap those of lifetimes.csv row 5",
+        ("lifetimes.csv", 7, "last_cohort"): "last_cohort is before first_cohort",
+        ("capacities.csv", 2, "facility"): "capacities are for recycling, reuse and remanufacturing",
+        ("capacities.csv", 3, "unit"): "GWh is energy",
+    }
+    for key, reason in expected.items():
+        assert reason in errors.get(key, ""), (key, errors.get(key))
+    assert {k[:2] for k in errors} == {k[:2] for k in expected}
+    with engine.connect() as conn:
+        assert reads.counts(conn) == before
+
+
+def test_a_products_lifetime_rows_are_replaced_together(engine: Engine, tmp_path: Path) -> None:
+    two = [[LFP, "weibull", 3.5, 6, "", "", "", 2017], [LFP, "weibull", 3.5, 9, "", "", 2018, ""]]
+    assert imported(engine, tmp_path / "a", lifetimes=two).ok
+    assert imported(engine, tmp_path / "b", lifetimes=[[LFP, "lognormal", "", "", 8, 3, "", ""]]).ok
+    with engine.connect() as conn:
+        rows = reads.lifetime_table(conn)
+    assert rows.select("product", "distribution", "mean", "std").rows() == [(LFP, "lognormal", 8.0, 3.0)]
+
+
+def test_forecast_refuses_what_it_cannot_compute(engine: Engine, tmp_path: Path) -> None:
+    late = [[LFP, "weibull", 3.5, 7, "", "", 2013, ""]]
+    assert imported(engine, tmp_path, lifetimes=late).ok
+    with pytest.raises(OutlookError, match="no lifetime row of power_battery_lfp covers cohort 2012"):
+        forecasting.forecast(engine, "power_battery")
+    with pytest.raises(OutlookError, match="unknown scope 'Paris'"):
+        forecasting.forecast(engine, "power_battery", scope="Paris")
+    (tmp_path / "elv").mkdir()
+    elv = outlook_files(tmp_path / "elv", inflows=[[2015, "province", "elv", 1000, "t"]], lifetimes=[], capacities=[])
+    assert import_files(engine, elv).ok
+    with pytest.raises(OutlookError, match="no lifetime for elv"):
+        forecasting.forecast(engine, "elv")
+
+
+def test_calibration_is_saved_only_when_asked_and_only_by_admins(engine: Engine, tmp_path: Path) -> None:
+    assert imported(engine, tmp_path).ok
+    report = forecasting.calibrate(engine, LFP, until=2030)
+    fitted = report.to_json()
+    assert fitted["scale"] == fitted["parameters"]["scale"] and fitted["saved"] is False
+    assert [r["year"] for r in fitted["residuals"]] == [2023, 2024]
+    with engine.connect() as conn:
+        assert reads.lifetime_table(conn)["scale"].to_list() == [7.0]  # not saved
+    with pytest.raises(NotAllowed, match="admins only"):
+        forecasting.calibrate(engine, LFP, save=True, actor=Actor("ana", "analyst"))
+    saved = forecasting.calibrate(engine, LFP, until=2030, save=True)
+    assert saved.saved == [LFP]
+    with engine.connect() as conn:
+        row = reads.lifetime_table(conn).row(0, named=True)
+    assert row["scale"] == pytest.approx(fitted["scale"], rel=1e-12)
+    assert "calibrated to the recorded retirements" in row["source"]
+
+
+def test_park_managers_write_capacities_of_their_parks_but_no_inflows(engine: Engine, tmp_path: Path) -> None:
+    assert import_files(engine, world(tmp_path)).ok
+    manager = Actor("max", "park_manager", frozenset({"MILUO"}))
+    files = outlook_files(tmp_path, inflows=[[2020, "Yueyang", LFP, 5, "t"]], lifetimes=[], capacities=[])
+    refused = import_files(engine, files[:1], actor=manager)
+    assert "may not write inflows" in refused.errors["reason"][0]
+    capacities = outlook_files(tmp_path, capacities=[["REC-1", "power_battery", 2020, 100, "t"]])[2]
+    refused = import_files(engine, [capacities], actor=manager)
+    assert "may write capacities of facilities in their own parks only" in refused.errors["reason"][0]
+    manager = Actor("nina", "park_manager", frozenset({"NINGXIANG"}))
+    assert import_files(engine, [capacities], actor=manager).committed
+
+
+def test_backup_and_restore_keep_the_outlook_tables(engine: Engine, tmp_path: Path) -> None:
+    assert imported(engine, tmp_path).ok
+    with engine.connect() as conn:
+        tables = [reads.inflow_table(conn), reads.lifetime_table(conn), reads.capacity_table(conn)]
+    counts = backup.backup(engine, tmp_path / "outlook.mfa")
+    assert counts["inflow"] == 26 and counts["lifetime"] == 1 and counts["capacity"] == 1
+    restored = open_database(f"sqlite:///{tmp_path / 'restored.db'}")
+    try:
+        backup.restore(restored, tmp_path / "outlook.mfa")
+        with restored.connect() as conn:
+            again = [reads.inflow_table(conn), reads.lifetime_table(conn), reads.capacity_table(conn)]
+        assert all(a.equals(b) for a, b in zip(tables, again, strict=True))
+    finally:
+        restored.dispose()
