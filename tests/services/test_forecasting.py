@@ -17,31 +17,9 @@ from mfa.services.database import open_database
 from mfa.services.forecasting import OutlookError
 from mfa.services.writing import ImportReport, import_files
 from mfa.storage import backup, reads
-from tests.factories import CAPACITY_HEADER, INFLOW_HEADER, LIFETIME_HEADER, flow, flows_file, world, write_csv
+from tests.factories import battery_flows, outlook_files, world
 
 LFP = "power_battery_lfp"
-
-
-def outlook_files(folder: Path, **rows: list[list[object]]) -> list[Path]:
-    """inflows.csv, lifetimes.csv and capacities.csv with the given rows (default: a small consistent set)."""
-    inflows = rows.get(
-        "inflows",
-        [[y, "Yueyang", LFP, 10 * (y - 2010), "MWh"] for y in range(2012, 2026)]
-        + [[y, "长沙", LFP, 100, "t"] for y in range(2014, 2026)],
-    )
-    lifetimes = rows.get("lifetimes", [[LFP, "weibull", 3.5, 7, "", "", "", ""]])
-    capacities = rows.get("capacities", [["REC-1", "power_battery", 2020, 1000, "t"]])
-    return [
-        write_csv(folder / "inflows.csv", INFLOW_HEADER, inflows),  # type: ignore[arg-type]
-        write_csv(folder / "lifetimes.csv", LIFETIME_HEADER, lifetimes),  # type: ignore[arg-type]
-        write_csv(folder / "capacities.csv", CAPACITY_HEADER, capacities),  # type: ignore[arg-type]
-    ]
-
-
-def battery_flows(folder: Path) -> Path:
-    """Recorded retirements: LFP packs out of the source SRC-1 (Miluo, Yueyang) in 2023 and 2024."""
-    rows = [flow(f"{y}-0{m}", "SRC-1", "REC-1", LFP, str(q)) for y, q in ((2023, 20), (2024, 30)) for m in (1, 2)]
-    return flows_file(folder, rows, name="battery_flows.csv")
 
 
 def imported(engine: Engine, folder: Path, **rows: list[list[object]]) -> ImportReport:
