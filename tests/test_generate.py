@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "data" / "generate.py"
 SAMPLE = ROOT / "data" / "sample"
 FILES = ("parks", "facilities", "flows", "stocks")
+OUTLOOK_FILES = ("inflows", "lifetimes", "capacities")
 R = ("collection", "recycling", "remanufacturing", "reuse")
 U = ("recycling", "remanufacturing", "reuse", "energy_recovery")
 TONNES = {"t": 1.0, "吨": 1.0, "kg": 1e-3, "kt": 1e3, "Mt": 1e6, "万吨": 1e4}
@@ -88,6 +89,15 @@ def credit_code_ok(code: str) -> bool:
 def test_regenerated_sample_is_byte_identical(regenerated: Path) -> None:
     for name in FILES:
         assert (regenerated / f"{name}.csv").read_bytes() == (SAMPLE / f"{name}.csv").read_bytes(), name
+
+
+def test_regenerated_outlook_tables_are_byte_identical(regenerated: Path) -> None:
+    for name in OUTLOOK_FILES:
+        assert (regenerated / f"{name}.csv").read_bytes() == (SAMPLE / f"{name}.csv").read_bytes(), name
+    inflows = read(SAMPLE, "inflows")
+    batteries = inflows.filter(pl.col("product").str.starts_with("power_battery"))
+    assert set(batteries["unit"]) == {"MWh"} and batteries["year"].min() == "2012"
+    assert batteries["scope"].n_unique() == 14
 
 
 def test_sample_size() -> None:

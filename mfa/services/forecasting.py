@@ -165,7 +165,9 @@ def calibrate(
         inflows = inflows.filter(pl.col("scope") == where)
         if inflows.height == 0:
             raise OutlookError(f"no inflows of {product} in {where}")
-    recorded = outlook.recorded_retirements(inputs.recorded_flows, inputs.parents, [product], inputs.recorded_years)
+    recorded = outlook.recorded_retirements(
+        inputs.recorded_flows, inputs.parents, [product], inputs.recorded_years, products
+    )
     recorded = recorded.filter(pl.col("scope") == where).select("year", "recorded_t")
     result = outlook.calibrate(
         inflows,

@@ -403,6 +403,10 @@ def test_recorded_retirements_of_batteries_are_the_battery_retired_indicator() -
     assert got[(2024, "province", LFP)] == 100.0  # the collector's hand-over is not a retirement
     assert got[(2023, "province", LFP)] == 0.0  # a recorded year without any
     assert got[(2025, "Xiangtan", "elv")] == 900.0
+    covered = recorded_retirements(flows, PARENTS, ["renewable"], [2024, 2025], modelled=[LFP])
+    got = {(r["year"], r["scope"]): r["recorded_t"] for r in covered.to_dicts()}
+    assert got[(2024, "province")] == 100.0  # neither NCM (not modelled) nor the collector's hand-over
+    assert got[(2025, "province")] == 7.0  # recorded under power_battery, a group above LFP; elv is not modelled
 
 
 # ---------------------------------------------------------------- the whole forecast, and refusals

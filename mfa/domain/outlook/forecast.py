@@ -170,7 +170,7 @@ def forecast(
             raise OutlookError(f"no inflows of {product} in {scope}")
         rows = rows.filter(pl.col("scope") == scope)
     groups = rows["product"].unique().to_list()
-    recorded = recorded_retirements(inputs.recorded_flows, inputs.parents, groups, inputs.recorded_years)
+    recorded = recorded_retirements(inputs.recorded_flows, inputs.parents, groups, inputs.recorded_years, products)
     rows = beside_recorded(rows, recorded, inputs.recorded_years)
     rows = _order(rows, product)
     mine = rows.filter(pl.col("product") == product)

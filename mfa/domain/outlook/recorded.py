@@ -1,5 +1,9 @@
 """Recorded retirements: what the flows say was retired, defined as the `battery_retired_t` indicator is (flows of
-the product or anything below it out of `source` facilities, placed in the city of the source), for any product."""
+the product or anything below it out of `source` facilities, placed in the city of the source), for any product.
+
+For a group, only what the model covers is counted: the modelled products, what lies below them, and the groups
+between them and the group (a flow recorded under `power_battery` itself counts for it), so that a group such as
+`renewable` is not compared with all the scrap steel of the province."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections.abc import Iterable, Mapping
 import polars as pl
 
 from mfa.domain.outlook.stock_model import PROVINCE
-from mfa.domain.vocabulary import descendants
+from mfa.domain.vocabulary import ancestors, descendants
 
 RECORDED_SCHEMA = {"year": pl.Int32, "scope": pl.String, "product": pl.String, "recorded_t": pl.Float64}
 
@@ -18,15 +22,21 @@ def recorded_retirements(
     parents: Mapping[str, str | None],
     products: Iterable[str],
     years: Iterable[int],
+    modelled: Iterable[str] | None = None,
 ) -> pl.DataFrame:
     """Recorded retirements per year in `years` (zero where none was recorded), scope (every city with any, and the
     province) and product, from flows with the analysis frame's `year, material, quantity_t, source_kind,
-    source_city` columns."""
+    source_city` columns; with `modelled` (the products with inflows), a group counts only what they cover."""
     years = sorted(set(years))
     lazy = flows.lazy() if isinstance(flows, pl.DataFrame) else flows
+    covered: set[str] | None = None
+    if modelled is not None:
+        leaves = list(modelled)
+        covered = descendants(parents, leaves) | {a for leaf in leaves for a in ancestors(parents, leaf)}
     parts = []
     for product in dict.fromkeys(products):
-        codes = sorted(descendants(parents, [product]))
+        below = descendants(parents, [product])
+        codes = sorted(below if covered is None else below & covered)
         rows = lazy.filter(
             pl.col("material").is_in(codes), pl.col("source_kind") == "source", pl.col("year").is_in(years)
         ).select("year", pl.col("source_city").alias("scope"), pl.col("quantity_t").fill_null(0.0))
