@@ -93,7 +93,8 @@ def forecast(
     engine = open_engine(db)
     result = _run(forecasting.forecast, engine, product, scope=scope, until=until, inflow_at=convention)
     if out is not None:
-        _write(result, out, forecasting.parse_scope(scope) or "province")
+        names = forecasting.material_names(engine) | {"province": "Hunan province"}
+        _write(result, out, forecasting.parse_scope(scope) or "province", names)
     if as_json:
         _emit_json(_clean(result.to_json()))
         return
@@ -102,7 +103,7 @@ def forecast(
         console().print(f"wrote {out}")
 
 
-def _write(result: Outlook, out: Path, scope: str) -> None:
+def _write(result: Outlook, out: Path, scope: str, names: dict[str, str]) -> None:
     """Write the forecast's tables or its chart (of `scope`) to `out`."""
     from mfa.export.writers import write_table, write_workbook
 
@@ -115,7 +116,7 @@ def _write(result: Outlook, out: Path, scope: str) -> None:
         from mfa.export.outlook_figure import outlook_figure
         from mfa.export.sankey_figure import export_figure
 
-        figure = outlook_figure(result.rows, result.capacity, result.stacked, result.product, scope)
+        figure = outlook_figure(result.rows, result.capacity, result.stacked, result.product, scope, names=names)
         try:
             export_figure(figure, out)
         except RuntimeError as exc:

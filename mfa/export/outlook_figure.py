@@ -15,7 +15,8 @@ from mfa.export.sankey_figure import FONTS
 AREA_COLOURS = ("#009e73", "#0072b2", "#e69f00", "#cc79a7", "#56b4e9", "#d55e00", "#8c8c8c", "#f0e442")
 RECORDED_COLOUR = "#000000"
 CAPACITY_COLOUR = "#d55e00"
-BAND_COLOUR = "rgba(120, 120, 120, 0.22)"
+BAND_COLOUR = "rgba(90, 90, 90, 0.18)"
+BAND_LINE = "rgba(60, 60, 60, 0.6)"
 WORDS_EN: dict[str, str] = {
     "retired": "Retirements",
     "recorded": "Recorded retirements",
@@ -47,17 +48,6 @@ def outlook_figure(
     mine = rows.filter(pl.col("scope") == scope).sort("year")
     fig = go.Figure()
     total = mine.filter(pl.col("product") == product)
-    if "outflow_low_t" in total.columns and total.height:
-        years = total["year"].to_list()
-        fig.add_scatter(
-            x=years + years[::-1],
-            y=[v / divisor for v in total["outflow_high_t"].to_list() + total["outflow_low_t"].to_list()[::-1]],
-            fill="toself",
-            fillcolor=BAND_COLOUR,
-            line={"width": 0},
-            name=say["band"],
-            hoverinfo="skip",
-        )
     for i, part in enumerate(stacked):
         series = mine.filter(pl.col("product") == part)
         fig.add_scatter(
@@ -68,6 +58,27 @@ def outlook_figure(
             stackgroup="retired",
             line={"width": 0.5, "color": AREA_COLOURS[i % len(AREA_COLOURS)]},
             hovertemplate="%{y:,.1f}",
+        )
+    if "outflow_low_t" in total.columns and total.height:
+        # the band over the stack: from the low to the high retirements, drawn on top and see-through
+        years = total["year"].to_list()
+        fig.add_scatter(
+            x=years,
+            y=[v / divisor for v in total["outflow_low_t"].to_list()],
+            mode="lines",
+            line={"width": 1, "color": BAND_LINE, "dash": "dot"},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=years,
+            y=[v / divisor for v in total["outflow_high_t"].to_list()],
+            mode="lines",
+            fill="tonexty",
+            fillcolor=BAND_COLOUR,
+            line={"width": 1, "color": BAND_LINE, "dash": "dot"},
+            name=say["band"],
+            hoverinfo="skip",
         )
     recorded = total.filter(pl.col("recorded_t").is_not_null())
     if recorded.height:

@@ -25,6 +25,7 @@ __all__ = [
     "calibrate",
     "forecast",
     "load_inputs",
+    "material_names",
     "outlook_products",
     "parse_scope",
 ]
@@ -65,6 +66,13 @@ def load_inputs(engine: Engine) -> OutlookInputs:
         recorded_years=years,
         chemistries=pl.DataFrame(list(battery_chemistries())),
     )
+
+
+def material_names(engine: Engine) -> dict[str, str]:
+    """Material code -> its English name (the code where it has none), for charts made outside the app."""
+    with engine.connect() as conn:
+        materials = reads.reference_tables(conn)["materials"]
+    return {code: name or code for code, name in materials.select("code", "name").iter_rows()}
 
 
 def outlook_products(inputs: OutlookInputs) -> list[str]:
