@@ -205,3 +205,41 @@ def test_backup_and_restore_keep_the_outlook_tables(engine: Engine, tmp_path: Pa
         assert all(a.equals(b) for a, b in zip(tables, again, strict=True))
     finally:
         restored.dispose()
+
+
+def test_a_workbook_with_chinese_sheets_and_headers_imports(engine: Engine, tmp_path: Path) -> None:
+    from mfa.export.writers import write_workbook
+
+    assert import_files(engine, world(tmp_path)).ok
+    book = tmp_path / "展望.xlsx"
+    write_workbook(
+        {
+            "投入使用": pl.DataFrame(
+                {"年份": ["2020", "2021"], "范围": ["长沙", "长沙"], "产品": [LFP, LFP]}
+            ).with_columns(pl.lit("1.5").alias("数量"), pl.lit("GWh").alias("单位")),
+            "使用寿命": pl.DataFrame(
+                {"产品": [LFP], "分布": ["威布尔"], "形状参数": ["3.5"], "尺度参数": ["8"], "来源": ["文献"]}
+            ),
+            "处理能力": pl.DataFrame(
+                {
+                    "设施": ["REC-1"],
+                    "物料": ["power_battery"],
+                    "起始年份": ["2021"],
+                    "处理能力": ["2"],
+                    "单位": ["万吨"],
+                }
+            ),
+        },
+        book,
+    )
+    report = import_files(engine, [book])
+    assert report.ok, report.errors
+    assert {k: report.written[k] for k in ("inflows", "lifetimes", "capacities")} == {
+        "inflows": 2,
+        "lifetimes": 1,
+        "capacities": 1,
+    }
+    with engine.connect() as conn:
+        assert reads.inflow_table(conn)["quantity_t"].to_list() == pytest.approx([9990.0, 9990.0])  # 1.5 GWh of LFP
+        assert reads.lifetime_table(conn)["distribution"].to_list() == ["weibull"]
+        assert reads.capacity_table(conn)["capacity_t"].to_list() == [20_000.0]
