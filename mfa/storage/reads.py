@@ -116,7 +116,8 @@ def flow_table(conn: Connection, flt: FlowFilter | None = None) -> pl.DataFrame:
 
 
 def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
-    """Parks, facilities, materials, stocks, targets and reported values in their import/export columns."""
+    """Parks, facilities, materials, stocks, targets and the outlook's lifetimes, inflows (t) and capacities (t) in
+    their import/export columns."""
 
     def q(sql: str, schema: Schema) -> pl.DataFrame:
         return query_frame(conn, sql, schema)
@@ -155,12 +156,24 @@ def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
             "source": s,
         },
     )
+    inflows = inflow_table(conn).select(
+        "year", "scope", "product", pl.col("quantity_t").alias("quantity"), pl.lit("t").alias("unit"), "source"
+    )
+    capacities = capacity_table(conn).select(
+        "facility", "material", "year_from", pl.col("capacity_t").alias("capacity"), pl.lit("t").alias("unit"), "source"
+    )
+    lifetimes = lifetime_table(conn)
+    order = ["product", "distribution", "shape", "scale", "mean", "std", "first_cohort", "last_cohort"]
+    lifetimes = lifetimes.select(*order, *[c for c in lifetimes.columns if c not in order])
     return {
         "parks": parks,
         "facilities": facilities,
         "materials": materials,
         "stocks": stocks,
         "targets": targets,
+        "lifetimes": lifetimes,
+        "inflows": inflows,
+        "capacities": capacities,
     }
 
 

@@ -173,6 +173,18 @@ def test_cohorts_of_different_distributions_add_up() -> None:
     np.testing.assert_allclose(outflow, weibull[1] + lognormal[1], rtol=1e-9)
 
 
+def test_rows_for_cohorts_before_the_first_inflow_are_not_used() -> None:
+    rows = lifetimes_frame(
+        {"product": LFP, "distribution": "weibull", "shape": 3.5, "scale": 6.0, "last_cohort": 2010},
+        {"product": LFP, "distribution": "lognormal", "mean": 9.0, "std": 2.0, "first_cohort": 2011},
+    )
+    late = SERIES[12:]
+    stock, outflow = ours(late, 2012, rows, "middle")
+    ref = flodym_run(late, 2012, "LogNormalLifetime", {"mean": 9.0, "std": 2.0}, "middle")
+    np.testing.assert_allclose(stock, ref[0], rtol=1e-9)
+    np.testing.assert_allclose(outflow, ref[1], rtol=1e-9)
+
+
 # ---------------------------------------------------------------- balance, cohorts, groups, scopes
 
 BOTH = lifetimes_frame(

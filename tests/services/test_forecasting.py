@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from sqlalchemy import Engine
 
 from mfa.domain import indicators
@@ -243,3 +244,25 @@ def test_a_workbook_with_chinese_sheets_and_headers_imports(engine: Engine, tmp_
         assert reads.inflow_table(conn)["quantity_t"].to_list() == pytest.approx([9990.0, 9990.0])  # 1.5 GWh of LFP
         assert reads.lifetime_table(conn)["distribution"].to_list() == ["weibull"]
         assert reads.capacity_table(conn)["capacity_t"].to_list() == [20_000.0]
+
+
+def test_an_exported_workbook_brings_the_outlook_tables_into_an_empty_database(engine: Engine, tmp_path: Path) -> None:
+    from mfa.export.writers import write_workbook
+
+    assert imported(engine, tmp_path).ok
+    book = tmp_path / "all.xlsx"
+    with engine.connect() as conn:
+        write_workbook({**reads.reference_tables(conn), "flows": reads.flow_table(conn)}, book)
+        before = [reads.inflow_table(conn), reads.lifetime_table(conn), reads.capacity_table(conn)]
+    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        report = import_files(fresh, [book])
+        assert report.ok, report.errors
+        with fresh.connect() as conn:
+            after = [reads.inflow_table(conn), reads.lifetime_table(conn), reads.capacity_table(conn)]
+    finally:
+        fresh.dispose()
+    same = {"check_exact": False, "rel_tol": 1e-12}  # a spreadsheet keeps 15 significant digits
+    assert_frame_equal(after[0].drop("value", "unit"), before[0].drop("value", "unit"), **same)  # in tonnes
+    assert_frame_equal(after[1], before[1])
+    assert_frame_equal(after[2].drop("value", "unit"), before[2].drop("value", "unit"), **same)

@@ -123,6 +123,8 @@ def cohort_lifetimes(
         if missing:
             raise OutlookError(f"lifetime of {owner} ({_span(row)}): {distribution} needs {', '.join(missing)}")
         has_range |= any(row.get(f"{n}_{end}") is not None for n in names for end in ("low", "high"))
+        if not mask.any():
+            continue  # a row for cohorts outside the years modelled
         mask_before, params = parts.get(distribution, (np.zeros(len(years), dtype=bool), {}))
         for name in names:
             value = _value(row, name, variant) * (factor if name == LOCATION[distribution] else 1.0)
