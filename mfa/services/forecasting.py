@@ -15,6 +15,7 @@ from mfa.domain.outlook.forecast import CONVENTIONS
 from mfa.domain.roles import Actor, NotAllowed, local_operator, require_admin
 from mfa.domain.vocabulary import city_name
 from mfa.reference import battery_chemistries
+from mfa.storage import outlook as stored
 from mfa.storage import reads
 
 __all__ = [
@@ -49,12 +50,12 @@ def parse_scope(text: str | None) -> str | None:
 def load_inputs(engine: Engine) -> OutlookInputs:
     """Everything a forecast reads, from the database (and the battery chemistries shipped with mfa)."""
     with engine.connect() as conn:
-        inflows = reads.inflow_table(conn).select("year", "scope", "product", pl.col("quantity_t").alias("inflow_t"))
-        lifetimes = reads.lifetime_table(conn).select(*LIFETIME_SCHEMA, "source").cast(LIFETIME_SCHEMA)  # type: ignore[arg-type]
-        capacities = reads.capacity_table(conn).select("facility", "material", "year_from", "capacity_t")
+        inflows = stored.inflow_table(conn).select("year", "scope", "product", pl.col("quantity_t").alias("inflow_t"))
+        lifetimes = stored.lifetime_table(conn).select(*LIFETIME_SCHEMA, "source").cast(LIFETIME_SCHEMA)  # type: ignore[arg-type]
+        capacities = stored.capacity_table(conn).select("facility", "material", "year_from", "capacity_t")
         facilities = reads.facility_table(conn).select("code", "kind", "city")
         parents = reads.material_parents(conn)
-        recorded = reads.retirement_flows(conn)
+        recorded = stored.retirement_flows(conn)
         years = reads.flow_year_span(conn)
     return OutlookInputs(
         inflows=inflows,

@@ -17,6 +17,7 @@ from mfa.intake.tables import TABLES
 from mfa.intake.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
 from mfa.services.authorize import forbidden
 from mfa.storage import history, meta, reads, writes
+from mfa.storage import outlook as stored
 from mfa.storage.engine import write_transaction
 
 Progress = Callable[[str], None]
@@ -67,8 +68,8 @@ def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
         reads.facility_kinds(conn),
         reads.material_parents(conn),
         reads.flow_granularity(conn, flow_years),
-        reads.product_codes(conn),
-        reads.inflow_table(conn).select("year", "scope", "product", "quantity_t"),
+        stored.product_codes(conn),
+        stored.inflow_table(conn).select("year", "scope", "product", "quantity_t"),
     )
 
 

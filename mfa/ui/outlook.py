@@ -158,15 +158,19 @@ def _calibration(url: str, version: int, product: str, scope: str, until: int, c
         if result.at_bound:
             st.warning(t("outlook_at_bound"))
         if login.actor().role == "admin" and st.button(t("outlook_save"), key="outlook_save", type="primary"):
-            saved = forecasting.calibrate(
-                state.engine(),
-                product,
-                scope=scope,
-                until=until,
-                inflow_at=convention,
-                save=True,
-                actor=login.actor(),
-            )
+            try:
+                saved = forecasting.calibrate(
+                    state.engine(),
+                    product,
+                    scope=scope,
+                    until=until,
+                    inflow_at=convention,
+                    save=True,
+                    actor=login.actor(),
+                )
+            except (OutlookError, forecasting.NotAllowed) as exc:
+                st.error(t("outlook_cannot", reason=str(exc)))
+                return
             st.toast(t("outlook_saved", products=", ".join(saved.saved)))
             st.session_state.pop("outlook_calibrated", None)
 

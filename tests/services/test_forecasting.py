@@ -18,6 +18,7 @@ from mfa.services.database import open_database
 from mfa.services.forecasting import OutlookError
 from mfa.services.writing import ImportReport, import_files
 from mfa.storage import backup, reads
+from mfa.storage import outlook as stored
 from tests.factories import battery_flows, outlook_files, world
 
 LFP = "power_battery_lfp"
@@ -37,11 +38,11 @@ def test_imports_the_tables_and_forecasts_with_recorded_and_capacity(engine: Eng
         "capacities": 1,
     }
     with engine.connect() as conn:
-        stored = reads.inflow_table(conn)
-    first = stored.filter(pl.col("scope") == "Yueyang", pl.col("year") == 2012).row(0, named=True)
+        inflows = stored.inflow_table(conn)
+    first = inflows.filter(pl.col("scope") == "Yueyang", pl.col("year") == 2012).row(0, named=True)
     assert (first["value"], first["unit"]) == (20.0, "MWh")
     assert first["quantity_t"] == pytest.approx(20 * 6.66)  # BatPaC LFP: 666 kg per 100 kWh
-    assert set(stored["scope"]) == {"Yueyang", "Changsha"}
+    assert set(inflows["scope"]) == {"Yueyang", "Changsha"}
 
     result = forecasting.forecast(engine, "power_battery", until=2030)
     rows = result.rows
@@ -143,7 +144,7 @@ def test_a_products_lifetime_rows_are_replaced_together(engine: Engine, tmp_path
     assert imported(engine, tmp_path / "a", lifetimes=two).ok
     assert imported(engine, tmp_path / "b", lifetimes=[[LFP, "lognormal", "", "", 8, 3, "", ""]]).ok
     with engine.connect() as conn:
-        rows = reads.lifetime_table(conn)
+        rows = stored.lifetime_table(conn)
     assert rows.select("product", "distribution", "mean", "std").rows() == [(LFP, "lognormal", 8.0, 3.0)]
 
 
@@ -168,13 +169,13 @@ def test_calibration_is_saved_only_when_asked_and_only_by_admins(engine: Engine,
     assert fitted["scale"] == fitted["parameters"]["scale"] and fitted["saved"] is False
     assert [r["year"] for r in fitted["residuals"]] == [2023, 2024]
     with engine.connect() as conn:
-        assert reads.lifetime_table(conn)["scale"].to_list() == [7.0]  # not saved
+        assert stored.lifetime_table(conn)["scale"].to_list() == [7.0]  # not saved
     with pytest.raises(NotAllowed, match="admins only"):
         forecasting.calibrate(engine, LFP, save=True, actor=Actor("ana", "analyst"))
     saved = forecasting.calibrate(engine, LFP, until=2030, save=True)
     assert saved.saved == [LFP]
     with engine.connect() as conn:
-        row = reads.lifetime_table(conn).row(0, named=True)
+        row = stored.lifetime_table(conn).row(0, named=True)
     assert row["scale"] == pytest.approx(fitted["scale"], rel=1e-12)
     assert "calibrated to the recorded retirements" in row["source"]
 
@@ -195,14 +196,14 @@ def test_park_managers_write_capacities_of_their_parks_but_no_inflows(engine: En
 def test_backup_and_restore_keep_the_outlook_tables(engine: Engine, tmp_path: Path) -> None:
     assert imported(engine, tmp_path).ok
     with engine.connect() as conn:
-        tables = [reads.inflow_table(conn), reads.lifetime_table(conn), reads.capacity_table(conn)]
+        tables = [stored.inflow_table(conn), stored.lifetime_table(conn), stored.capacity_table(conn)]
     counts = backup.backup(engine, tmp_path / "outlook.mfa")
     assert counts["inflow"] == 26 and counts["lifetime"] == 1 and counts["capacity"] == 1
     restored = open_database(f"sqlite:///{tmp_path / 'restored.db'}")
     try:
         backup.restore(restored, tmp_path / "outlook.mfa")
         with restored.connect() as conn:
-            again = [reads.inflow_table(conn), reads.lifetime_table(conn), reads.capacity_table(conn)]
+            again = [stored.inflow_table(conn), stored.lifetime_table(conn), stored.capacity_table(conn)]
         assert all(a.equals(b) for a, b in zip(tables, again, strict=True))
     finally:
         restored.dispose()
@@ -241,9 +242,9 @@ def test_a_workbook_with_chinese_sheets_and_headers_imports(engine: Engine, tmp_
         "capacities": 1,
     }
     with engine.connect() as conn:
-        assert reads.inflow_table(conn)["quantity_t"].to_list() == pytest.approx([9990.0, 9990.0])  # 1.5 GWh of LFP
-        assert reads.lifetime_table(conn)["distribution"].to_list() == ["weibull"]
-        assert reads.capacity_table(conn)["capacity_t"].to_list() == [20_000.0]
+        assert stored.inflow_table(conn)["quantity_t"].to_list() == pytest.approx([9990.0, 9990.0])  # 1.5 GWh of LFP
+        assert stored.lifetime_table(conn)["distribution"].to_list() == ["weibull"]
+        assert stored.capacity_table(conn)["capacity_t"].to_list() == [20_000.0]
 
 
 def test_an_exported_workbook_brings_the_outlook_tables_into_an_empty_database(engine: Engine, tmp_path: Path) -> None:
@@ -253,13 +254,13 @@ def test_an_exported_workbook_brings_the_outlook_tables_into_an_empty_database(e
     book = tmp_path / "all.xlsx"
     with engine.connect() as conn:
         write_workbook({**reads.reference_tables(conn), "flows": reads.flow_table(conn)}, book)
-        before = [reads.inflow_table(conn), reads.lifetime_table(conn), reads.capacity_table(conn)]
+        before = [stored.inflow_table(conn), stored.lifetime_table(conn), stored.capacity_table(conn)]
     fresh = open_database(f"sqlite:///{tmp_path / 'fresh.db'}")
     try:
         report = import_files(fresh, [book])
         assert report.ok, report.errors
         with fresh.connect() as conn:
-            after = [reads.inflow_table(conn), reads.lifetime_table(conn), reads.capacity_table(conn)]
+            after = [stored.inflow_table(conn), stored.lifetime_table(conn), stored.capacity_table(conn)]
     finally:
         fresh.dispose()
     same = {"check_exact": False, "rel_tol": 1e-12}  # a spreadsheet keeps 15 significant digits

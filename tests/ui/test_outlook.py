@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from mfa.services.writing import import_files
-from mfa.storage import reads
+from mfa.storage import outlook as stored
 from tests.factories import battery_flows, outlook_files
 from tests.ui.support import content
 
@@ -84,11 +84,11 @@ def test_calibration_and_saving_it(outlook: Engine, app: Callable[..., AppTest])
     assert fitted.shape[0] == 1 and "Lifetime of" in fitted.columns
     assert at.dataframe[3].value.shape[0] == 3  # the years with flows: 2023-2025
     with outlook.connect() as conn:
-        assert reads.lifetime_table(conn)["scale"].to_list() == [7.0]
+        assert stored.lifetime_table(conn)["scale"].to_list() == [7.0]
     at.button(key="outlook_save").click().run()
     assert not at.exception
     with outlook.connect() as conn:
-        assert reads.lifetime_table(conn)["scale"].to_list() != [7.0]
+        assert stored.lifetime_table(conn)["scale"].to_list() != [7.0]
 
 
 def test_downloads_of_tables_and_chart(outlook: Engine, app: Callable[..., AppTest], downloads: dict[str, Any]) -> None:
