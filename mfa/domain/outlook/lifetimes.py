@@ -97,10 +97,12 @@ def cohort_lifetimes(
     *,
     variant: Variant = "central",
     factor: float = 1.0,
+    scopes: Mapping[int, list[str]] | None = None,
 ) -> CohortLifetimes:
     """The lifetime of each cohort (year) of `product`: every cohort in `cohorts_needed` (a boolean mask over
-    `years`, the cohorts with inflows) must be covered by exactly one lifetime row. `factor` multiplies the
-    location parameter (scale or mean) of every row: what calibration varies."""
+    `years`, the cohorts with inflows; `scopes` says where, for the message) must be covered by exactly one
+    lifetime row. `factor` multiplies the location parameter (scale or mean) of every row: what calibration
+    varies."""
     owner = owner_of(lifetimes, parents, product)
     if owner is None:
         raise OutlookError(
@@ -133,10 +135,13 @@ def cohort_lifetimes(
         parts[distribution] = (mask_before | mask, params)
     gaps = years[cohorts_needed & (covered == 0)]
     if gaps.size:
+        year = int(gaps[0])
         spans = ", ".join(_span(r) for r in rows)
+        where = ", ".join((scopes or {}).get(year, []))
         raise OutlookError(
-            f"no lifetime row of {owner} covers cohort {int(gaps[0])} of {product} (its rows cover {spans}): "
-            "add a row whose first_cohort and last_cohort include it"
+            f"no lifetime row of {owner} covers cohort {year} (the inflows of {product} in {year}"
+            f"{' in ' + where if where else ''}; its rows cover {spans}): add a row whose first_cohort and "
+            "last_cohort include it"
         )
     overlaps = years[covered > 1]
     if overlaps.size:

@@ -108,7 +108,10 @@ def run_stock_model(
         needed: np.ndarray = np.asarray((grid > 0).any(axis=1))
         owner = owner_of(lifetimes, parents, str(product))
         factor = (factors or {}).get(owner or "", 1.0)
-        lifetime = cohort_lifetimes(lifetimes, parents, str(product), years, needed, variant=variant, factor=factor)
+        where = {int(years[t]): [scopes[i] for i in np.flatnonzero(grid[t] > 0)] for t in np.flatnonzero(needed)}
+        lifetime = cohort_lifetimes(
+            lifetimes, parents, str(product), years, needed, variant=variant, factor=factor, scopes=where
+        )
         stock, outflow = dynamic_stock(grid, years, lifetime.parts, inflow_at)
         parts.append(
             pl.DataFrame(
