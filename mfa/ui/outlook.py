@@ -5,6 +5,7 @@ metals in the retirements, calibration of the lifetime, and downloads (mfa.servi
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def _metrics(result: Outlook, scope: str, until: int) -> None:
     mine = result.rows.filter(pl.col("scope") == scope, pl.col("product") == result.product)
     capacity = result.capacity.filter(pl.col("scope") == scope)
     years = mine["year"].to_list()
-    shown = [y for y in (2025, 2030, until) if y in years]
+    recorded = mine.filter(pl.col("recorded_t").is_not_null())["year"]
+    now = int(recorded.max()) if recorded.len() else date.today().year  # type: ignore[arg-type]
+    shown = sorted({y for y in (now, 2030, until) if y in years})
     columns = st.columns(len(shown) + 2)
     for col, year in zip(columns, shown, strict=False):
         value = mine.filter(pl.col("year") == year)["outflow_t"].item()
@@ -146,15 +149,21 @@ def _calibration(url: str, version: int, product: str, scope: str, until: int, c
             st.error(t("outlook_cannot", reason=str(exc)))
             return
         result = report.result
-        fitted = result.fitted.rename({c: t(f"col_{c}") for c in result.fitted.columns})
+        fitted_config = {c: st.column_config.Column(t(f"col_{c}")) for c in result.fitted.columns}
+        fitted_config |= {
+            c: st.column_config.NumberColumn(t(f"col_{c}"), format="%d") for c in ("first_cohort", "last_cohort")
+        }
+        fitted_config |= {c: st.column_config.NumberColumn(t(f"col_{c}"), format="%.4g") for c in ("before", "after")}
         st.markdown(f"**{t('outlook_fitted', factor=f'{result.factor:.4f}')}**")
-        st.dataframe(fitted, hide_index=True, key="outlook_fitted")
+        st.dataframe(result.fitted, hide_index=True, column_config=fitted_config, key="outlook_fitted")
         st.markdown(f"**{t('outlook_residuals', rmse=format_tonnes(result.rmse_t))}**")
-        residuals = result.residuals.rename(
-            {"year": t("col_year"), "recorded_t": t("col_recorded"), "modelled_t": t("col_modelled")}
-            | {"residual_t": t("col_residual")}
-        )
-        st.dataframe(residuals, hide_index=True, key="outlook_residuals")
+        residual_config = {
+            "year": st.column_config.NumberColumn(t("col_year"), format="%d"),
+            "recorded_t": tonnes_column(t("col_recorded")),
+            "modelled_t": tonnes_column(t("col_modelled")),
+            "residual_t": tonnes_column(t("col_residual")),
+        }
+        st.dataframe(result.residuals, hide_index=True, column_config=residual_config, key="outlook_residuals")
         if result.at_bound:
             st.warning(t("outlook_at_bound"))
         if login.actor().role == "admin" and st.button(t("outlook_save"), key="outlook_save", type="primary"):

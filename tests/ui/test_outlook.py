@@ -81,7 +81,7 @@ def test_calibration_and_saving_it(outlook: Engine, app: Callable[..., AppTest])
     at.button(key="outlook_calibrate_run").click().run()
     assert not at.exception and not at.error
     fitted = at.dataframe[2].value
-    assert fitted.shape[0] == 1 and "Lifetime of" in fitted.columns
+    assert fitted.shape[0] == 1 and list(fitted["parameter"]) == ["scale"]
     assert at.dataframe[3].value.shape[0] == 3  # the years with flows: 2023-2025
     with outlook.connect() as conn:
         assert stored.lifetime_table(conn)["scale"].to_list() == [7.0]
@@ -187,6 +187,10 @@ def test_the_outlook_of_the_sample_in_chromium(sample_server: str) -> None:
             png = ARTIFACTS / "outlook-chart.png"
             download.value.save_as(png)
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            page.get_by_text("Calibrate the lifetime").click()
+            page.get_by_role("button", name="Fit", exact=True).click()
+            expect(page.get_by_text("Fitted lifetime (factor")).to_be_visible()
+            screenshot(page, "outlook-calibrate-en")
             page.goto(f"{sample_server}/outlook?language=中文")
             settle(page)
             expect(page.get_by_text("退役量预测").first).to_be_visible()
