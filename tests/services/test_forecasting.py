@@ -267,3 +267,17 @@ def test_an_exported_workbook_brings_the_outlook_tables_into_an_empty_database(e
     assert_frame_equal(after[0].drop("value", "unit"), before[0].drop("value", "unit"), **same)  # in tonnes
     assert_frame_equal(after[1], before[1])
     assert_frame_equal(after[2].drop("value", "unit"), before[2].drop("value", "unit"), **same)
+
+
+def test_a_shared_lifetime_is_saved_for_the_fitted_product_only(engine: Engine, tmp_path: Path) -> None:
+    inflows = [[y, "Yueyang", p, 100, "t"] for y in range(2012, 2026) for p in (LFP, "power_battery_ncm")]
+    shared = [["power_battery", "weibull", 3.5, 7, "", "", "", ""]]
+    assert imported(engine, tmp_path, inflows=inflows, lifetimes=shared).ok
+    report = forecasting.calibrate(engine, LFP, until=2030, save=True)
+    assert report.saved == [LFP] and report.result.fitted["owner"].to_list() == ["power_battery"]
+    with engine.connect() as conn:
+        rows = {r["product"]: r["scale"] for r in stored.lifetime_table(conn).to_dicts()}
+    assert rows["power_battery"] == 7.0  # NCM keeps the group's lifetime
+    assert rows[LFP] == pytest.approx(report.parameters()["scale"])
+    group = forecasting.calibrate(engine, "power_battery", until=2030, save=True)
+    assert set(group.saved) == {LFP, "power_battery"}  # each owner used only by fitted products
