@@ -30,7 +30,7 @@ FILTER_CHANGE_GOAL = 1.0
 
 def make_set(folder: Path, flows: int) -> Path:
     """Generate and import the synthetic set (unless `folder` already holds its database); the database file."""
-    db = folder / "mfa.storage.engine"
+    db = folder / "mfa.db"
     if db.is_file():
         print(f"reusing {db}")
         return db
@@ -130,7 +130,7 @@ def run(db: Path, cache: Path) -> Timer:
     timer.time("overview: first render", FIRST_RENDER_GOAL, at.run)
 
     print("after a flow is entered (the data version changes; snapshots are rebuilt):")
-    from mfa.services.writing import import_records
+    from mfa.services.editing import import_records
     from mfa.ui import state
 
     source, target = state.reference(state.url(), state.version())["facilities"]["code"].head(2).to_list()
@@ -153,9 +153,7 @@ def main() -> None:
     """Parse arguments, make the set, time the pages, print the goals."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--flows", type=int, default=1_000_000)
-    parser.add_argument(
-        "--keep", type=Path, help="folder for the set (kept, and reused when it holds mfa.storage.engine)"
-    )
+    parser.add_argument("--keep", type=Path, help="folder for the set (kept, and reused when it holds mfa.db)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mfa-bench-app-") as tmp:
         folder = args.keep or Path(tmp)

@@ -98,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="mfa-bench-ind-"))
     work.mkdir(parents=True, exist_ok=True)
-    db = work / "mfa.storage.engine"
+    db = work / "mfa.db"
     env = dict(os.environ, MFA_CACHE_DIR=str(work / "cache"), MFA_DATABASE_URL=f"sqlite:///{db}")
     try:
         if not db.exists():
@@ -114,8 +114,8 @@ def main() -> None:
         cold = run(command, env)
         sys.path.insert(0, str(ROOT))
         os.environ.update(env)
-        from mfa.domain.indicators import PROVINCE
-        from mfa.services import analysis
+        from mfa.domain.flowframe import PROVINCE
+        from mfa.services import loading, progress
         from mfa.services.database import open_database
         from mfa.storage import snapshot
 
@@ -128,12 +128,12 @@ def main() -> None:
 
         def in_process() -> float:
             start = time.perf_counter()
-            loaded = analysis.load_period(engine, year)
-            analysis.indicator_report(engine, loaded, year=year, month=None, scope=PROVINCE)
+            loaded = loading.load_period(engine, year)
+            progress.indicator_report(engine, loaded, year=year, month=None, scope=PROVINCE)
             return time.perf_counter() - start
 
         warm_inproc = min(in_process() for _ in range(3))
-        data = analysis.load(engine, [year])
+        data = loading.load(engine, [year])
 
         parquet = work / "flows.parquet"
         data.flows.sink_parquet(parquet)

@@ -74,7 +74,7 @@ def main() -> None:
     try:
         generate(work, args.flows, args.shuffle)
         raw = raw_insert(work / "flows.csv", work / "raw.db")
-        full = mfa_import(work, work / "mfa.storage.engine")
+        full = mfa_import(work, work / "mfa.db")
         order = "random order" if args.shuffle else "sorted by period"
         print(f"rows: {args.flows:,} ({order})")
         print(f"raw sqlite3 executemany: {raw:7.2f} s")

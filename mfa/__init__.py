@@ -11,13 +11,13 @@ from typing import Any
 _API = {
     "open_database": "mfa.services.database",
     "write_transaction": "mfa.storage.engine",
-    "database_url": "mfa.storage.settings",
+    "database_url": "mfa.services.database",
     "import_files": "mfa.services.writing",
-    "import_records": "mfa.services.writing",
+    "import_records": "mfa.services.editing",
     "ImportReport": "mfa.services.writing",
-    "FlowFilter": "mfa.storage.reads",
+    "Selection": "mfa.domain.flowframe",
     "flow_table": "mfa.storage.reads",
-    "Scope": "mfa.domain.indicators",
+    "Scope": "mfa.domain.flowframe",
     "INDICATORS": "mfa.domain.indicators",
     "compute_indicators": "mfa.domain.indicators",
     "indicators_by_material": "mfa.domain.indicators",
@@ -25,15 +25,17 @@ _API = {
     "evaluate_targets": "mfa.domain.targets",
     "gap_attribution": "mfa.domain.targets",
     "build_graph": "mfa.domain.network",
-    "mass_balance": "mfa.domain.network",
+    "mass_balance": "mfa.domain.balance",
     "find_loops": "mfa.domain.network",
     "trace_fate": "mfa.domain.fate",
-    "sankey_data": "mfa.domain.sankey.data",
+    "sankey_data": "mfa.domain.sankey",
     "sankey_figure": "mfa.export.sankey_figure",
     "export_figure": "mfa.export.sankey_figure",
-    "reconcile": "mfa.domain.reconciliation.model",
-    "Reconciliation": "mfa.domain.reconciliation.model",
+    "reconcile": "mfa.domain.reconciliation",
+    "Reconciliation": "mfa.domain.reconciliation",
 }
+"""name -> the module that defines it. `FlowFilter` became `Selection` (one filter type for the CLI, the app and
+the exports: a year or month, a Scope, a material, facility kinds, reported or reconciled quantities)."""
 
 __all__ = sorted(_API)
 

@@ -58,7 +58,7 @@ def drop_postgres_database(admin: str, name: str) -> None:
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A URL to a new, empty database: an SQLite file, then a PostgreSQL database."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'mfa.storage.engine'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'mfa.db'}"
         return
     admin = request.getfixturevalue("postgres_admin")
     name, url = new_postgres_database(admin)

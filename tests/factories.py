@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
+import networkx as nx
 import polars as pl
 
+from mfa.domain.flowframe import ANALYSIS_SCHEMA
 from mfa.intake.tables import FLOWS
-from mfa.storage.reads import ANALYSIS_SCHEMA
 
 PARKS = [
     ("MILUO", "Miluo Circular Economy Industrial Park", "汨罗循环经济产业园", "Yueyang", "national"),
@@ -23,6 +26,12 @@ FACILITIES = [
 ]
 FLOW_HEADER = list(FLOWS.columns)
 VALID_USCC = "91430100MA4L0XXX0K"
+
+
+def mfa(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the mfa command in a new process, as a user would (arguments as text, e.g. paths)."""
+    command = [sys.executable, "-m", "mfa", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 def write_csv(
@@ -73,6 +82,76 @@ FLOW_SCHEMA = pl.Schema(
     }
 )
 """The analysis frame's columns that hand-built frames in the tests of the pure modules have."""
+
+
+# --- small networks for the pure computations: flows, facilities and stocks frames built by hand ---------------
+
+GRAPH_PARENTS: dict[str, str | None] = {
+    "renewable": None,
+    "scrap_steel": "renewable",
+    "scrap_nonferrous": "renewable",
+    "scrap_copper": "scrap_nonferrous",
+    "bulk_solid_waste": None,
+    "fly_ash": "bulk_solid_waste",
+    "secondary": None,
+    "recycled_steel": "secondary",
+    "building_material": "secondary",
+}
+
+
+# code -> (kind, park, city)
+GRAPH_FACILITIES: dict[str, tuple[str, str | None, str | None]] = {
+    "src_a": ("source", "A", "Changsha"),
+    "col_a": ("collection", "A", "Changsha"),
+    "rec_a": ("recycling", "A", "Changsha"),
+    "landfill_a": ("disposal", "A", "Changsha"),
+    "rec_b": ("recycling", "B", "Changsha"),
+    "src_c": ("source", "C", "Yueyang"),
+    "store_c": ("storage", "C", "Yueyang"),
+    "rec_c": ("recycling", "C", "Yueyang"),
+    "energy_c": ("energy_recovery", "C", "Yueyang"),
+    "loose": ("collection", None, "Yueyang"),
+    "outside": ("boundary", None, None),
+}
+
+
+def _period(period: str) -> tuple[str, int, int | None]:
+    year, _, month = period.partition("-")
+    return period, int(year), int(month) if month else None
+
+
+def make_flows(*rows: tuple[str, str, str, str, float]) -> pl.DataFrame:
+    """The store's flow frame from (period, source, target, material, tonnes) rows over GRAPH_FACILITIES."""
+    records = []
+    for period, source, target, material, tonnes in rows:
+        s_kind, s_park, s_city = GRAPH_FACILITIES[source]
+        t_kind, t_park, t_city = GRAPH_FACILITIES[target]
+        records.append(
+            (*_period(period), source, target, material, tonnes, s_kind, t_kind, s_park, t_park, s_city, t_city)
+        )
+    return pl.DataFrame(records, schema=FLOW_SCHEMA, orient="row")
+
+
+def make_facilities(*codes: str) -> pl.DataFrame:
+    """The store's facilities frame for `codes` (all of GRAPH_FACILITIES by default)."""
+    rows = [(c, f"Facility {c}", None, *GRAPH_FACILITIES[c]) for c in codes or GRAPH_FACILITIES]
+    return pl.DataFrame(rows, schema=["code", "name", "name_zh", "kind", "park", "city"], orient="row").with_columns(
+        pl.col("name_zh").cast(pl.String)
+    )
+
+
+def make_stocks(*rows: tuple[str, str, str, float]) -> pl.DataFrame:
+    """The store's stocks frame from (period, facility, material, tonnes at the end of the period)."""
+    records = [(*_period(period), facility, material, tonnes) for period, facility, material, tonnes in rows]
+    schema = {"period": pl.String, "year": pl.Int32, "month": pl.Int8, "facility": pl.String}
+    return pl.DataFrame(records, schema=schema | {"material": pl.String, "quantity_t": pl.Float64}, orient="row")
+
+
+def hand_graph(edges: list[tuple[str, str, float]], kinds: dict[str, str]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from((node, {"kind": kind}) for node, kind in kinds.items())
+    graph.add_edges_from((u, v, {"tonnes": t}) for u, v, t in edges)
+    return graph
 
 
 # ---------------------------------------------------------------- the outlook's tables

@@ -14,7 +14,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from mfa.domain.sankey.data import OTHER_SOURCES, OTHER_TARGETS, OUTSIDE, OUTSIDE_TO, format_tonnes, sankey_data
+from mfa.domain.labels import format_tonnes
+from mfa.domain.sankey.data import OUTSIDE_TO, sankey_data
+from mfa.domain.vocabulary import OTHER_SOURCES, OTHER_TARGETS, OUTSIDE
 from mfa.export.sankey_figure import chromium_path, export_figure, sankey_figure, sankey_json
 from mfa.reference import bundled_materials
 from tests.factories import FLOW_SCHEMA
@@ -174,7 +176,7 @@ def test_park_link_carries_its_material_breakdown(flows: pl.DataFrame, facilitie
         {"material": "smelting_slag", "tonnes": 3000.0},
         {"material": "fly_ash", "tonnes": 400.0},
     ]
-    assert link["materials"] == "Smelting slag 3,000 t; Fly ash 400 t"
+    assert link["materials"] == "Smelting slag 3.00 kt; Fly ash 400 t"
     assert link["group_label"] == "Bulk industrial solid waste"
 
 
@@ -364,11 +366,11 @@ def test_missing_columns_are_named(flows: pl.DataFrame, facilities: pl.DataFrame
 @pytest.mark.parametrize(
     ("value", "language", "text"),
     [
-        (12_300, "en", "12,300 t"),
+        (12_300, "en", "12.3 kt"),
         (0.45, "en", "0.5 t"),
-        (0, "en", "0 t"),
-        (30, "en", "30 t"),
-        (1_234_567, "en", "1.23 million t"),
+        (0, "en", "0.0 t"),
+        (30, "en", "30.0 t"),
+        (1_234_567, "en", "1.23 Mt"),
         (12_300, "zh", "1.23 万吨"),
         (9_800, "zh", "9,800 吨"),
         (123_456_789, "zh", "1.23 亿吨"),

@@ -49,13 +49,12 @@ def actor(db_engine: Engine, user: str | None, via: str) -> Any:
 
     if user is None:
         return local_operator(via)
-    from mfa.storage import accounts
+    from mfa.services import users
 
-    with db_engine.connect() as conn:
-        try:
-            return accounts.actor_for(conn, user, via)
-        except accounts.AccountError as exc:
-            raise UserError(str(exc)) from exc
+    try:
+        return users.actor_for(db_engine, user, via)
+    except users.AccountError as exc:
+        raise UserError(str(exc)) from exc
 
 
 class UserError(Exception):
@@ -63,8 +62,7 @@ class UserError(Exception):
 
 
 def open_engine(db: str | None) -> Engine:
-    from mfa.services.database import open_database
-    from mfa.storage.settings import database_url
+    from mfa.services.database import database_url, open_database
 
     url = database_url(db)
     try:

@@ -1,4 +1,4 @@
-"""Commands that answer questions: indicators, targets, balance, trace. Thin over mfa.services.analysis."""
+"""Commands that answer questions: indicators, targets, balance, trace, sankey, reconcile. Thin over mfa.services."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _table(frame: pl.DataFrame, title: str, rates: set[str] | None = None) -> No
 
 
 def _scope(city: str | None, park: str | None) -> Any:
-    from mfa.domain.indicators import PROVINCE, Scope
+    from mfa.domain.flowframe import PROVINCE, Scope
     from mfa.domain.vocabulary import city_name
 
     if city and park:
@@ -77,7 +77,7 @@ def _scope(city: str | None, park: str | None) -> Any:
 
 
 def _year(engine: Any, year: int) -> None:
-    from mfa.storage.snapshot import year_span
+    from mfa.services.tables import years as year_span
 
     known = year_span(engine)
     if year not in known:
@@ -97,13 +97,13 @@ def indicators(
 ) -> None:
     """The indicators of a year (or month) for the province, a city or a park, with their targets."""
     from mfa.domain.indicators import RATE_INDICATORS
-    from mfa.services import analysis
+    from mfa.services import loading, progress
 
     scope = _scope(city, park)
     engine = open_engine(db)
     _year(engine, year)
-    data = analysis.load_period(engine, year, month, reconciled=reconciled)
-    report = analysis.indicator_report(engine, data, year=year, month=month, scope=scope)
+    data = loading.load_period(engine, year, month, reconciled=reconciled)
+    report = progress.indicator_report(engine, data, year=year, month=month, scope=scope)
     report["quantities"] = "reconciled where saved" if reconciled else "reported"
     if as_json:
         _emit_json(_clean(report))
@@ -128,18 +128,18 @@ def targets(
     as_json: JsonOption = False,
 ) -> None:
     """Every target with actual, path, progress, on-track, projection, and who explains the gap."""
-    from mfa.services import analysis
-    from mfa.storage.snapshot import year_span
+    from mfa.services import loading, progress
+    from mfa.services.tables import years as year_span
 
     engine = open_engine(db)
     known = year_span(engine)
     year = year or (known[-1] if known else None)
     if year is None:
         raise UserError("the database holds no flows yet (try `mfa demo`)")
-    data = analysis.load(engine, [y for y in known if y <= year])
-    report = analysis.target_report(engine, data, year=year)
+    data = loading.load(engine, [y for y in known if y <= year])
+    report = progress.target_report(engine, data, year=year)
     gaps = {
-        i: analysis.gap_report(data, row, year=year)
+        i: progress.gap_report(data, row, year=year)
         for i, row in enumerate(report.iter_rows(named=True))
         if row["on_track"] is False
     }
@@ -167,12 +167,12 @@ def balance(
     as_json: JsonOption = False,
 ) -> None:
     """Mass balance of each facility: inflow − outflow − stock change, flagged beyond the tolerance."""
-    from mfa.services import analysis
+    from mfa.services import loading, network
 
     engine = open_engine(db)
     _year(engine, year)
-    data = analysis.load(engine, [year])
-    frame = analysis.balance_report(engine, data, year=year, month=month, tolerance=tolerance)
+    data = loading.load(engine, [year])
+    frame = network.balance_report(engine, data, year=year, month=month, tolerance=tolerance)
     if as_json:
         _emit_json(_clean(frame.to_dicts()))
         return
@@ -195,17 +195,17 @@ def trace(
     as_json: JsonOption = False,
 ) -> None:
     """Where material ends: shares of the traced tonnes by terminal facility and by facility kind."""
-    from mfa.services import analysis
+    from mfa.services import loading, network
 
     if sum(x is not None for x in (facility, park, material)) != 1:
         raise UserError("give exactly one of --facility, --park, --material")
     engine = open_engine(db)
     _year(engine, year)
-    data = analysis.load(engine, [year])
+    data = loading.load(engine, [year])
     if material is not None and material not in data.parents:
         raise UserError(f"unknown material {material!r}")
     try:
-        fate, by_kind = analysis.trace_report(
+        fate, by_kind = network.trace_report(
             data, year=year, facility=facility, park=park, material=material, forward=not backward
         )
     except ValueError as exc:
@@ -235,9 +235,11 @@ def sankey(
     reconciled: ReconciledOption = False,
 ) -> None:
     """Draw the Sankey diagram of the selected flows and write it to a file (HTML, SVG, PNG, PDF or JSON)."""
+    from mfa.domain.flowframe import Selection
     from mfa.domain.vocabulary import FACILITY_KINDS
-    from mfa.export.sankey_figure import export_figure, sankey_figure, sankey_json
-    from mfa.services import analysis
+    from mfa.export.sankey_figure import export_figure, sankey_figure
+    from mfa.services import loading
+    from mfa.services.sankey import sankey_for
 
     if level not in ("facility", "park", "city", "kind"):
         raise UserError(f"unknown level {level!r} (facility, park, city or kind)")
@@ -250,31 +252,18 @@ def sankey(
     scope = _scope(city, park)
     engine = open_engine(db)
     _year(engine, year)
-    data = analysis.load(engine, [year], reconciled=reconciled)
+    data = loading.load(engine, [year], reconciled=reconciled)
     if material is not None and material not in data.parents:
         raise UserError(f"unknown material {material!r}")
-    diagram = analysis.sankey_for(
-        engine,
-        data,
-        year=year,
-        month=month,
-        scope=scope,
-        material=material,
-        kind=kind,
-        level=level,
-        min_share=min_share,
-        language=language,
-    )
-    if out.suffix.lower() == ".json":
-        out.write_text(json.dumps(sankey_json(diagram), ensure_ascii=False, indent=1), encoding="utf-8")
-    else:
-        period = f"{year}" if month is None else f"{year}-{month:02d}"
-        caption = title or f"{period} · {scope.code or scope.level} · {level}"
-        try:
-            figure = sankey_figure(diagram, title=caption, scale_t=scale, language=diagram.language)
-            export_figure(figure, out, data=diagram)
-        except RuntimeError as exc:
-            raise UserError(str(exc)) from exc
+    selection = Selection(year, month, scope, material, (kind,) if kind else ())
+    diagram = sankey_for(engine, data, selection, level=level, min_share=min_share, language=language)  # type: ignore[arg-type]
+    period = f"{year}" if month is None else f"{year}-{month:02d}"
+    caption = title or f"{period} · {scope.code or scope.level} · {level}"
+    try:
+        figure = sankey_figure(diagram, title=caption, scale_t=scale, language=diagram.language)
+        export_figure(figure, out, data=diagram)  # the same files as the app's Export page
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from exc
     console().print(f"wrote {out} ({diagram.links.height} links, {diagram.nodes.height} nodes)")
 
 

@@ -1,5 +1,5 @@
 """`mfa backup FILE` and `mfa restore FILE`: the whole database to one file and back, on SQLite or PostgreSQL.
-Admins only (a backup holds the users' password hashes). Thin over mfa.storage.backup."""
+Admins only (a backup holds the users' password hashes). Thin over mfa.services.backups."""
 
 from __future__ import annotations
 
@@ -11,18 +11,9 @@ import typer
 from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine, status
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    pass
 
 FileArgument = Annotated[Path, typer.Argument(help="The backup file (a zip of Parquet tables).", show_default=False)]
-
-
-def _require_admin(engine: Engine, user: str | None, what: str) -> None:
-    from mfa.domain.roles import NotAllowed, require_admin
-
-    try:
-        require_admin(actor(engine, user, "cli"), what)
-    except NotAllowed as exc:
-        raise UserError(str(exc)) from exc
 
 
 def _print_counts(counts: dict[str, int], done: str, where: str) -> None:
@@ -40,16 +31,16 @@ def _print_counts(counts: dict[str, int], done: str, where: str) -> None:
 @app.command("backup")
 def backup_(file: FileArgument, db: DbOption = None, user: UserOption = None) -> None:
     """Write every table (users, history and meta included) to FILE, to restore with `mfa restore`. Admins only."""
-    from mfa.storage.backup import BackupError, backup
+    from mfa.domain.roles import NotAllowed
+    from mfa.services.backups import BackupError, backup
 
     if not file.parent.is_dir():
         raise UserError(f"no such folder: {file.parent}")
     engine = open_engine(db)
-    _require_admin(engine, user, "back up the database")
     try:
         with status(console(stderr=True), "writing the backup"):
-            counts = backup(engine, file)
-    except BackupError as exc:
+            counts = backup(engine, file, actor(engine, user, "cli"))
+    except (BackupError, NotAllowed) as exc:
         raise UserError(str(exc)) from exc
     _print_counts(counts, "backed up", f"from {engine.url.render_as_string(hide_password=True)} to {file}")
 
@@ -64,15 +55,15 @@ def restore_(
     user: UserOption = None,
 ) -> None:
     """Load a backup made by `mfa backup` into the database, ids and all, in one transaction. Admins only."""
-    from mfa.storage.backup import BackupError, restore
+    from mfa.domain.roles import NotAllowed
+    from mfa.services.backups import BackupError, restore
 
     if not file.is_file():
         raise UserError(f"no such file: {file}")
     engine = open_engine(db)
-    _require_admin(engine, user, "restore a backup")
     try:
         with status(console(stderr=True), "restoring the backup"):
-            counts = restore(engine, file, replace=replace)
-    except BackupError as exc:
+            counts = restore(engine, file, actor(engine, user, "cli"), replace=replace)
+    except (BackupError, NotAllowed) as exc:
         raise UserError(str(exc)) from exc
     _print_counts(counts, "restored", f"from {file} into {engine.url.render_as_string(hide_password=True)}")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine, safe_url, status
-from mfa.storage import reads
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -22,15 +21,10 @@ if TYPE_CHECKING:
 @app.command()
 def init(db: DbOption = None) -> None:
     """Create the database, or migrate it to this version of mfa (data is kept)."""
-    from mfa.storage.engine import current_revision, make_engine, migrate
-    from mfa.storage.settings import database_url
+    from mfa.services.database import database_url, init_database
 
     url = database_url(db)
-    engine = make_engine(url)
-    before = current_revision(engine)
-    changed = migrate(engine)
-    state = "created" if before is None else ("migrated" if changed else "already up to date")
-    console().print(f"database {safe_url(url)}: {state}")
+    console().print(f"database {safe_url(url)}: {init_database(url)}")
 
 
 def _run_import(
@@ -148,24 +142,27 @@ def export(
 ) -> None:
     """Export flows in the importer's columns (quantity in tonnes). XLSX also holds parks, facilities,
     materials, stocks and targets, so it can be imported into an empty database."""
+    from mfa.cli.analysis import _scope
+    from mfa.domain.flowframe import Selection
     from mfa.export.writers import FORMATS, write_table, write_workbook
-    from mfa.storage.reads import FlowFilter, flow_table, reference_tables
+    from mfa.services import tables
 
     if out.suffix.lower() not in FORMATS:
         raise UserError(f"unsupported export format {out.suffix!r} (use {', '.join(FORMATS)})")
+    selection = Selection(year, scope=_scope(city, park), material=material)
     engine = open_engine(db)
+    if material is not None and material not in tables.material_parents(engine):
+        raise UserError(f"unknown material {material!r}")
     err = console(stderr=True)
-    with engine.connect() as conn, status(err, "reading flows") as shown:
-        if material is not None:
-            from mfa.storage.reads import material_parents
-
-            if material not in material_parents(conn):
-                raise UserError(f"unknown material {material!r}")
-        flows = flow_table(conn, FlowFilter(year=year, city=city, park=park, material=material))
-        shown.update(f"writing {flows.height:,} flows")
+    with status(err, "reading flows") as shown:
         if out.suffix.lower() == ".xlsx":
-            write_workbook({**reference_tables(conn), "flows": flows}, out)
+            sheets = tables.workbook(engine, selection)
+            flows = sheets["flows"]
+            shown.update(f"writing {flows.height:,} flows")
+            write_workbook(sheets, out)
         else:
+            flows = tables.flows(engine, selection)
+            shown.update(f"writing {flows.height:,} flows")
             write_table(flows, out)
     console().print(f"exported {flows.height:,} flows to {out}")
 
@@ -183,11 +180,12 @@ def demo(
         raise UserError(f"the sample data is missing from {sample_dir()}")
     engine = open_engine(db)
     if if_empty:
-        with engine.connect() as conn:
-            if reads.counts(conn)["flows"]:
-                console().print("the database already holds flows: sample not loaded")
-                _demo_users(engine)
-                return
+        from mfa.services.tables import counts
+
+        if counts(engine)["flows"]:
+            console().print("the database already holds flows: sample not loaded")
+            _demo_users(engine)
+            return
     report = _run_import(engine, files, accept_valid=False, dry_run=False)
     if not report.ok:
         _print_report(report, None, [])
@@ -196,30 +194,13 @@ def demo(
     _demo_users(engine)
 
 
-DEMO_USERS = (
-    ("demo-admin", "admin", ()),
-    ("demo-analyst", "analyst", ()),
-    ("demo-miluo", "park_manager", ("YY-MLCE",)),
-)
-
-
 def _demo_users(engine: Engine) -> None:
     """When the database has no users yet, add one of each role with a new random password, and print them."""
-    import secrets
+    from mfa.services.users import add_demo_users
 
-    from mfa.storage import accounts
-    from mfa.storage.engine import write_transaction
-
-    with write_transaction(engine) as conn:
-        if accounts.list_users(conn):
-            return
-        parks = set(conn.exec_driver_sql("SELECT code FROM park").scalars())
-        made = []
-        for name, role, own in DEMO_USERS:
-            if set(own) <= parks:
-                password = secrets.token_urlsafe(9)
-                accounts.add_user(conn, name, password, role, list(own))
-                made.append((name, role, ", ".join(own), password))
+    made = add_demo_users(engine)
+    if not made:
+        return
     out = console()
     out.print("[bold]demo users for the app[/] (change them with mfa user passwd NAME):")
     for user, role, parks_of, password in made:
@@ -233,12 +214,12 @@ def serve(
     headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
 ) -> None:
     """Start the Streamlit app on the database."""
-    from mfa.storage.settings import ENV_VAR, database_url
+    from mfa.services.database import ENV_VAR, database_url
 
     url = database_url(db)
     open_engine(url)
     env = dict(os.environ, **{ENV_VAR: url})
-    app_py = Path(__file__).resolve().parent.parent.parent / "app.py"
+    app_py = Path(__file__).resolve().parent.parent / "ui" / "app.py"  # the entry script, inside the package
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
     cmd += ["--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false"]
     os.execve(sys.executable, cmd, env)
@@ -250,10 +231,7 @@ def snapshot(
     year: Annotated[list[int] | None, typer.Option(help="A year to snapshot (repeat for more; default: all).")] = None,
 ) -> None:
     """Make the Parquet snapshots of the flows now (questions otherwise make them when first needed)."""
-    import polars as pl
-
-    from mfa.storage import snapshot as snapshots
+    from mfa.services.tables import make_snapshot
 
     engine = open_engine(db)
-    frame = snapshots.flows_frame(engine, year or None)
-    console().print(f"snapshot of {frame.select(pl.len()).collect().item():,} flows")
+    console().print(f"snapshot of {make_snapshot(engine, year or None):,} flows")

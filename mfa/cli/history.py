@@ -1,5 +1,5 @@
 """History commands: `mfa history` (latest changes, or every version of one record), `mfa restore-version` and
-`mfa delete`. Thin over mfa.storage.history and mfa.services.editing."""
+`mfa delete`. Thin over mfa.services.history and mfa.services.editing."""
 
 from __future__ import annotations
 
@@ -76,24 +76,21 @@ def history_(
 ) -> None:
     """The latest changes, newest first; or every version of one record (a facility, a park or a flow), oldest
     first, with who changed what, when, and through which path."""
-    from mfa.storage import history
+    from mfa.services import history
 
     named = _record(facility, park, period, source, target, material)
     engine = open_engine(db)
-    with engine.connect() as conn:
-        if named is not None:
-            record, key = named
-            versions = history.record_history(conn, record, key)
-            if versions.height == 0:
-                raise UserError(
-                    f"no {record} {history.key_text(history.KINDS[record], key)} in the database or its history"
-                )
-            shown = versions if as_json else versions.select(history.HISTORY_COLUMNS).drop("change_id")
-            _print_frame(shown, f"history of {record} {history.key_text(history.KINDS[record], key)}", as_json)
-        elif change is not None:
-            _print_frame(history.change_records(conn, change, limit), f"records of change {change}", as_json)
-        else:
-            _print_frame(history.latest_changes(conn, limit), f"latest {limit} changes", as_json)
+    if named is not None:
+        record, key = named
+        versions = history.record_history(engine, record, key)
+        if versions.height == 0:
+            raise UserError(f"no {record} {history.key_text(record, key)} in the database or its history")
+        shown = versions if as_json else versions.select(history.HISTORY_COLUMNS).drop("change_id")
+        _print_frame(shown, f"history of {record} {history.key_text(record, key)}", as_json)
+    elif change is not None:
+        _print_frame(history.change_records(engine, change, limit), f"records of change {change}", as_json)
+    else:
+        _print_frame(history.latest_changes(engine, limit), f"latest {limit} changes", as_json)
 
 
 def _required(named: tuple[str, dict[str, object]] | None) -> tuple[str, dict[str, object]]:
@@ -127,14 +124,13 @@ def restore_version(
     user: UserOption = None,
 ) -> None:
     """Bring an earlier version of a record back as its newest version (re-creating it if it was deleted)."""
-    from mfa.services import editing
-    from mfa.storage import history
+    from mfa.services import editing, history
 
     record, key = _required(_record(facility, park, period, source, target, material))
     engine = open_engine(db)
     _outcome(
         lambda: editing.restore_version(engine, record, key, version, actor=actor(engine, user, "cli")),
-        f"restored version {version} of {record} {history.key_text(history.KINDS[record], key)}",
+        f"restored version {version} of {record} {history.key_text(record, key)}",
     )
 
 
@@ -150,12 +146,11 @@ def delete(
     user: UserOption = None,
 ) -> None:
     """Delete a facility, a park or a flow; its last version stays in the history (mfa restore-version)."""
-    from mfa.services import editing
-    from mfa.storage import history
+    from mfa.services import editing, history
 
     record, key = _required(_record(facility, park, period, source, target, material))
     engine = open_engine(db)
     _outcome(
         lambda: editing.delete_record(engine, record, key, actor=actor(engine, user, "cli")),
-        f"deleted {record} {history.key_text(history.KINDS[record], key)} (kept in the history)",
+        f"deleted {record} {history.key_text(record, key)} (kept in the history)",
     )

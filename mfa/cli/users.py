@@ -33,14 +33,12 @@ def add(
     user: UserOption = None,
 ) -> None:
     """Add a user; the password comes from a prompt or --password-stdin. Admins only."""
-    from mfa.storage import accounts
-    from mfa.storage.engine import write_transaction
+    from mfa.services import users as accounts
 
     engine = open_engine(db)
     who, password = actor(engine, user, "cli"), _password(password_stdin)
     try:
-        with write_transaction(engine) as conn:
-            accounts.add_user(conn, name, password, role, park or [], who)
+        accounts.add_user(engine, name, password, role, park or [], who)
     except accounts.AccountError as exc:
         raise UserError(str(exc)) from exc
     console().print(f"added {role} {name}" + (f" for {', '.join(park)}" if park else ""))
@@ -51,11 +49,10 @@ def list_(db: DbOption = None) -> None:
     """List the users with their roles and parks."""
     from rich.table import Table
 
-    from mfa.storage import accounts
+    from mfa.services import users as accounts
 
     engine = open_engine(db)
-    with engine.connect() as conn:
-        rows = accounts.list_users(conn)
+    rows = accounts.list_users(engine)
     table = Table("name", "role", "parks", "disabled")
     for row in rows:
         table.add_row(str(row["name"]), str(row["role"]), ", ".join(row["parks"]), "yes" if row["disabled"] else "")  # type: ignore[arg-type]
@@ -65,14 +62,12 @@ def list_(db: DbOption = None) -> None:
 @users.command("passwd")
 def passwd(name: str, password_stdin: StdinOption = False, db: DbOption = None, user: UserOption = None) -> None:
     """Set a user's password (admins, or the user themself); their sessions in the app end."""
-    from mfa.storage import accounts
-    from mfa.storage.engine import write_transaction
+    from mfa.services import users as accounts
 
     engine = open_engine(db)
     who, password = actor(engine, user, "cli"), _password(password_stdin)
     try:
-        with write_transaction(engine) as conn:
-            accounts.set_password(conn, name, password, who)
+        accounts.set_password(engine, name, password, who)
     except accounts.AccountError as exc:
         raise UserError(str(exc)) from exc
     console().print(f"password of {name} changed")
@@ -81,14 +76,12 @@ def passwd(name: str, password_stdin: StdinOption = False, db: DbOption = None, 
 @users.command("disable")
 def disable(name: str, db: DbOption = None, user: UserOption = None) -> None:
     """Disable a user: they can no longer sign in or act; their sessions in the app end. Admins only."""
-    from mfa.storage import accounts
-    from mfa.storage.engine import write_transaction
+    from mfa.services import users as accounts
 
     engine = open_engine(db)
     who = actor(engine, user, "cli")
     try:
-        with write_transaction(engine) as conn:
-            accounts.disable_user(conn, name, who)
+        accounts.disable_user(engine, name, who)
     except accounts.AccountError as exc:
         raise UserError(str(exc)) from exc
     console().print(f"{name} disabled")

@@ -11,8 +11,8 @@ import polars as pl
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
-from mfa.domain.indicators import select_flows
-from mfa.domain.network import BOUNDARY, GraphLevel, build_graph
+from mfa.domain.flowframe import select_flows
+from mfa.domain.network import GraphLevel, build_graph
 
 ORIGIN_KINDS = ("source", "boundary")
 """Kinds of the nodes where a material enters the system, the origins of trace_material."""
@@ -71,7 +71,7 @@ def trace_fate(
     traced = sum(start.values())
     if traced <= 0:
         return pl.DataFrame(schema=FATE_SCHEMA)
-    terminal = origin_set | {node for node, kind in g.nodes(data="kind") if kind == BOUNDARY}
+    terminal = origin_set | {node for node, kind in g.nodes(data="kind") if kind == "boundary"}
     nodes = sorted(_reach(g, start, terminal), key=str)
     index = {node: i for i, node in enumerate(nodes)}
     rows, cols, values = [], [], []

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal, TypeVar, get_args
+from collections.abc import Mapping, Sequence
+from typing import Literal, get_args
 
 import polars as pl
 
-from mfa.domain.vocabulary import RECOVERY_KINDS, UTILIZATION_KINDS, city_name, descendants, root_of
+from mfa.domain.flowframe import PROVINCE, Scope, ScopeLevel, Side, in_scope, period_predicates
+from mfa.domain.vocabulary import RECOVERY_KINDS, UTILIZATION_KINDS, descendants, root_of
 
-ScopeLevel = Literal["province", "city", "park"]
 MaterialLevel = Literal["material", "category", "group"]
-Side = Literal["source", "target"]
-Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 RENEWABLE = "renewable"
 BULK_SOLID_WASTE = "bulk_solid_waste"
@@ -57,95 +54,6 @@ FLOW_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Where an indicator is measured: the whole province, one city (English name) or one park (code)."""
-
-    level: ScopeLevel = "province"
-    code: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.level not in get_args(ScopeLevel):
-            raise ValueError(f"unknown scope level {self.level!r}; expected one of {get_args(ScopeLevel)}")
-        if self.level == "province" and self.code not in (None, "province"):
-            raise ValueError(f"a province scope takes no code, got {self.code!r}")
-        if self.level == "province":
-            object.__setattr__(self, "code", None)
-        elif not self.code:
-            raise ValueError(f"a {self.level} scope needs a code")
-
-    @classmethod
-    def parse(cls, text: str) -> Scope:
-        """Read "province", "city:Changsha" (or "city:长沙") or "park:<code>"."""
-        level, _, code = text.strip().partition(":")
-        return cls.of(level.strip(), code.strip() or None)
-
-    @classmethod
-    def of(cls, level: str, scope: str | None) -> Scope:
-        """Build from the (scope_level, scope) columns of the targets and indicator frames."""
-        if level == "city" and scope is not None:
-            scope = city_name(scope) or scope
-        return cls(level, scope)  # type: ignore[arg-type]
-
-    @property
-    def key(self) -> str:
-        """The value of the `scope` column for this scope ("province" for the province)."""
-        return self.code if self.code is not None else "province"
-
-    def __str__(self) -> str:
-        return self.level if self.code is None else f"{self.level}:{self.code}"
-
-
-PROVINCE = Scope()
-
-
-def _columns(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
-    return frame.collect_schema().names()
-
-
-def require_columns(frame: pl.DataFrame | pl.LazyFrame, columns: Iterable[str], what: str) -> None:
-    """Raise ValueError naming the columns of `columns` that `frame` lacks."""
-    missing = [c for c in columns if c not in _columns(frame)]
-    if missing:
-        raise ValueError(f"{what} frame lacks column(s): {', '.join(missing)}")
-
-
-def _period(year: int | None, month: int | None) -> list[pl.Expr]:
-    if month is not None:
-        if year is None:
-            raise ValueError("a month needs a year")
-        if not 1 <= month <= 12:
-            raise ValueError(f"month must be in 1..12, got {month}")
-        return [pl.col("year") == year, pl.col("month") == month]
-    return [] if year is None else [pl.col("year") == year]
-
-
-def _in_scope(scope: Scope, side: Side) -> pl.Expr:
-    if scope.level == "province":
-        return pl.lit(True)
-    return (pl.col(f"{side}_{scope.level}") == scope.code).fill_null(False)
-
-
-def select_flows(
-    flows: Frame,
-    parents: Mapping[str, str | None],
-    *,
-    year: int | None = None,
-    month: int | None = None,
-    scope: Scope | None = None,
-    material: str | Iterable[str] | None = None,
-) -> Frame:
-    """Keep the flows of a period (a year includes its months), with either end in `scope`, of `material`
-    or any material below it; None means no filter."""
-    predicates = _period(year, month)
-    if scope is not None and scope.level != "province":
-        predicates.append(_in_scope(scope, "source") | _in_scope(scope, "target"))
-    if material is not None:
-        codes = [material] if isinstance(material, str) else list(material)
-        predicates.append(pl.col("material").is_in(sorted(descendants(parents, codes))))
-    return flows.filter(*predicates) if predicates else flows
-
-
 def _counted(parents: Mapping[str, str | None]) -> dict[str, pl.Expr]:
     """For each tonnage indicator, the predicate telling whether a flow counts toward it."""
     renewable = sorted(descendants(parents, [RENEWABLE]))
@@ -184,7 +92,7 @@ def presummed(
         keys += [f"source_{scope.level}", f"target_{scope.level}"]
     return (
         flows.lazy()
-        .filter(*_period(year, month))
+        .filter(*period_predicates(year, month))
         .group_by(keys)
         .agg(pl.col("quantity_t").cast(pl.Float64).sum())
         .collect()
@@ -219,9 +127,9 @@ def compute_indicators(
     counted = _counted(parents)
     quantity = pl.col("quantity_t")
     row = (
-        _summed(flows.lazy().filter(*_period(year, month)), scope)
+        _summed(flows.lazy().filter(*period_predicates(year, month)), scope)
         .select(
-            quantity.filter(counted[name] & _in_scope(scope, SCOPED_BY[name])).sum().alias(name)
+            quantity.filter(counted[name] & in_scope(scope, SCOPED_BY[name])).sum().alias(name)
             for name in TONNAGE_INDICATORS
         )
         .collect()
@@ -297,7 +205,7 @@ def indicators_by_material(
     if level not in get_args(MaterialLevel):
         raise ValueError(f"unknown material level {level!r}; expected one of {get_args(MaterialLevel)}")
     counted = _counted(parents)
-    lf = flows.lazy().filter(*_period(year, month))
+    lf = flows.lazy().filter(*period_predicates(year, month))
     rename = {
         "material": {},
         "category": {code: _category(parents, code) for code in parents},
@@ -306,7 +214,7 @@ def indicators_by_material(
     quantity = pl.col("quantity_t")
     # One pass: each indicator's tonnes and counted flows per material as conditional aggregates; a row is kept
     # where at least one flow counts toward the indicator (as filtering by indicator first would give).
-    inside = {name: counted[name] & _in_scope(scope, SCOPED_BY[name]) for name in TONNAGE_INDICATORS}
+    inside = {name: counted[name] & in_scope(scope, SCOPED_BY[name]) for name in TONNAGE_INDICATORS}
     wide = (
         _summed(lf, scope)
         .group_by(pl.col("material").replace_strict(rename, default=pl.col("material")))

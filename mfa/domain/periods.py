@@ -46,17 +46,3 @@ def is_future_period(period: pl.Expr, today: date) -> pl.Expr:
     """True for a period that starts after `today`."""
     year, month = period_year(period), period_month(period)
     return (year > today.year) | ((year == today.year) & month.is_not_null() & (month > today.month))
-
-
-def parse_period(text: str, today: date | None = None) -> str:
-    """One period, normalised; ValueError with the reason if it is not valid."""
-    today = today or date.today()
-    frame = pl.DataFrame({"p": [text]}).select(p=normalize_period(pl.col("p")))
-    checked = frame.select(
-        p=pl.col("p"), ok=is_valid_period(pl.col("p")), future=is_future_period(pl.col("p"), today)
-    ).row(0)
-    if not checked[1]:
-        raise ValueError(f"{text!r} is not {PERIOD_HINT}")
-    if checked[2]:
-        raise ValueError(f"{text!r} lies in the future")
-    return str(checked[0])

@@ -7,37 +7,39 @@ from typing import Any, Literal
 
 import polars as pl
 
-from mfa.domain.indicators import RATE_INDICATORS, TONNAGE_INDICATORS, require_columns
+from mfa.domain.flowframe import require_columns
+from mfa.domain.indicators import RATE_INDICATORS, TONNAGE_INDICATORS
 
 Direction = Literal["at_least", "at_most"]
 DIRECTIONS: tuple[Direction, ...] = ("at_least", "at_most")
 
-TARGET_COLUMNS = (
-    "indicator",
-    "scope_level",
-    "scope",
-    "baseline_year",
-    "baseline_value",
-    "target_year",
-    "target_value",
-    "direction",
-    "source",
+TARGET_SCHEMA = pl.Schema(
+    {
+        "indicator": pl.String,
+        "scope_level": pl.String,
+        "scope": pl.String,
+        "baseline_year": pl.Int32,
+        "baseline_value": pl.Float64,
+        "target_year": pl.Int32,
+        "target_value": pl.Float64,
+        "direction": pl.String,
+        "source": pl.String,
+    }
 )
+"""A target: the indicator, where (scope_level, scope), from where (baseline) to what (target_value) by when, in
+which direction, and the source of the figure. The one definition of the target columns."""
+TARGET_COLUMNS: tuple[str, ...] = tuple(TARGET_SCHEMA)
+TARGET_KEY = ("indicator", "scope_level", "scope", "target_year")
+ACTUAL_SCHEMA = pl.Schema(
+    {"indicator": pl.String, "scope_level": pl.String, "scope": pl.String, "year": pl.Int32, "value": pl.Float64}
+)
+"""An indicator's value in one year and scope, computed from flows or reported."""
 ACTUAL_KEY = ("indicator", "scope_level", "scope", "year")
 PROJECTION_WINDOW = 5
 """Years of actuals (the evaluated year and the 4 before it) the projection line is fitted to."""
 PROJECTION_HORIZON = 2100
 """The last year projected_year_reached looks at."""
 _EPS = 1e-9
-
-_TARGET_SCHEMA = pl.Schema(
-    {
-        "baseline_year": pl.Int32,
-        "baseline_value": pl.Float64,
-        "target_year": pl.Int32,
-        "target_value": pl.Float64,
-    }
-)
 
 
 def _path_expr(year: int) -> pl.Expr:
@@ -55,7 +57,7 @@ def _path_expr(year: int) -> pl.Expr:
 
 def target_path(target: Mapping[str, Any], year: int) -> float:
     """The value the path of one target row (a mapping with the targets columns) asks for in `year`."""
-    row = pl.DataFrame([{name: target.get(name) for name in _TARGET_SCHEMA}], schema=_TARGET_SCHEMA, orient="row")
+    row = pl.DataFrame([{name: target.get(name) for name in TARGET_SCHEMA}], schema=TARGET_SCHEMA, orient="row")
     return float(row.select(_path_expr(year)).item())
 
 
@@ -90,7 +92,7 @@ def evaluate_targets(targets: pl.DataFrame, actuals: pl.DataFrame | pl.LazyFrame
     still needed and a linear projection (columns and formulas: docs/indicators.md)."""
     _check_targets(targets)
     key = ["indicator", "scope_level", "scope"]
-    rows = targets.lazy().select(TARGET_COLUMNS).cast(_TARGET_SCHEMA).with_row_index("_row")
+    rows = targets.lazy().select(TARGET_COLUMNS).cast(TARGET_SCHEMA).with_row_index("_row")
     resolved = resolve_actuals(actuals)
     current = resolved.filter(pl.col("year") == year).select(*key, actual="value", reported="reported")
     fit = (

@@ -22,14 +22,5 @@ UNITS: dict[str, float] = {
 }
 """Every accepted spelling of a unit -> tonnes per unit. `mt`/`MT` are refused: metric ton or megatonne?"""
 
-CANONICAL_UNIT = "t"
 UNIT_HINT = "use t, kg, kt, Mt, 万吨 or 亿吨"
 AMBIGUOUS_UNITS = frozenset({"mt", "MT", "mT"})
-
-
-def to_tonnes(value: float, unit: str) -> float:
-    """`value` given in `unit`, in tonnes; ValueError for an unknown unit."""
-    try:
-        return value * UNITS[unit.strip()]
-    except KeyError:
-        raise ValueError(f"unknown unit {unit!r} ({UNIT_HINT})") from None

@@ -6,23 +6,34 @@ from collections.abc import Iterable, Mapping
 
 GROUPS = ("renewable", "bulk_solid_waste", "secondary")
 
-FACILITY_KINDS: dict[str, tuple[str, str]] = {
-    "source": ("Source", "产生源"),
-    "collection": ("Collection", "回收网点/分拣中心"),
-    "recycling": ("Recycling", "再生利用/综合利用"),
-    "remanufacturing": ("Remanufacturing", "再制造"),
-    "reuse": ("Reuse", "再使用/梯次利用"),
-    "energy_recovery": ("Energy recovery", "能量回收"),
-    "storage": ("Storage", "贮存/堆场"),
-    "disposal": ("Disposal", "处置/填埋"),
-    "boundary": ("Boundary", "省外"),
-}
-"""Facility kind code -> (English, Chinese) label. The list is closed."""
+FACILITY_KINDS: tuple[str, ...] = (
+    "source",
+    "collection",
+    "recycling",
+    "remanufacturing",
+    "reuse",
+    "energy_recovery",
+    "storage",
+    "disposal",
+    "boundary",
+)
+"""The facility kinds, upstream to downstream; the list is closed (names: mfa.domain.labels.KIND_LABELS)."""
 
 RECOVERY_KINDS = frozenset({"collection", "recycling", "remanufacturing", "reuse"})
 UTILIZATION_KINDS = frozenset({"recycling", "remanufacturing", "reuse", "energy_recovery"})
 
 PARK_LEVELS = ("national", "provincial", "other")
+
+OUTSIDE = "outside the province"
+"""The node of every boundary facility in a graph or diagram above the facility level. Node ids that stand for
+places hold spaces, so they cannot clash with facility, park or city codes."""
+NO_PARK = "outside any park"
+"""The node of facilities in the province but in no park, at park level."""
+NO_CITY = "no city"
+"""The node of facilities in the province whose park has no city, at city level."""
+OTHER_SOURCES = "other sources"
+OTHER_TARGETS = "other targets"
+"""The pair of nodes that small nodes are merged into in a diagram: their outflows, their inflows."""
 
 CITIES: dict[str, str] = {
     "Changsha": "长沙",

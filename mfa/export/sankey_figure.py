@@ -19,13 +19,12 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from mfa.domain.labels import Language, format_tonnes, kind_label, text
 from mfa.domain.sankey.data import (
     D3_CIRCULAR_SCALE,
     D3_LOOP_MARGIN,
     DEFAULT_SCALE_FILL,
-    Language,
     SankeyData,
-    format_tonnes,
     vertical_layout,
 )
 from mfa.domain.vocabulary import FACILITY_KINDS
@@ -60,29 +59,20 @@ FONTS: dict[str, str] = {
 }
 CHROMIUM = Path("/usr/bin/chromium")
 STATIC_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
-WORDS: dict[str, dict[Language, str]] = {
-    "in": {"en": "in", "zh": "流入"},
-    "out": {"en": "out", "zh": "流出"},
-    "inside": {"en": "inside (not drawn)", "zh": "内部流动（未绘出）"},
-    "merged": {"en": "{n} smaller nodes", "zh": "合并 {n} 个较小节点"},
-    "mainly": {"en": "mainly {kind}", "zh": "以{kind}为主"},
-    "empty": {"en": "No flows", "zh": "没有流量"},
-}
 
 
 def _node_hover(row: dict[str, Any], language: Language, aggregated: bool) -> str:
     """The hover text of one node."""
-    word = {key: value[language] for key, value in WORDS.items()}
     lines = [f"<b>{row['label']}</b>"]
     if row["kind"] in FACILITY_KINDS:
-        kind = FACILITY_KINDS[row["kind"]][language == "zh"]
-        lines.append(word["mainly"].format(kind=kind) if aggregated else kind)
-    lines.append(f"{word['in']} {format_tonnes(row['inflow_t'], language)}")
-    lines.append(f"{word['out']} {format_tonnes(row['outflow_t'], language)}")
+        kind = kind_label(row["kind"], language)
+        lines.append(text("sankey_mainly", language, kind=kind) if aggregated else kind)
+    lines.append(text("sankey_in", language, tonnes=format_tonnes(row["inflow_t"], language)))
+    lines.append(text("sankey_out", language, tonnes=format_tonnes(row["outflow_t"], language)))
     if row["internal_t"] > 0:
-        lines.append(f"{word['inside']} {format_tonnes(row['internal_t'], language)}")
+        lines.append(text("sankey_inside", language, tonnes=format_tonnes(row["internal_t"], language)))
     if row["merged"]:
-        lines.append(word["merged"].format(n=row["merged"]))
+        lines.append(text("sankey_merged", language, n=row["merged"]))
     return "<br>".join(lines)
 
 
@@ -131,7 +121,9 @@ def sankey_figure(
     plot_h = float(height - top - bottom)
     fig = go.Figure()
     if data.links.is_empty():
-        fig.add_annotation(text=WORDS["empty"][language], showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        fig.add_annotation(
+            text=text("sankey_empty", language), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+        )
         fig.update_layout(
             title=title, height=height, font_family=FONTS[language], xaxis_visible=False, yaxis_visible=False
         )
@@ -139,8 +131,9 @@ def sankey_figure(
     layout = vertical_layout(data.nodes, data.loops_t, plot_height=plot_h, scale_t=scale_t, scale_fill=scale_fill)
     if not layout.fits:
         warnings.warn(
-            f"scale_t {format_tonnes(scale_t or 0.0)} does not fit this diagram (fullest column "
-            f"{format_tonnes(data.span_t)}, loops {format_tonnes(data.loops_t)}); drawn at the largest scale that fits",
+            f"scale_t {format_tonnes(scale_t or 0.0, 'en')} does not fit this diagram (fullest column "
+            f"{format_tonnes(data.span_t, 'en')}, loops {format_tonnes(data.loops_t, 'en')}); drawn at the largest "
+            "scale that fits",
             RuntimeWarning,
             stacklevel=2,
         )

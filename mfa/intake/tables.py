@@ -1,9 +1,13 @@
-"""The tables a user imports and exports: their columns, which are required, and Chinese header aliases."""
+"""The tables a user imports: their columns (mfa.domain.records), which are required, their key, the Chinese (and
+other) headers accepted for each column, and how a header row is recognised."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from mfa.domain import records
+from mfa.domain.targets import TARGET_KEY
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ _QTY = {"数量": "quantity", "量": "quantity", "单位": "unit"}
 PARKS = TableSpec(
     "parks",
     "园区",
-    ("code", "name", "name_zh", "city", "level"),
+    tuple(records.PARK),
     ("code", "city"),
     ("code",),
     {
@@ -48,7 +52,7 @@ PARKS = TableSpec(
 FACILITIES = TableSpec(
     "facilities",
     "设施",
-    ("code", "name", "name_zh", "park", "kind"),
+    tuple(records.FACILITY),
     ("code", "kind"),
     ("code",),
     {
@@ -65,7 +69,7 @@ FACILITIES = TableSpec(
 MATERIALS = TableSpec(
     "materials",
     "物料",
-    ("code", "name", "name_zh", "parent", "is_product"),
+    tuple(records.MATERIAL),
     ("code", "parent"),
     ("code",),
     {**_CODE, **_NAMES, "上级": "parent", "父类": "parent", "是否产品": "is_product", "产品": "is_product"},
@@ -73,18 +77,7 @@ MATERIALS = TableSpec(
 FLOWS = TableSpec(
     "flows",
     "流量",
-    (
-        "period",
-        "source",
-        "target",
-        "material",
-        "quantity",
-        "unit",
-        "uncertainty",
-        "data_quality",
-        "note",
-        "reference",
-    ),
+    tuple(records.FLOW),
     ("period", "source", "target", "material", "quantity"),
     ("period", "source", "target", "material"),
     {
@@ -110,7 +103,7 @@ FLOWS = TableSpec(
 STOCKS = TableSpec(
     "stocks",
     "库存",
-    ("period", "facility", "material", "quantity", "unit"),
+    tuple(records.STOCK),
     ("period", "facility", "material", "quantity"),
     ("period", "facility", "material"),
     {**_QTY, "期间": "period", "时期": "period", "年月": "period", "设施": "facility", "物料": "material"},
@@ -118,18 +111,9 @@ STOCKS = TableSpec(
 TARGETS = TableSpec(
     "targets",
     "目标",
-    (
-        "indicator",
-        "scope",
-        "baseline_year",
-        "baseline_value",
-        "target_year",
-        "target_value",
-        "direction",
-        "source",
-    ),
+    tuple(records.TARGET),
     ("indicator", "scope", "target_year", "target_value", "direction"),
-    ("indicator", "scope", "target_year"),
+    tuple(c for c in TARGET_KEY if c != "scope_level"),
     {
         "指标": "indicator",
         "范围": "scope",
@@ -146,7 +130,7 @@ TARGETS = TableSpec(
 REPORTED = TableSpec(
     "reported",
     "填报值",
-    ("indicator", "scope", "year", "value", "source"),
+    tuple(records.REPORTED),
     ("indicator", "scope", "year", "value"),
     ("indicator", "scope", "year"),
     {
@@ -160,11 +144,10 @@ REPORTED = TableSpec(
     },
 )
 
-_RANGE = ("shape_low", "shape_high", "scale_low", "scale_high", "mean_low", "mean_high", "std_low", "std_high")
 LIFETIMES = TableSpec(
     "lifetimes",
     "使用寿命",
-    ("product", "distribution", "shape", "scale", "mean", "std", "first_cohort", "last_cohort", *_RANGE, "source"),
+    tuple(records.LIFETIME),
     ("product", "distribution"),
     ("product", "first_cohort"),
     {
@@ -187,7 +170,7 @@ LIFETIMES = TableSpec(
 INFLOWS = TableSpec(
     "inflows",
     "投入使用",
-    ("year", "scope", "product", "quantity", "unit", "source"),
+    tuple(records.INFLOW),
     ("year", "scope", "product", "quantity"),
     ("year", "scope", "product"),
     {**_QTY, "年份": "year", "年": "year", "范围": "scope", "地区": "scope", "产品": "product", "来源": "source"},
@@ -195,7 +178,7 @@ INFLOWS = TableSpec(
 CAPACITIES = TableSpec(
     "capacities",
     "处理能力",
-    ("facility", "material", "year_from", "capacity", "unit", "source"),
+    tuple(records.CAPACITY),
     ("facility", "material", "year_from", "capacity"),
     ("facility", "material", "year_from"),
     {

@@ -44,6 +44,18 @@ def migrate(engine: Engine) -> bool:
     return engines.migrate(engine, then=seed)
 
 
+def init_database(url: str | None = None) -> str:
+    """Create the database, or migrate it to this version of mfa (data is kept): "created", "migrated" or
+    "already up to date"."""
+    engine = engines.make_engine(database_url(url))
+    try:
+        before = engines.current_revision(engine)
+        changed = migrate(engine)
+    finally:
+        engine.dispose()
+    return "created" if before is None else ("migrated" if changed else "already up to date")
+
+
 def open_database(url: str | None = None) -> Engine:
     """An engine on `url` (default: MFA_DATABASE_URL, else the embedded SQLite file) with its schema created or
     migrated and the reference data loaded as needed."""

@@ -209,7 +209,7 @@ def _save(
 ) -> list[str]:
     """Write the fitted lifetime rows: over the rows of the material that owns them when every product using them
     was fitted, else as rows of each fitted product of its own (so products outside the fit keep theirs)."""
-    from mfa.services.writing import import_records
+    from mfa.services.editing import import_records
 
     every = inputs.inflows["product"].unique().to_list()
     fitted = set(products)

@@ -9,10 +9,11 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
-from mfa.domain.indicators import Scope, select_flows
-from mfa.domain.reconciliation.model import DEFAULT_UNCERTAINTY, Reconciliation, default_balanced, reconcile
+from mfa.domain.balance import mass_balance
+from mfa.domain.flowframe import Scope, select_flows
+from mfa.domain.reconciliation import DEFAULT_UNCERTAINTY, Reconciliation, default_balanced, reconcile
 from mfa.domain.roles import Actor, local_operator, require_admin
-from mfa.services import analysis
+from mfa.services import loading
 from mfa.storage import reads, writes
 from mfa.storage.engine import write_transaction
 
@@ -63,7 +64,7 @@ def reconcile_year(
 ) -> YearReconciliation:
     """Reconcile the flows of `year` (with either end in `park`, if given) so that the facilities that should
     balance (default rule of mfa.domain.reconciliation.model; in a park, those of the park) balance over the year."""
-    data = analysis.load(engine, [year])
+    data = loading.load(engine, [year])
     scope = Scope("park", park) if park else Scope("province", None)
     rows = select_flows(data.flows, data.parents, year=year, scope=scope if park else None).collect()
     links = _links(rows, year)
@@ -73,8 +74,6 @@ def reconcile_year(
         balanced = [f for f in balanced if f in in_park]
     with engine.connect() as conn:
         stocks = reads.stock_table(conn)
-    from mfa.domain.network import mass_balance
-
     changes = mass_balance(data.flows, stocks, data.facilities, year=year)
     stock_change = {
         f: c for f, c in changes.select("facility", "stock_change_t").iter_rows() if f in set(balanced) and c

@@ -1,4 +1,5 @@
-"""Import: read files, validate every table against the database and each other, write in one transaction."""
+"""The one write path: tables read from files (or forms) are validated against the database and each other,
+authorized for the actor, written in one transaction, and recorded as one change in the history."""
 
 from __future__ import annotations
 
@@ -240,74 +241,3 @@ def import_files(
     )
     report.files = [p.name for p in paths]
     return report
-
-
-def import_records(
-    engine: Engine,
-    table: str,
-    records: list[dict[str, object]],
-    *,
-    label: str = "form",
-    replace: dict[str, str] | None = None,
-    today: date | None = None,
-    actor: Actor | None = None,
-    expected_version: int | None = None,
-    via: str | None = None,
-) -> ImportReport:
-    """Write records typed into a form (or given by a script) through the same validation as files; all or nothing.
-
-    `replace` names the key of an existing flow (period, source, target, material) that the record replaces:
-    when the key changed, the old flow is deleted in the same transaction. `expected_version` is the version the
-    editor opened (of the replaced flow, or of the park or facility by code): if someone changed the record since,
-    nothing is written and the report says who changed it and when."""
-    from mfa.intake.readers import NUL_REASON, ReadResult
-    from mfa.intake.tables import BY_NAME
-
-    spec = BY_NAME[table]
-    rows = [{c: (None if r.get(c) is None else str(r.get(c))) for c in spec.columns if c in r} for r in records]
-    nul = [
-        (label, i + 1, c, v.replace("\x00", "\\x00"), NUL_REASON)
-        for i, r in enumerate(rows)
-        for c, v in r.items()
-        if v and "\x00" in v
-    ]
-    if nul:
-        refused = ImportReport(files=[label])
-        refused.errors = pl.DataFrame(nul, schema=ERROR_SCHEMA, orient="row")
-        return refused
-    columns = [c for c in spec.columns if any(c in r for r in records)]
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
-    frame = frame.with_columns(pl.lit(label).alias("_file"), (pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias("_row"))
-    read = ReadResult(tables=[RawTable(label, spec, frame, frame)])
-    old = replace if table == "flows" else None
-
-    def first(conn: Connection) -> None:
-        if expected_version is not None:
-            key = replace if table == "flows" else {"code": str(records[0].get("code", ""))}
-            found = writes.record_version(conn, table, key or {})
-            if found is not None and found[0] != expected_version:
-                raise StaleEdit(f"changed by {found[1] or 'someone'} at {found[2]} since you opened it")
-        if old is not None and not _same_flow(old, records[0]):
-            writes.delete_flow(conn, old["period"], old["source"], old["target"], old["material"])
-
-    try:
-        return import_tables(engine, read, today=today, first=first, actor=actor, via=via or label)
-    except StaleEdit as exc:
-        report = ImportReport(files=[label])
-        report.errors = pl.DataFrame(
-            [(label, 1, "version", str(expected_version), str(exc))], schema=ERROR_SCHEMA, orient="row"
-        )
-        return report
-
-
-def _same_flow(key: dict[str, str], record: dict[str, object]) -> bool:
-    """The edited record keeps the key it replaces (the period compared as written in normal form)."""
-    from mfa.domain.periods import normalize_period
-
-    period = pl.select(normalize_period(pl.lit(str(record.get("period") or "")).str.strip_chars())).item()
-    same_ends = all(str(record.get(c) or "").strip() == key[c] for c in ("source", "target", "material"))
-    return same_ends and period == key["period"]
-
-
-class StaleEdit(Exception):
-    """The record was changed by someone else after the editor opened it."""

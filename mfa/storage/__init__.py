@@ -1,0 +1,2 @@
+"""The database: schema and migrations, engines, and the only SQL (reads, writes, history, accounts, sessions,
+snapshots, backups)."""

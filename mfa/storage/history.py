@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, text
 
+from mfa.domain.targets import TARGET_COLUMNS, TARGET_KEY
 from mfa.storage import writes
 
 
@@ -61,12 +62,7 @@ KINDS: dict[str, RecordKind] = {
         _plain("period", "quantity_t", "value", "unit") | {"facility": "f.code", "material": "m.code"},
     ),
     "target": RecordKind(
-        "target", "targets", ("indicator", "scope_level", "scope", "target_year"),
-        ("indicator", "scope_level", "scope", "baseline_year", "baseline_value", "target_year", "target_value",
-         "direction", "source"),
-        "target r",
-        _plain("indicator", "scope_level", "scope", "baseline_year", "baseline_value", "target_year",
-               "target_value", "direction", "source"),
+        "target", "targets", TARGET_KEY, TARGET_COLUMNS, "target r", _plain(*TARGET_COLUMNS),
     ),
 }  # fmt: skip
 BY_TABLE = {kind.table: kind for kind in KINDS.values()}

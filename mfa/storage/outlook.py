@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import polars as pl
 from sqlalchemy import Connection, text
 
+from mfa.domain import records
 from mfa.storage.reads import Schema, query_frame
 
 
@@ -101,3 +102,14 @@ def retirement_flows(conn: Connection, materials: Sequence[str] | None = None) -
         params,
     )
     return frame.with_columns(pl.lit("source").alias("source_kind"))
+
+
+def export_tables(conn: Connection) -> dict[str, pl.DataFrame]:
+    """Lifetimes, inflows and capacities in their import columns (quantities in tonnes, unit t), for a workbook."""
+    inflows = inflow_table(conn).with_columns(pl.col("quantity_t").alias("quantity"), pl.lit("t").alias("unit"))
+    capacities = capacity_table(conn).with_columns(pl.col("capacity_t").alias("capacity"), pl.lit("t").alias("unit"))
+    return {
+        "lifetimes": lifetime_table(conn).select(list(records.LIFETIME)).cast(records.LIFETIME),
+        "inflows": inflows.select(list(records.INFLOW)).cast(records.INFLOW),
+        "capacities": capacities.select(list(records.CAPACITY)).cast(records.CAPACITY),
+    }

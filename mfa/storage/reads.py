@@ -3,53 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import polars as pl
 from sqlalchemy import Connection, text
 
-from mfa.domain import vocabulary
-
-
-@dataclass(frozen=True)
-class FlowFilter:
-    """Which flows to read: a year, a city or park (either end of the flow), a material and its descendants."""
-
-    year: int | None = None
-    city: str | None = None
-    park: str | None = None
-    material: str | None = None
-
-
-Schema = dict[str, type[pl.DataType] | pl.DataType]
-
-ANALYSIS_SCHEMA: Schema = {
-    "period": pl.String,
-    "year": pl.Int32,
-    "month": pl.Int8,
-    "source": pl.String,
-    "target": pl.String,
-    "material": pl.String,
-    "quantity_t": pl.Float64,
-    "uncertainty": pl.Float64,
-    "data_quality": pl.String,
-    "reconciled_t": pl.Float64,
-    "source_kind": pl.String,
-    "target_kind": pl.String,
-    "source_park": pl.String,
-    "target_park": pl.String,
-    "source_city": pl.String,
-    "target_city": pl.String,
-}
-"""The analysis frame: one row per flow with both ends' kind, park and city (what indicators and graphs read)."""
-
-ACTUAL_SCHEMA: Schema = {
-    "indicator": pl.String,
-    "scope_level": pl.String,
-    "scope": pl.String,
-    "year": pl.Int32,
-    "value": pl.Float64,
-}
+from mfa.domain import records, vocabulary
+from mfa.domain.flowframe import ANALYSIS_SCHEMA, Schema, Selection
+from mfa.domain.targets import ACTUAL_SCHEMA, TARGET_SCHEMA
 
 
 def query_frame(conn: Connection, sql: str, schema: Schema, params: dict[str, object] | None = None) -> pl.DataFrame:
@@ -63,23 +23,33 @@ def material_parents(conn: Connection) -> dict[str, str | None]:
     return dict(rows.all())
 
 
-def _where(conn: Connection, flt: FlowFilter) -> tuple[str, dict[str, object]]:
+def _where(conn: Connection, selection: Selection) -> tuple[str, dict[str, object]]:
+    """The SQL conditions of a selection over the flow joins (f: flow, s/t: its ends, sp/tp: their parks)."""
     clauses: list[str] = []
     params: dict[str, object] = {}
-    if flt.year is not None:
+    if selection.year is not None:
         clauses.append("f.year = :year")
-        params["year"] = flt.year
-    if flt.city is not None:
+        params["year"] = selection.year
+    if selection.month is not None:
+        clauses.append("f.month = :month")
+        params["month"] = selection.month
+    scope = selection.scope
+    if scope.city is not None:
         clauses.append("(sp.city = :city OR tp.city = :city)")
-        params["city"] = vocabulary.city_name(flt.city) or flt.city
-    if flt.park is not None:
+        params["city"] = scope.city
+    if scope.park is not None:
         clauses.append("(sp.code = :park OR tp.code = :park)")
-        params["park"] = flt.park
-    if flt.material is not None:
-        codes = sorted(vocabulary.descendants(material_parents(conn), [flt.material]))
+        params["park"] = scope.park
+    if selection.material is not None:
+        codes = sorted(vocabulary.descendants(material_parents(conn), [selection.material]))
         names = [f"m{i}" for i in range(len(codes))]
         clauses.append(f"m.code IN ({', '.join(':' + n for n in names)})" if codes else "1 = 0")
         params |= dict(zip(names, codes, strict=True))
+    if selection.kinds:
+        names = [f"k{i}" for i in range(len(selection.kinds))]
+        listed = ", ".join(":" + n for n in names)
+        clauses.append(f"(s.kind IN ({listed}) OR t.kind IN ({listed}))")
+        params |= dict(zip(names, selection.kinds, strict=True))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -89,93 +59,51 @@ _FLOW_JOINS = (
     "LEFT JOIN park tp ON tp.id = t.park_id"
 )
 
-FLOW_EXPORT_SCHEMA = {
-    "period": pl.String,
-    "source": pl.String,
-    "target": pl.String,
-    "material": pl.String,
-    "quantity": pl.Float64,
-    "unit": pl.String,
-    "uncertainty": pl.Float64,
-    "data_quality": pl.String,
-    "note": pl.String,
-    "reference": pl.String,
-}
 
-
-def flow_table(conn: Connection, flt: FlowFilter | None = None) -> pl.DataFrame:
-    """Flows in the import/export columns (quantity in tonnes, unit t), sorted by their key."""
-    where, params = _where(conn, flt or FlowFilter())
+def flow_table(conn: Connection, selection: Selection | None = None) -> pl.DataFrame:
+    """The flows `selection` keeps in the import/export columns (quantity in tonnes, unit t), sorted by their key."""
+    where, params = _where(conn, selection or Selection())
     sql = (
         "SELECT f.period, s.code, t.code, m.code, f.quantity_t, 't', f.uncertainty, f.data_quality, "
         f"f.note, f.reference {_FLOW_JOINS}{where}"
     )
     rows = conn.execute(text(sql), params).all()
-    frame = pl.DataFrame(rows, schema=FLOW_EXPORT_SCHEMA, orient="row")
+    frame = pl.DataFrame(rows, schema=records.FLOW, orient="row")
     return frame.sort(["period", "source", "target", "material"])
 
 
 def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
-    """Parks, facilities, materials, stocks, targets and the outlook's lifetimes, inflows (t) and capacities (t) in
-    their import/export columns."""
+    """Parks, facilities, materials, stocks, targets and reported values in their import/export columns."""
 
     def q(sql: str, schema: Schema) -> pl.DataFrame:
         return query_frame(conn, sql, schema)
 
-    s = pl.String
-    parks = q(
-        "SELECT code, name, name_zh, city, level FROM park ORDER BY code",
-        {"code": s, "name": s, "name_zh": s, "city": s, "level": s},
-    )
+    parks = q("SELECT code, name, name_zh, city, level FROM park ORDER BY code", records.PARK)
     facilities = q(
         "SELECT f.code, f.name, f.name_zh, p.code, f.kind FROM facility f LEFT JOIN park p ON p.id = f.park_id "
         "ORDER BY f.code",
-        {"code": s, "name": s, "name_zh": s, "park": s, "kind": s},
+        records.FACILITY,
     )
     materials = q(
         "SELECT m.code, m.name, m.name_zh, p.code, m.is_product FROM material m "
         "LEFT JOIN material p ON p.id = m.parent_id ORDER BY m.id",
-        {"code": s, "name": s, "name_zh": s, "parent": s, "is_product": pl.Boolean},
+        records.MATERIAL,
     )
     stocks = q(
         "SELECT st.period, f.code, m.code, st.quantity_t, 't' FROM stock st JOIN facility f ON f.id = st.facility_id "
         "JOIN material m ON m.id = st.material_id ORDER BY st.period, f.code, m.code",
-        {"period": s, "facility": s, "material": s, "quantity": pl.Float64, "unit": s},
+        records.STOCK,
     )
     targets = q(
-        "SELECT indicator, scope, baseline_year, baseline_value, target_year, target_value, direction, source "
-        "FROM target ORDER BY indicator, scope_level, scope, target_year",
-        {
-            "indicator": s,
-            "scope": s,
-            "baseline_year": pl.Int32,
-            "baseline_value": pl.Float64,
-            "target_year": pl.Int32,
-            "target_value": pl.Float64,
-            "direction": s,
-            "source": s,
-        },
+        f"SELECT {', '.join(records.TARGET)} FROM target ORDER BY indicator, scope_level, scope, target_year",
+        records.TARGET,
     )
-    from mfa.storage.outlook import capacity_table, inflow_table, lifetime_table
-
-    inflows = inflow_table(conn).select(
-        "year", "scope", "product", pl.col("quantity_t").alias("quantity"), pl.lit("t").alias("unit"), "source"
-    )
-    capacities = capacity_table(conn).select(
-        "facility", "material", "year_from", pl.col("capacity_t").alias("capacity"), pl.lit("t").alias("unit"), "source"
-    )
-    lifetimes = lifetime_table(conn)
-    order = ["product", "distribution", "shape", "scale", "mean", "std", "first_cohort", "last_cohort"]
-    lifetimes = lifetimes.select(*order, *[c for c in lifetimes.columns if c not in order])
     return {
         "parks": parks,
         "facilities": facilities,
         "materials": materials,
         "stocks": stocks,
         "targets": targets,
-        "lifetimes": lifetimes,
-        "inflows": inflows,
-        "capacities": capacities,
     }
 
 
@@ -295,27 +223,20 @@ def flow_year_span(conn: Connection) -> list[int]:
 
 def target_table(conn: Connection) -> pl.DataFrame:
     """Every target: indicator, scope_level, scope, baseline, target, direction, source."""
-    s = pl.String
-    schema: Schema = {"indicator": s, "scope_level": s, "scope": s, "baseline_year": pl.Int32}
-    schema |= {"baseline_value": pl.Float64, "target_year": pl.Int32, "target_value": pl.Float64}
-    schema |= {"direction": s, "source": s}
-    return query_frame(
-        conn,
-        "SELECT indicator, scope_level, scope, baseline_year, baseline_value, target_year, target_value, "
-        "direction, source FROM target ORDER BY id",
-        schema,
-    )
+    return query_frame(conn, f"SELECT {', '.join(TARGET_SCHEMA)} FROM target ORDER BY id", dict(TARGET_SCHEMA))
 
 
 def reported_table(conn: Connection) -> pl.DataFrame:
     """Reported values: indicator, scope_level, scope, year, value."""
-    return query_frame(conn, "SELECT indicator, scope_level, scope, year, value FROM reported", ACTUAL_SCHEMA)
+    return query_frame(conn, "SELECT indicator, scope_level, scope, year, value FROM reported", dict(ACTUAL_SCHEMA))
 
 
 def stock_table(conn: Connection) -> pl.DataFrame:
     """Stocks as balances read them: period, year, month, facility, material, quantity_t."""
-    schema: Schema = {"period": pl.String, "year": pl.Int32, "month": pl.Int8, "facility": pl.String}
-    schema |= {"material": pl.String, "quantity_t": pl.Float64}
+    schema: Schema = {"period": pl.String, "year": pl.Int32, "month": pl.Int8, "facility": pl.String} | {
+        "material": pl.String,
+        "quantity_t": pl.Float64,
+    }
     return query_frame(
         conn,
         "SELECT s.period, s.year, s.month, f.code, m.code, s.quantity_t FROM stock s "

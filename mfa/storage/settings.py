@@ -9,12 +9,12 @@ ENV_VAR = "MFA_DATABASE_URL"
 
 
 def default_sqlite_path() -> Path:
-    """The embedded default database file: $MFA_HOME/mfa.storage.engine, else $XDG_DATA_HOME/mfa/mfa.storage.engine."""
+    """The embedded default database file: $MFA_HOME/mfa.db, else $XDG_DATA_HOME/mfa/mfa.db."""
     home = os.environ.get("MFA_HOME")
     if home:
-        return Path(home).expanduser() / "mfa.storage.engine"
+        return Path(home).expanduser() / "mfa.db"
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(xdg) / "mfa" / "mfa.storage.engine"
+    return Path(xdg) / "mfa" / "mfa.db"
 
 
 def normalize_url(url: str) -> str:

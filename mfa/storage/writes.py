@@ -1,4 +1,6 @@
-"""Every read and write of the database: the only module that knows SQL."""
+"""Writing records: bulk upserts of validated frames (one statement per table on SQLite, COPY on PostgreSQL),
+reconciled values, deleting a flow, and the version of a record an editor opened. Who writes and in which change
+are read from the connection (WRITER_KEY, CHANGE_KEY); the history triggers copy what is replaced."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import polars as pl
 from sqlalchemy import Connection, text
 
 from mfa.domain import vocabulary
+from mfa.domain.targets import TARGET_COLUMNS, TARGET_KEY
 from mfa.storage.meta import bump_data_version, mark_flows_changed, mark_registry_changed
 from mfa.storage.reads import id_map
 
@@ -137,9 +140,7 @@ def upsert_materials(conn: Connection, frame: pl.DataFrame, optional: Sequence[s
 
 def upsert_targets(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
     """Insert or update targets by (indicator, scope, target year)."""
-    cols = ["indicator", "scope_level", "scope", "baseline_year", "baseline_value", "target_year"]
-    cols += ["target_value", "direction", "source"]
-    key = ["indicator", "scope_level", "scope", "target_year"]
+    cols, key = list(TARGET_COLUMNS), list(TARGET_KEY)
     update = ["target_value", "direction"]
     update += [c for c in ("baseline_year", "baseline_value", "source") if c in optional]
     for col in ("baseline_year", "baseline_value", "source"):

@@ -1,1 +1,1 @@
-"""The Streamlit pages: the only place streamlit is imported; thin over mfa's functions."""
+"""The Streamlit app: the only place streamlit is imported; every page is thin over mfa.services."""

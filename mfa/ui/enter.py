@@ -9,10 +9,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from mfa.domain.flowframe import Selection
 from mfa.domain.vocabulary import CITIES, FACILITY_KINDS, PARK_LEVELS
 from mfa.services import editing
-from mfa.services.writing import import_records
-from mfa.storage import writes
+from mfa.services.editing import import_records
 from mfa.ui import filters, login, state
 from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, t
 from mfa.ui.widgets import errors_by_column, field_errors, header
@@ -111,9 +111,7 @@ def _load_for_edit(rows: pl.DataFrame) -> None:
     ss.update(enter_target=key["target"], enter_material=key["material"], enter_quantity=row["quantity"])
     ss.update(enter_unit="t", enter_quality=row["data_quality"] or "", enter_note=row["note"] or "")
     ss.update(enter_reference=row["reference"] or "", enter_editing=key, enter_errors={})
-    with state.engine().connect() as conn:
-        opened = writes.record_version(conn, "flows", key)
-    ss["enter_editing_version"] = opened[0] if opened else None
+    ss["enter_editing_version"] = editing.current_version(state.engine(), "flows", key)
     ss["enter_uncertainty"] = None if row["uncertainty"] is None else round(row["uncertainty"] * 100, 6)
     ss.pop("enter_message", None)
 
@@ -232,7 +230,7 @@ def edit_section(url: str, version: int) -> None:
     if facility is None:
         st.caption(t("edit_hint"))
         return
-    rows = state.flow_rows(url, version, state.Filters(year)).filter(
+    rows = state.flow_rows(url, version, Selection(year)).filter(
         (pl.col("source") == facility) | (pl.col("target") == facility)
     )
     if rows.is_empty():

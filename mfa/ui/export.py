@@ -85,11 +85,11 @@ def render() -> None:
     header("export_title", "export_caption")
     if not years:
         st.info(t("no_flows"))
-        st.page_link(navigation.page_path("import"), label=t("go_import"), icon=":material/upload_file:")
+        st.page_link(navigation.page("import"), label=t("go_import"), icon=":material/upload_file:")
         return
     f = filters.flow_filters("export", years)
     lang = language()
-    stem = f"mfa-{f.period}" + (f"-{f.park or f.city}" if f.park or f.city else "")
+    stem = f"mfa-{f.period}" + (f"-{f.scope.code}" if f.scope.code else "")
 
     st.subheader(t("export_sankey"))
     opts = filters.sankey_options("export", lambda o: state.sankey(url, version, f, o.level, o.min_share, lang).span_t)
@@ -119,7 +119,7 @@ def render() -> None:
 
     st.subheader(t("export_indicators"))
     scope = f.scope
-    report = state.indicator_report(url, version, f.year, f.month, scope.level, scope.code)
+    report = state.indicator_report(url, version, state.year_of(f), f.month, scope.level, scope.code)
     sheets = summary_tables(report)
     st.caption(t("export_indicators_caption", scope=filters.scope_label(f, url, version), period=report["period"]))
     shown = [

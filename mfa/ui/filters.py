@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from mfa.domain.flowframe import PROVINCE, Scope, Selection
 from mfa.domain.network import GraphLevel
 from mfa.domain.vocabulary import CITIES, FACILITY_KINDS
 from mfa.ui import state
@@ -85,7 +86,7 @@ def month_label(month: int) -> str:
     return t("whole_year") if month == WHOLE_YEAR else t("month_n", n=month)
 
 
-def flow_filters(page: str, years: list[int]) -> state.Filters:
+def flow_filters(page: str, years: list[int]) -> Selection:
     """Draw the filter bar (period, city, park, material, facility kinds) and return the filters."""
     url, version = state.url(), state.version()
     parks = state.reference(url, version)["parks"]
@@ -121,9 +122,8 @@ def flow_filters(page: str, years: list[int]) -> state.Filters:
         _keep("kinds", kinds)
         key = _shared(page, "reconciled", False)
         reconciled = _keep("reconciled", st.toggle(t("reconciled_values"), key=key, help=t("reconciled_help")))
-    return state.Filters(
-        year, month or None, city or None, park or None, material or None, tuple(kinds), bool(reconciled)
-    )
+    scope = Scope("park", park) if park else Scope("city", city) if city else PROVINCE
+    return Selection(year, month or None, scope, material or None, tuple(kinds), bool(reconciled))
 
 
 def sankey_options(page: str, span_t: Callable[[SankeyOptions], float]) -> SankeyOptions:
@@ -154,9 +154,9 @@ def sankey_options(page: str, span_t: Callable[[SankeyOptions], float]) -> Sanke
     return SankeyOptions(options.level, options.min_share, float(scale))
 
 
-def describe(f: state.Filters, url: str, version: int) -> str:
+def describe(f: Selection, url: str, version: int) -> str:
     """The filters in words, for captions and figure titles: 长沙 · 2024-03 · 废钢铁."""
-    parts = [scope_label(f, url, version), f.period]
+    parts = [scope_label(f, url, version), f.period or ""]
     if f.material:
         parts.append(name_of(state.names(url, version, "materials"), f.material))
     if f.kinds:
@@ -164,8 +164,8 @@ def describe(f: state.Filters, url: str, version: int) -> str:
     return " · ".join(parts)
 
 
-def scope_label(f: state.Filters, url: str, version: int) -> str:
+def scope_label(f: Selection, url: str, version: int) -> str:
     """The scope of the filters in words: the province, a city or a park."""
-    if f.park:
-        return name_of(state.names(url, version, "parks"), f.park)
-    return city_label(f.city) if f.city else pick("Hunan province", "湖南省")
+    if f.scope.park:
+        return name_of(state.names(url, version, "parks"), f.scope.park)
+    return city_label(f.scope.city) if f.scope.city else pick("Hunan province", "湖南省")

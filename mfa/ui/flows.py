@@ -6,9 +6,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from mfa.domain.flowframe import Selection
 from mfa.domain.network import GraphLevel
 from mfa.domain.vocabulary import FACILITY_KINDS, GROUPS
 from mfa.export.sankey_figure import GROUP_COLOURS, KIND_COLOURS
+from mfa.services.network import LOOP_MAX_CYCLES, LOOP_MAX_LENGTH
 from mfa.ui import filters, navigation, state
 from mfa.ui.i18n import coded, format_percent, format_tonnes, kind_name, labels, language, name_of, t
 from mfa.ui.widgets import header, tonnes_column
@@ -30,7 +32,7 @@ def legend() -> None:
     st.markdown(f"<div style='font-size:0.85rem;line-height:1.8'>{html}</div>", unsafe_allow_html=True)
 
 
-def sankey_view(url: str, version: int, f: state.Filters) -> None:
+def sankey_view(url: str, version: int, f: Selection) -> None:
     """The diagram at the chosen level, with small nodes merged and an optional fixed scale."""
     lang = language()
     opts = filters.sankey_options("flows", lambda o: state.sankey(url, version, f, o.level, o.min_share, lang).span_t)
@@ -58,7 +60,7 @@ def labelled(frame: pl.DataFrame, column: str, names: dict[str, tuple[str | None
     return pl.col(column).replace_strict(mapping, default=pl.col(column), return_dtype=pl.String)
 
 
-def table_view(url: str, version: int, f: state.Filters) -> None:
+def table_view(url: str, version: int, f: Selection) -> None:
     """The filtered flows with names, largest first; the columns sort on click."""
     rows = state.flow_rows(url, version, f)
     fac, mats = state.names(url, version, "facilities"), state.names(url, version, "materials")
@@ -87,20 +89,22 @@ def table_view(url: str, version: int, f: state.Filters) -> None:
     )
 
 
-def balance_warnings(url: str, version: int, f: state.Filters, tolerance: float) -> pl.DataFrame:
+def balance_warnings(url: str, version: int, f: Selection, tolerance: float) -> pl.DataFrame:
     """The facilities shown whose inflow, outflow and stock change do not add up within the tolerance."""
     _, facilities = state.shown(url, version, f)
-    frame = state.balance(url, version, f.year, f.month, tolerance / 100)
+    frame = state.balance(url, version, state.year_of(f), f.month, tolerance / 100)
     return frame.filter(pl.col("facility").is_in(facilities), pl.col("status").is_in(WARN_STATUSES))
 
 
-def balance_view(url: str, version: int, f: state.Filters) -> None:
+def balance_view(url: str, version: int, f: Selection) -> None:
     """Mass balance of the facilities shown: inflow − outflow − stock change, and a status."""
     tolerance = st.slider(
         t("tolerance"), 1.0, 50.0, value=DEFAULT_TOLERANCE, step=1.0, format="%.0f %%", key="flows_tolerance"
     )
     _, facilities = state.shown(url, version, f)
-    frame = state.balance(url, version, f.year, f.month, tolerance / 100).filter(pl.col("facility").is_in(facilities))
+    frame = state.balance(url, version, state.year_of(f), f.month, tolerance / 100).filter(
+        pl.col("facility").is_in(facilities)
+    )
     only = st.toggle(t("only_warnings"), value=True, key="flows_only_warnings")
     if only:
         frame = frame.filter(pl.col("status").is_in(WARN_STATUSES))
@@ -142,10 +146,10 @@ def node_name(url: str, version: int, node: object, level: GraphLevel) -> str:
     return kind_name(code) if level == "kind" else code
 
 
-def loops_view(url: str, version: int, f: state.Filters) -> None:
+def loops_view(url: str, version: int, f: Selection) -> None:
     """The loops carrying the most tonnes: material that comes back to where it was."""
     levels: tuple[GraphLevel, ...] = ("facility", "park", "city")
-    fallback: GraphLevel = "facility" if f.park else "park"  # facility loops of a whole province take seconds
+    fallback: GraphLevel = "facility" if f.scope.park else "park"  # facility loops of a whole province take seconds
     chosen = st.segmented_control(
         t("level"),
         levels,
@@ -168,15 +172,15 @@ def loops_view(url: str, version: int, f: state.Filters) -> None:
         for loop in found
     ]
     st.dataframe(pl.DataFrame(rows), hide_index=True)
-    st.caption(t("loops_caption", n=state.LOOP_MAX_CYCLES, length=state.LOOP_MAX_LENGTH))
+    st.caption(t("loops_caption", n=LOOP_MAX_CYCLES, length=LOOP_MAX_LENGTH))
 
 
-def trace_view(url: str, version: int, f: state.Filters) -> None:
+def trace_view(url: str, version: int, f: Selection) -> None:
     """Where the material of a facility, a park or a material ends up (or, backward, comes from)."""
     what = st.segmented_control(
         t("trace_what"),
         TRACE_WHAT,
-        default="park" if f.park else "material" if f.material else "facility",
+        default="park" if f.scope.park else "material" if f.material else "facility",
         key="flows_trace_what",
         format_func=labels(TRACE_WHAT, lambda v: t(f"trace_{v}")),
         required=True,
@@ -197,7 +201,7 @@ def trace_view(url: str, version: int, f: state.Filters) -> None:
         park = st.selectbox(
             t("park"),
             codes,
-            index=codes.index(f.park) if f.park in codes else 0,
+            index=codes.index(f.scope.park) if f.scope.park in codes else 0,
             key="flows_trace_park",
             format_func=labels(codes, lambda c: coded(name_of(parks, c), c)),
         )
@@ -213,7 +217,7 @@ def trace_view(url: str, version: int, f: state.Filters) -> None:
         st.info(t("trace_nothing"))
         return
     try:
-        fate, by_kind = state.trace(url, version, f.year, facility, park, material, forward)
+        fate, by_kind = state.trace(url, version, state.year_of(f), facility, park, material, forward)
     except ValueError as exc:
         st.warning(t("trace_failed", reason=str(exc)))
         return
@@ -260,7 +264,7 @@ def render() -> None:
     header("flows_title", "flows_caption")
     if not years:
         st.info(t("no_flows"))
-        st.page_link(navigation.page_path("import"), label=t("go_import"), icon=":material/upload_file:")
+        st.page_link(navigation.page("import"), label=t("go_import"), icon=":material/upload_file:")
         return
     f = filters.flow_filters("flows", years)
     n_flows, facilities = state.shown(url, version, f)

@@ -1,13 +1,12 @@
 """History page: the latest changes (who, when, through which path, what), the records each wrote or deleted,
-every version of one record, and restoring an earlier version (mfa.storage.history, mfa.services.editing)."""
+every version of one record, and restoring an earlier version (mfa.services.history, mfa.services.editing)."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from mfa.services import editing
-from mfa.storage import history
+from mfa.services import editing, history
 from mfa.ui import login, state
 from mfa.ui.i18n import labels, t
 from mfa.ui.widgets import header
@@ -18,18 +17,15 @@ LIMITS = (20, 100, 500)
 
 def _latest() -> pl.DataFrame:
     limit = st.session_state.get("history_limit", LIMITS[0])
-    with state.engine().connect() as conn:
-        return history.latest_changes(conn, limit)
+    return history.latest_changes(state.engine(), limit)
 
 
 def _records(change_id: int) -> pl.DataFrame:
-    with state.engine().connect() as conn:
-        return history.change_records(conn, change_id)
+    return history.change_records(state.engine(), change_id)
 
 
 def _versions(record: str, key: dict[str, object]) -> pl.DataFrame:
-    with state.engine().connect() as conn:
-        return history.record_history(conn, record, key)
+    return history.record_history(state.engine(), record, key)
 
 
 def _key(record: str, text: str) -> dict[str, object]:

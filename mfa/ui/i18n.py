@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import streamlit as st
 
+from mfa.domain import labels as table
 from mfa.domain.indicators import RATE_INDICATORS
-from mfa.domain.sankey.data import format_tonnes as _format_tonnes_zh
-from mfa.domain.vocabulary import CITIES, FACILITY_KINDS
-from mfa.ui.messages import INDICATOR_NAMES, MESSAGES
+from mfa.domain.labels import Language
 
-Language = Literal["en", "zh"]
 LANGUAGES: dict[Language, str] = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE: Language = "zh"
 LANGUAGE_KEY = "language"
@@ -43,9 +41,7 @@ def language_switch() -> Language:
 
 def t(message: str, /, **values: object) -> str:
     """The message with this key in the current language, with `{name}` fields filled from `values`."""
-    en, zh = MESSAGES[message]
-    text = zh if language() == "zh" else en
-    return text.format(**values) if values else text
+    return table.text(message, language(), **values)
 
 
 def labels(options: Iterable[Any], fmt: Callable[[Any], str]) -> Callable[[Any], str]:
@@ -65,15 +61,14 @@ def kind_name(kind: str | None) -> str:
     """A facility kind's name (source, recycling ...) in the current language."""
     if kind is None:
         return "—"
-    en, zh = FACILITY_KINDS.get(kind, (kind, kind))
-    return pick(en, zh, kind)
+    return table.kind_label(kind, language())
 
 
 def city_label(city: str | None) -> str:
     """A city's name: 长沙 or Changsha."""
     if city is None:
         return "—"
-    return CITIES.get(city, city) if language() == "zh" else city
+    return table.city_label(city, language())
 
 
 def coded(name: str, code: str) -> str:
@@ -91,8 +86,7 @@ def name_of(names: Mapping[str, tuple[str | None, str | None]], code: str | None
 
 def indicator_name(indicator: str) -> str:
     """An indicator's name in the current language (the code for an unknown one)."""
-    en, zh = INDICATOR_NAMES.get(indicator, (indicator, indicator))
-    return zh if language() == "zh" else en
+    return table.indicator_label(indicator, language())
 
 
 def is_fraction(indicator: str) -> bool:
@@ -108,24 +102,13 @@ def is_tonnage(indicator: str) -> bool:
 
 
 def format_tonnes(value: float | None) -> str:
-    """Tonnes for people: 万吨 / 亿吨 in Chinese, t / kt / Mt in English."""
-    if value is None:
-        return "—"
-    if language() == "zh":
-        return _format_tonnes_zh(value, "zh")
-    size = abs(value)
-    for factor, unit in ((1e6, "Mt"), (1e3, "kt")):
-        if size >= factor:
-            return f"{value / factor:,.{2 if size < 10 * factor else 1}f} {unit}"
-    return f"{value:,.{0 if size >= 100 else 1}f} t"
+    """Tonnes for people in the current language (mfa.domain.labels.format_tonnes); "—" for none."""
+    return "—" if value is None else table.format_tonnes(value, language())
 
 
 def tonnage_scale(largest: float) -> tuple[float, str]:
     """A (divisor, unit) for an axis whose values reach `largest` tonnes: 万吨 or 亿吨, kt or Mt."""
-    if language() == "zh":
-        steps = ((1e8, "亿吨"), (1e4, "万吨"))
-        return next(((f, u) for f, u in steps if largest >= f), (1.0, "吨"))
-    return next(((f, u) for f, u in ((1e6, "Mt"), (1e3, "kt")) if largest >= f), (1.0, "t"))
+    return table.tonnage_scale(largest, language())
 
 
 def format_percent(value: float | None, digits: int = 1) -> str:

@@ -1,5 +1,5 @@
 """Sign-in: a login form, the signed-in user in the sidebar, and logout. The session's random token is kept in a
-cookie, so a reload or a link to another page stays signed in until logout or inactivity (mfa.storage.sessions)."""
+cookie, so a reload or a link to another page stays signed in until logout or inactivity (mfa.services.users)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import json
 import streamlit as st
 
 from mfa.domain.roles import Actor
-from mfa.storage import sessions
-from mfa.storage.engine import write_transaction
+from mfa.services import users
 from mfa.ui import state
 from mfa.ui.i18n import t
 
@@ -22,7 +21,7 @@ COOKIE_DAYS = 7
 def signed_in() -> Actor | None:
     """The user of this browser's live session (from this tab's state, else the cookie), or None."""
     token = st.session_state.get(TOKEN_KEY) or _cookie_token()
-    actor = sessions.resume(state.engine(), token)
+    actor = users.resume(state.engine(), token)
     if actor is None:
         if token:
             st.session_state["mfa_login_ended"] = True
@@ -38,21 +37,20 @@ def signed_in() -> Actor | None:
 
 def _cookie_token() -> str | None:
     """The session token the browser sent in its cookie (when the page was opened)."""
-    value = st.context.cookies.get(sessions.COOKIE)
+    value = st.context.cookies.get(users.COOKIE)
     return value if isinstance(value, str) and value else None
 
 
 def _cookie(token: str | None) -> None:
     """Set (or clear) the session cookie in the browser."""
     age = COOKIE_DAYS * 86400 if token else 0
-    value = f"{sessions.COOKIE}={token or ''}; path=/; max-age={age}; SameSite=Strict"
+    value = f"{users.COOKIE}={token or ''}; path=/; max-age={age}; SameSite=Strict"
     st.html(f"<script>document.cookie = {json.dumps(value)};</script>", unsafe_allow_javascript=True)
 
 
 def _sign_in() -> None:
     ss = st.session_state
-    with write_transaction(state.engine()) as conn:
-        started = sessions.start(conn, str(ss.get("login_name") or "").strip(), str(ss.get("login_password") or ""))
+    started = users.sign_in(state.engine(), str(ss.get("login_name") or ""), str(ss.get("login_password") or ""))
     ss["login_password"] = ""
     if started is None:
         ss["mfa_login_failed"] = True
@@ -73,7 +71,9 @@ def form() -> None:
         if st.session_state.pop("mfa_login_failed", False):
             st.error(t("login_failed"), icon=":material/lock:")
         elif st.session_state.get("mfa_login_ended"):
-            st.info(t("login_ended", minutes=f"{sessions.timeout().total_seconds() / 60:g}"), icon=":material/timer:")
+            st.info(
+                t("login_ended", minutes=f"{users.session_timeout().total_seconds() / 60:g}"), icon=":material/timer:"
+            )
         with st.form("login_form", border=True):
             st.text_input(t("login_name"), key="login_name", autocomplete="username")
             st.text_input(t("login_password"), type="password", key="login_password", autocomplete="current-password")
@@ -84,8 +84,7 @@ def _log_out() -> None:
     actor = st.session_state.pop(ACTOR_KEY, None)
     st.session_state.pop(TOKEN_KEY, None)
     if actor is not None:
-        with write_transaction(state.engine()) as conn:
-            sessions.end(conn, actor.name)
+        users.sign_out(state.engine(), actor.name)
 
 
 def sidebar(actor: Actor) -> None:

@@ -33,28 +33,21 @@ WRITING = frozenset({"enter", "import"})
 
 
 def page_path(url_path: str) -> str:
-    """The page's script, relative to app.py (for st.page_link and AppTest.switch_page)."""
+    """The page's script relative to a checkout's app.py (for AppTest.switch_page)."""
     return str((HERE / PAGES[url_path][0]).relative_to(ROOT))
+
+
+def page(url_path: str) -> st.Page:
+    """The page with this URL path, titled in the current language (for st.page_link, whichever entry script runs:
+    app.py of a checkout or mfa/ui/app.py of an installed package)."""
+    file, title, icon = PAGES[url_path]
+    return st.Page(HERE / file, title=t(title), icon=icon, url_path=url_path, default=url_path == next(iter(PAGES)))
 
 
 def all_pages(actor: Actor) -> dict[str, list[st.Page]]:
     """The pages `actor` may use by sidebar section, titled in the current language."""
-    first = next(iter(PAGES))
     hidden = WRITING if actor.role == "analyst" else frozenset()
-    return {
-        t(section): [
-            st.Page(
-                HERE / PAGES[path][0],
-                title=t(PAGES[path][1]),
-                icon=PAGES[path][2],
-                url_path=path,
-                default=path == first,
-            )
-            for path in paths
-            if path not in hidden
-        ]
-        for section, paths in SECTIONS.items()
-    }
+    return {t(section): [page(path) for path in paths if path not in hidden] for section, paths in SECTIONS.items()}
 
 
 def database_caption() -> None:

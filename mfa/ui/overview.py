@@ -163,7 +163,7 @@ def render() -> None:
     header("overview_title", "overview_caption")
     if not years:
         st.info(t("no_flows"))
-        st.page_link(navigation.page_path("import"), label=t("go_import"), icon=":material/upload_file:")
+        st.page_link(navigation.page("import"), label=t("go_import"), icon=":material/upload_file:")
         return
     park_names = state.names(url, version, "parks")
     c_year, c_scope = st.columns([1, 3])

@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from mfa.domain.flowframe import PROVINCE, Scope, Selection
 from mfa.services import reconciling
 from mfa.ui import login, navigation, state
 from mfa.ui.i18n import coded, labels, language, name_of, t
@@ -44,7 +45,7 @@ def render() -> None:
     years = state.years(url, version)
     if not years:
         st.info(t("no_flows"))
-        st.page_link(navigation.page_path("import"), label=t("go_import"), icon=":material/upload_file:")
+        st.page_link(navigation.page("import"), label=t("go_import"), icon=":material/upload_file:")
         return
     parks = state.names(url, version, "parks")
     c_year, c_park, c_run = st.columns([1, 2, 1], vertical_alignment="bottom")
@@ -117,7 +118,7 @@ def render() -> None:
     st.subheader(t("rec_sankey"))
     if not _saved(url, version, year):
         st.info(t("rec_not_saved"))
-    f = state.Filters(year, park=park or None, reconciled=True)
+    f = Selection(year, scope=Scope("park", park) if park else PROVINCE, reconciled=True)
     fig, _fits = state.sankey_figure(
         url, version, f, "kind", 0.01, language(), None, f"{year} · {t('reconciled_values')}"
     )

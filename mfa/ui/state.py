@@ -7,7 +7,6 @@ misses the cache and sees the write at once, while an unchanged database never r
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
@@ -15,48 +14,22 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from mfa.domain.indicators import PROVINCE, Scope, select_flows
+from mfa.domain.flowframe import Scope, Selection, selected
+from mfa.domain.labels import Language
 from mfa.domain.network import GraphLevel
-from mfa.domain.sankey.data import Language, SankeyData, sankey_data
+from mfa.domain.sankey import SankeyData
 from mfa.domain.targets import PROJECTION_WINDOW, resolve_actuals
-from mfa.services import analysis
-from mfa.services.analysis import Data
-from mfa.services.database import open_database
-from mfa.storage import meta, reads, snapshot
-from mfa.storage.reads import FlowFilter
-from mfa.storage.settings import database_url
-
-LOOP_LIMIT = 15
-LOOP_MAX_CYCLES = 20_000
-"""find_loops looks at no more cycles than this, so a dense province graph answers in well under a second."""
-LOOP_MAX_LENGTH = 5
+from mfa.services import loading, network, progress, tables
+from mfa.services.database import database_url, open_database
+from mfa.services.loading import Data
+from mfa.services.sankey import sankey_for
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The flows a user looks at: a year or one month of it, a city or a park, a material and all below it,
-    facility kinds (a flow is kept when either end is of one of them)."""
-
-    year: int
-    month: int | None = None
-    city: str | None = None
-    park: str | None = None
-    material: str | None = None
-    kinds: tuple[str, ...] = ()
-    reconciled: bool = False
-    """Quantities as reconciled (mfa reconcile --save) where saved, else as reported."""
-
-    @property
-    def scope(self) -> Scope:
-        """The park if one is chosen, else the city, else the province."""
-        if self.park:
-            return Scope("park", self.park)
-        return Scope("city", self.city) if self.city else PROVINCE
-
-    @property
-    def period(self) -> str:
-        """The period as stored: 2024 or 2024-03."""
-        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+def year_of(f: Selection) -> int:
+    """The year a page's selection is about (the filter bar always chooses one)."""
+    if f.year is None:
+        raise ValueError("the selection has no year")
+    return f.year
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,36 +49,32 @@ def engine() -> Engine:
 
 def version() -> int:
     """The data version: changes with every write, so cached reads refresh at once."""
-    with engine().connect() as conn:
-        return meta.data_version(conn)
+    return tables.data_version(engine())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def data(url: str, version: int, years: tuple[int, ...] | None = None, reconciled: bool = False) -> Data:
     """Flows of `years` (default all), the material tree and the facilities; shared, never copied. With
     `reconciled`, quantities are the saved reconciled values where there are any."""
-    return analysis.load(_engine(url), years, reconciled=reconciled)
+    return loading.load(_engine(url), years, reconciled=reconciled)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def years(url: str, version: int) -> list[int]:
     """Every year from the first to the last with flows."""
-    return snapshot.year_span(_engine(url))
+    return tables.years(_engine(url))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def counts(url: str, version: int) -> dict[str, int]:
     """Records per table."""
-    with _engine(url).connect() as conn:
-        return reads.counts(conn)
+    return tables.counts(_engine(url))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def reference(url: str, version: int) -> dict[str, pl.DataFrame]:
     """Parks, materials (import columns) and facilities (with kind, park and city)."""
-    with _engine(url).connect() as conn:
-        tables = reads.reference_tables(conn)
-        return {"parks": tables["parks"], "materials": tables["materials"], "facilities": reads.facility_table(conn)}
+    return tables.registry(_engine(url))
 
 
 def names(url: str, version: int, table: str) -> dict[str, tuple[str | None, str | None]]:
@@ -120,7 +89,7 @@ def target_years(url: str, version: int, year: int) -> tuple[int, ...]:
     year of the projection window) to the last year with flows. Earlier years change no answer about `year`
     (targets.evaluate_targets fits its projection to the last PROJECTION_WINDOW years; a gap is shared out by the
     baseline year), and leaving them out spares reading them after every write."""
-    baselines = analysis.targets_frame(_engine(url))["baseline_year"].drop_nulls().to_list()
+    baselines = progress.targets_frame(_engine(url))["baseline_year"].drop_nulls().to_list()
     first = min([*baselines, year - PROJECTION_WINDOW + 1])
     return tuple(y for y in years(url, version) if y >= first)
 
@@ -132,9 +101,9 @@ def target_data(url: str, version: int, year: int) -> Data:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def target_report(url: str, version: int, year: int, level: str, code: str | None) -> pl.DataFrame:
-    """analysis.target_report of one scope and year."""
+    """progress.target_report of one scope and year."""
     loaded = target_data(url, version, year)
-    return analysis.target_report(_engine(url), loaded, year=year, scope=Scope.of(level, code))
+    return progress.target_report(_engine(url), loaded, year=year, scope=Scope.of(level, code))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -143,87 +112,60 @@ def actuals(url: str, version: int, year: int, level: str) -> pl.DataFrame:
     targets see them)."""
     loaded = target_data(url, version, year)
     if not loaded.years:
-        return pl.DataFrame(schema=analysis.ACTUAL_SCHEMA)
-    found = analysis.actuals(loaded, analysis.reported_frame(_engine(url)), {level}, year)
+        return pl.DataFrame(schema=progress.ACTUAL_SCHEMA)
+    found = progress.actuals(loaded, progress.reported_frame(_engine(url)), {level}, year)
     return resolve_actuals(found).collect()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def gap_report(url: str, version: int, year: int, indicator: str) -> dict[str, pl.DataFrame]:
-    """analysis.gap_report of one province target: which cities, parks and materials are behind."""
+    """progress.gap_report of one province target: which cities, parks and materials are behind."""
     targets = target_report(url, version, year, "province", None).filter(pl.col("indicator") == indicator)
     if targets.is_empty():
         return {}
-    return analysis.gap_report(target_data(url, version, year), targets.row(0, named=True), year=year)
+    return progress.gap_report(target_data(url, version, year), targets.row(0, named=True), year=year)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def indicator_report(url: str, version: int, year: int, month: int | None, level: str, code: str | None) -> dict:
-    """analysis.indicator_report of a period and scope (the export's summary)."""
+    """progress.indicator_report of a period and scope (the export's summary)."""
     scope = Scope.of(level, code)
     loaded = target_data(url, version, year)
-    return analysis.indicator_report(_engine(url), loaded, year=year, month=month, scope=scope)
+    return progress.indicator_report(_engine(url), loaded, year=year, month=month, scope=scope)
 
 
-def selected(url: str, version: int, f: Filters) -> pl.DataFrame:
-    """The analysis rows of the filtered flows (select_flows, then the facility kinds)."""
-    loaded = data(url, version, (f.year,), f.reconciled)
-    lf = select_flows(loaded.flows, loaded.parents, year=f.year, month=f.month, scope=f.scope, material=f.material)
-    if f.kinds:
-        kinds = list(f.kinds)
-        lf = lf.filter(pl.col("source_kind").is_in(kinds) | pl.col("target_kind").is_in(kinds))
-    return lf.collect()
+def selected_rows(url: str, version: int, f: Selection) -> pl.DataFrame:
+    """The flow-frame rows the selection keeps (mfa.domain.flowframe.selected)."""
+    loaded = data(url, version, (year_of(f),), f.reconciled)
+    return selected(loaded.flows, loaded.parents, f).collect()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def shown(url: str, version: int, f: Filters) -> tuple[int, list[str]]:
+def shown(url: str, version: int, f: Selection) -> tuple[int, list[str]]:
     """How many flows the filters keep, and the facilities at their ends."""
-    rows = selected(url, version, f)
+    rows = selected_rows(url, version, f)
     ends = pl.concat([rows["source"], rows["target"]]).unique().sort()
     return rows.height, ends.to_list()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def flow_rows(url: str, version: int, f: Filters) -> pl.DataFrame:
-    """The filtered flows in the import/export columns (quantity in t): what the table shows and the export holds."""
-    city = None if f.park else f.city
-    with _engine(url).connect() as conn:
-        rows = reads.flow_table(conn, FlowFilter(year=f.year, city=city, park=f.park, material=f.material))
-    if f.month is not None:
-        rows = rows.filter(pl.col("period") == f.period)
-    if f.kinds:
-        facilities = reference(url, version)["facilities"]
-        codes = facilities.filter(pl.col("kind").is_in(list(f.kinds)))["code"].to_list()
-        rows = rows.filter(pl.col("source").is_in(codes) | pl.col("target").is_in(codes))
-    return rows
+def flow_rows(url: str, version: int, f: Selection) -> pl.DataFrame:
+    """The selected flows in the import/export columns (quantity in t): what the table shows and the export holds."""
+    return tables.flows(_engine(url), f)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def sankey(url: str, version: int, f: Filters, level: GraphLevel, min_share: float, language: Language) -> SankeyData:
-    """The Sankey diagram data of the filtered flows; parks and materials named in `language`."""
-    loaded = data(url, version, (f.year,), f.reconciled)
-    zh = language == "zh"
-    labels = {
-        code: (name_zh if zh and name_zh else name) or code
-        for table in ("parks", "materials")
-        for code, (name, name_zh) in names(url, version, table).items()
-    }
-    return sankey_data(
-        selected(url, version, f),
-        loaded.facilities,
-        loaded.parents,
-        level=level,
-        min_share=min_share,
-        language=language,
-        labels=labels,
-    )
+def sankey(url: str, version: int, f: Selection, level: GraphLevel, min_share: float, language: Language) -> SankeyData:
+    """The Sankey diagram data of the selected flows (mfa.services.sankey: the same builder as `mfa sankey`)."""
+    loaded = data(url, version, (year_of(f),), f.reconciled)
+    return sankey_for(_engine(url), loaded, f, level=level, min_share=min_share, language=language)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def sankey_figure(
     url: str,
     version: int,
-    f: Filters,
+    f: Selection,
     level: GraphLevel,
     min_share: float,
     language: Language,
@@ -242,19 +184,15 @@ def sankey_figure(
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def balance(url: str, version: int, year: int, month: int | None, tolerance: float) -> pl.DataFrame:
-    """analysis.balance_report: every facility's inflow, outflow, stock change and status for the period."""
+    """network.balance_report: every facility's inflow, outflow, stock change and status for the period."""
     loaded = data(url, version, (year,))
-    return analysis.balance_report(_engine(url), loaded, year=year, month=month, tolerance=tolerance)
+    return network.balance_report(_engine(url), loaded, year=year, month=month, tolerance=tolerance)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def loops(url: str, version: int, f: Filters, level: GraphLevel) -> list[dict[str, Any]]:
-    """The loops carrying the most tonnes in the filtered flows (graph.find_loops), at `level`."""
-    from mfa.domain.network import build_graph, find_loops
-
-    graph = build_graph(selected(url, version, f), data(url, version, (f.year,)).facilities, level=level)
-    found = find_loops(graph, limit=LOOP_LIMIT, max_length=LOOP_MAX_LENGTH, max_cycles=LOOP_MAX_CYCLES)
-    return [loop for loop in found if level == "facility" or loop["length"] > 1]  # self-loops: flows inside a node
+def loops(url: str, version: int, f: Selection, level: GraphLevel) -> list[dict[str, Any]]:
+    """The loops carrying the most tonnes in the selected flows (mfa.services.network.loop_report), at `level`."""
+    return network.loop_report(data(url, version, (year_of(f),)), f, level=level)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -267,6 +205,6 @@ def trace(
     material: str | None,
     forward: bool,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """analysis.trace_report: where the material of a facility, park or material ends (or comes from)."""
+    """network.trace_report: where the material of a facility, park or material ends (or comes from)."""
     loaded = data(url, version, (year,))
-    return analysis.trace_report(loaded, year=year, facility=facility, park=park, material=material, forward=forward)
+    return network.trace_report(loaded, year=year, facility=facility, park=park, material=material, forward=forward)

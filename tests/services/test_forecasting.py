@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from mfa.domain import indicators
 from mfa.domain.roles import Actor, NotAllowed
-from mfa.services import analysis, forecasting
+from mfa.services import forecasting, loading, tables
 from mfa.services.database import open_database
 from mfa.services.forecasting import OutlookError
 from mfa.services.writing import ImportReport, import_files
@@ -73,7 +73,7 @@ def test_imports_the_tables_and_forecasts_with_recorded_and_capacity(engine: Eng
 def test_recorded_retirements_equal_the_indicator(engine: Engine, tmp_path: Path) -> None:
     assert imported(engine, tmp_path).ok
     result = forecasting.forecast(engine, "power_battery", scope="province", until=2026)
-    data = analysis.load(engine)
+    data = loading.load(engine)
     for year in (2023, 2024):
         found = indicators.compute_indicators(data.flows, data.parents, year=year)
         row = result.rows.filter(pl.col("year") == year, pl.col("product") == "power_battery")
@@ -252,8 +252,8 @@ def test_an_exported_workbook_brings_the_outlook_tables_into_an_empty_database(e
 
     assert imported(engine, tmp_path).ok
     book = tmp_path / "all.xlsx"
+    write_workbook(tables.workbook(engine), book)
     with engine.connect() as conn:
-        write_workbook({**reads.reference_tables(conn), "flows": reads.flow_table(conn)}, book)
         before = [stored.inflow_table(conn), stored.lifetime_table(conn), stored.capacity_table(conn)]
     fresh = open_database(f"sqlite:///{tmp_path / 'fresh.db'}")
     try:

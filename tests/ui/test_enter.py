@@ -8,14 +8,14 @@ import polars as pl
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from mfa.domain.flowframe import Selection
 from mfa.storage import meta, reads
-from mfa.storage.reads import FlowFilter
 
 
 def flows(engine: Engine, period: str | None = None) -> pl.DataFrame:
     """The flows in the database (of one period)."""
     with engine.connect() as conn:
-        table = reads.flow_table(conn, FlowFilter())
+        table = reads.flow_table(conn, Selection())
     return table if period is None else table.filter(pl.col("period") == period)
 
 

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from mfa.domain.flowframe import Scope, Selection
 from mfa.export.sankey_figure import chromium_path
 from mfa.storage import reads
-from mfa.storage.reads import FlowFilter
 from tests.ui.support import content, open_page
 
 
@@ -27,7 +27,7 @@ def test_flow_files_hold_the_filtered_flows(
     at.selectbox(key="flows_park").set_value("NINGXIANG").run()
     open_page(at, "export")
     with world_db.connect() as conn:
-        expected = reads.flow_table(conn, FlowFilter(year=2024, park="NINGXIANG"))
+        expected = reads.flow_table(conn, Selection(2024, scope=Scope("park", "NINGXIANG")))
     assert expected.height == 8
     csv = pl.read_csv(content(downloads, "mfa-2024-NINGXIANG-flows.csv"), infer_schema=False)
     assert csv.height == 8 and set(csv["period"]) == {"2024-01", "2024-02"}

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from mfa.services.writing import import_records
+from mfa.services.editing import import_records
 
 
 def shown(at: AppTest) -> int:

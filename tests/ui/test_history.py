@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from mfa.domain.roles import Actor
-from mfa.services.writing import import_records
+from mfa.services.editing import import_records
 from mfa.storage import history
 from tests.ui.support import open_page
 

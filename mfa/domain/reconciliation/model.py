@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from mfa.domain.indicators import require_columns
+from mfa.domain.flowframe import require_columns
 from mfa.domain.reconciliation.solver import BoundedSolution, critical_value, solve_nonnegative
 
 DEFAULT_UNCERTAINTY: Mapping[str | None, float] = MappingProxyType(

@@ -9,35 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import networkx as nx
 import polars as pl
 
-from mfa.domain.indicators import require_columns
-from mfa.domain.network import GraphLevel
-from mfa.domain.vocabulary import CITIES, FACILITY_KINDS, root_of
+from mfa.domain.flowframe import require_columns
+from mfa.domain.labels import Language, city_label, format_tonnes, kind_label, node_label
+from mfa.domain.network import GraphLevel, node_of
+from mfa.domain.vocabulary import OTHER_SOURCES, OTHER_TARGETS, OUTSIDE, root_of
 
-Language = Literal["en", "zh"]
-
-OUTSIDE = "outside the province"
-"""Node of every boundary facility, at every level (ids with a space cannot clash with facility codes)."""
 OUTSIDE_TO = "to outside the province"
 """With split_outside, the node of boundary facilities as targets (OUTSIDE is then only a source)."""
-NO_PARK = "outside any park"
-NO_CITY = "no city"
-OTHER_SOURCES = "other sources"
-OTHER_TARGETS = "other targets"
-"""The pair of nodes that nodes below `min_share` are merged into: their outflows, their inflows."""
-
-SPECIAL_LABELS: dict[str, tuple[str, str]] = {
-    OUTSIDE: ("Outside the province", "省外"),
-    OUTSIDE_TO: ("Outside the province", "省外"),
-    NO_PARK: ("Outside any park", "园区外"),
-    NO_CITY: ("No city", "城市不详"),
-    OTHER_SOURCES: ("Other", "其他"),
-    OTHER_TARGETS: ("Other", "其他"),
-}
 KIND_ORDER: dict[str, int] = {
     "source": 0,
     "boundary": 1,
@@ -107,40 +90,11 @@ class SankeyData:
         return float(self.links.filter("loop")["tonnes"].sum())
 
 
-def format_tonnes(value: float, language: Language = "en") -> str:
-    """Tonnes for people: "12,300 t" / "1.23 million t" in English, "9,800 吨" / "1.23 万吨" / "1.5 亿吨" in Chinese."""
-    sign, value = ("-" if value < 0 else ""), abs(value)
-
-    def number(x: float, decimals: int) -> str:
-        text = f"{x:,.{decimals}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-
-    def short(x: float) -> str:  # three significant digits
-        return number(x, 2 if x < 10 else 1 if x < 100 else 0)
-
-    if language == "zh":
-        if value >= 1e8:
-            return f"{sign}{short(value / 1e8)} 亿吨"
-        if value >= 1e4:
-            return f"{sign}{short(value / 1e4)} 万吨"
-        return f"{sign}{number(value, 0 if value >= 100 else 1)} 吨"
-    if value >= 1e6:
-        return f"{sign}{short(value / 1e6)} million t"
-    return f"{sign}{number(value, 0 if value >= 100 else 1)} t"
-
-
 def _node(side: str, level: GraphLevel, split_outside: bool = False) -> pl.Expr:
-    """The node id of a flow's `side` at `level`; boundary facilities are OUTSIDE at every level (as
-    targets OUTSIDE_TO with `split_outside`)."""
-    kind = pl.col(f"{side}_kind")
-    if level == "facility":
-        inner = pl.col(side)
-    elif level == "kind":
-        inner = kind
-    else:
-        inner = pl.col(f"{side}_{level}").fill_null(pl.lit(NO_PARK if level == "park" else NO_CITY))
+    """The node id of a flow's `side` at `level` (mfa.domain.network.node_of), with every boundary facility OUTSIDE
+    even at facility level (as targets OUTSIDE_TO with `split_outside`)."""
     outside = OUTSIDE_TO if split_outside and side == "target" else OUTSIDE
-    return pl.when(kind == "boundary").then(pl.lit(outside)).otherwise(inner)
+    return pl.when(pl.col(f"{side}_kind") == "boundary").then(pl.lit(outside)).otherwise(node_of(side, level))
 
 
 def _label(
@@ -154,15 +108,16 @@ def _label(
     zh = language == "zh"
     if node in labels:
         return labels[node]
-    if node in SPECIAL_LABELS:
-        return SPECIAL_LABELS[node][zh]
+    place = node_label(OUTSIDE if node == OUTSIDE_TO else node, language)
+    if place is not None:
+        return place
     if level == "facility" and node in names:
         name, name_zh = names[node]
         return (name_zh if zh and name_zh else name) or node
-    if level == "city" and zh:
-        return CITIES.get(node, node)
-    if level == "kind" and node in FACILITY_KINDS:
-        return FACILITY_KINDS[node][zh]
+    if level == "city":
+        return city_label(node, language)
+    if level == "kind":
+        return kind_label(node, language)
     return node
 
 

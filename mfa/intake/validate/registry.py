@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from mfa.domain import vocabulary
+from mfa.domain.labels import KIND_LABELS
 from mfa.intake.validate.checks import (
     IDENT_PATTERN,
     USCC_CHARS,
@@ -23,23 +24,12 @@ from mfa.intake.validate.checks import (
 )
 
 LEVELS = {"national": "national", "provincial": "provincial", "other": "other", "国家级": "national"}
-
-
 LEVELS |= {"省级": "provincial", "其他": "other", "其它": "other"}
-
-
 KINDS = {k: k for k in vocabulary.FACILITY_KINDS}
-
-
-KINDS |= {en.lower(): k for k, (en, _zh) in vocabulary.FACILITY_KINDS.items()}
-
-
-KINDS |= {zh: k for k, (_en, zh) in vocabulary.FACILITY_KINDS.items()}
-
-
+KINDS |= {en.lower(): k for k, (en, _zh) in KIND_LABELS.items()}
+KINDS |= {zh: k for k, (_en, zh) in KIND_LABELS.items()}
+"""Every accepted spelling of a facility kind (its code, English or Chinese name) -> the code."""
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "产品", "product"}
-
-
 FALSE_WORDS = {"false", "0", "no", "n", "否", "", "material", "物料"}
 
 

@@ -1,4 +1,5 @@
-"""Every label of the app: message key -> (English, Chinese). Fields in braces are filled by i18n.t."""
+"""The messages people read, by page: key -> (English, Chinese). Fields in braces are filled by
+mfa.domain.labels.text (the app: mfa.ui.i18n.t)."""
 
 from __future__ import annotations
 
@@ -417,6 +418,15 @@ _RECONCILIATION: dict[str, tuple[str, str]] = {
     "normalized_residual": ("Normalized residual", "标准化残差"),
 }
 
+_DIAGRAM: dict[str, tuple[str, str]] = {
+    "sankey_in": ("in {tonnes}", "流入 {tonnes}"),
+    "sankey_out": ("out {tonnes}", "流出 {tonnes}"),
+    "sankey_inside": ("inside (not drawn) {tonnes}", "内部流动（未绘出） {tonnes}"),
+    "sankey_merged": ("{n} smaller nodes", "合并 {n} 个较小节点"),
+    "sankey_mainly": ("mainly {kind}", "以{kind}为主"),
+    "sankey_empty": ("No flows", "没有流量"),
+}
+
 _OUTLOOK: dict[str, tuple[str, str]] = {
     "page_outlook": ("Outlook", "退役预测"),
     "outlook_title": ("What will come back", "退役量预测"),
@@ -530,6 +540,6 @@ _OUTLOOK: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES: dict[str, tuple[str, str]] = (
-    _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT | _RECONCILIATION | _OUTLOOK
+    _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT | _RECONCILIATION | _DIAGRAM | _OUTLOOK
 )
 """message key -> (English, Chinese)."""

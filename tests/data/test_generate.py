@@ -14,7 +14,7 @@ import pytest
 from mfa.domain import vocabulary
 from mfa.reference import bundled_materials
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "data" / "generate.py"
 SAMPLE = ROOT / "data" / "sample"
 FILES = ("parks", "facilities", "flows", "stocks")

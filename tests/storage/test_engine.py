@@ -71,7 +71,7 @@ def test_database_url_precedence(monkeypatch, tmp_path: Path) -> None:  # type: 
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
     monkeypatch.delenv("MFA_DATABASE_URL")
     monkeypatch.setenv("MFA_HOME", str(tmp_path))
-    assert database_url() == f"sqlite:///{tmp_path / 'mfa.storage.engine'}"
+    assert database_url() == f"sqlite:///{tmp_path / 'mfa.db'}"
     assert normalize_url("rel.db").startswith("sqlite:////")
 
 

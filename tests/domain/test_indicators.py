@@ -10,16 +10,14 @@ import pytest
 from hypothesis import given, settings
 from polars.testing import assert_frame_equal
 
+from mfa.domain.flowframe import PROVINCE, Scope, select_flows
 from mfa.domain.indicators import (
     INDICATORS,
-    PROVINCE,
     RATE_INDICATORS,
     TONNAGE_INDICATORS,
-    Scope,
     compute_indicators,
     indicators_by_material,
     indicators_by_scope,
-    select_flows,
 )
 from mfa.reference import bundled_materials
 from tests.factories import FLOW_SCHEMA

@@ -8,13 +8,11 @@ import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
 
-from tests.factories import flow, flows_file, world
+from tests.factories import flow, flows_file, mfa, world
 
-
-def mfa(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the mfa command in a new process."""
-    return subprocess.run([sys.executable, "-m", "mfa", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+pytestmark = pytest.mark.slow  # every test runs the mfa command in new processes
 
 
 def test_init_creates_then_reports_up_to_date(tmp_path: Path) -> None:

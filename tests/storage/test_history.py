@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from mfa.domain.roles import Actor
-from mfa.services.editing import delete_record, restore_version
-from mfa.services.writing import import_files, import_records
+from mfa.services.editing import delete_record, import_records, restore_version
+from mfa.services.writing import import_files
 from mfa.storage import history
 from tests.factories import flow, flows_file, world
 

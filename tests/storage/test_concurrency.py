@@ -16,9 +16,12 @@ import pytest
 from sqlalchemy import Engine, text
 
 from mfa.domain.roles import Actor
-from mfa.services.writing import import_files, import_records
+from mfa.services.editing import import_records
+from mfa.services.writing import import_files
 from mfa.storage import history
 from tests.factories import flow, flows_file, world
+
+pytestmark = pytest.mark.slow  # several processes write at once
 
 T = TypeVar("T")
 WRITERS = 4

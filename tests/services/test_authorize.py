@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from mfa.domain.roles import Actor, local_operator
-from mfa.services.writing import import_files, import_records
+from mfa.services.editing import import_records
+from mfa.services.writing import import_files
 from mfa.storage import accounts
 from mfa.storage.engine import write_transaction
 from tests.factories import flow, flows_file, world, write_csv

@@ -9,7 +9,8 @@ import pytest
 import xlsxwriter
 from sqlalchemy import Engine, text
 
-from mfa.services.writing import import_files, import_records
+from mfa.services.editing import import_records
+from mfa.services.writing import import_files
 from mfa.storage import reads
 from tests.factories import FACILITIES, FLOW_HEADER, PARKS, flow, flows_file, world, write_csv
 
@@ -192,7 +193,7 @@ def test_a_bulk_import_and_reimport_keep_every_row_once(engine: Engine, tmp_path
 
 
 def test_a_form_record_goes_through_the_same_validation(engine: Engine, tmp_path: Path) -> None:
-    from mfa.services.writing import import_records
+    from mfa.services.editing import import_records
 
     import_files(engine, world(tmp_path))
     bad = import_records(

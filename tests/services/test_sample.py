@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import Engine
 
 from mfa.export.writers import write_table
-from mfa.services import analysis, forecasting
+from mfa.services import forecasting, loading, network, progress
 from mfa.services.database import open_database
 from mfa.services.writing import import_files
 from mfa.storage.reads import flow_table
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 IMBALANCED = {"SY-SS-01", "MILUO-PL-02", "ZZ-ECH-01", "SM-PGY-01"}
 
 
@@ -31,8 +31,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 def test_the_plan_targets_have_actual_path_and_on_track(sample: Engine) -> None:
-    data = analysis.load(sample)
-    report = analysis.target_report(sample, data, year=2024)
+    data = loading.load(sample)
+    report = progress.target_report(sample, data, year=2024)
     by_name = {r["indicator"]: r for r in report.iter_rows(named=True)}
     recycled = by_name["renewable_recycled_t"]
     assert 20e6 < recycled["actual"] < 30e6
@@ -43,8 +43,8 @@ def test_the_plan_targets_have_actual_path_and_on_track(sample: Engine) -> None:
 
 
 def test_the_deliberately_imbalanced_facilities_are_flagged(sample: Engine) -> None:
-    data = analysis.load(sample, [2024])
-    balance = analysis.balance_report(sample, data, year=2024, month=None, tolerance=0.05)
+    data = loading.load(sample, [2024])
+    balance = network.balance_report(sample, data, year=2024, month=None, tolerance=0.05)
     flagged = set(balance.filter(pl.col("status") == "imbalanced")["facility"].to_list())
     assert flagged >= IMBALANCED
 
@@ -83,10 +83,10 @@ def test_saved_reconciled_values_sit_beside_the_reported_ones(sample: Engine) ->
 
     done = reconciling.reconcile_year(sample, year=2021)
     assert reconciling.save(sample, done) > 0
-    reported = analysis.load(sample, [2021]).flows.filter(pl.col("source") == "CS-SC-01").collect()
+    reported = loading.load(sample, [2021]).flows.filter(pl.col("source") == "CS-SC-01").collect()
     wrong = reported.filter(pl.col("target") == "CS-PAPER-01", pl.col("material") == "waste_paper")
     assert wrong["reconciled_t"].sum() < 0.7 * wrong["quantity_t"].sum()  # reported value kept, reconciled beside
-    switched = analysis.load(sample, [2021], reconciled=True).flows.filter(pl.col("source") == "CS-SC-01").collect()
+    switched = loading.load(sample, [2021], reconciled=True).flows.filter(pl.col("source") == "CS-SC-01").collect()
     assert switched["quantity_t"].sum() == pytest.approx(
         reported["reconciled_t"].fill_null(reported["quantity_t"]).sum()
     )

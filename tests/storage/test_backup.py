@@ -31,6 +31,8 @@ from mfa.storage.engine import is_sqlite
 from tests.conftest import drop_postgres_database, new_postgres_database
 from tests.factories import flow, flows_file, world, write_csv
 
+pytestmark = pytest.mark.slow  # whole databases go through backup files, the sample among them
+
 AWKWARD = "Miluo \"quoted\", 汨罗 'single'\nsecond line\r\n\ttabbed \\ backslash"
 FORMULA = '=HYPERLINK("http://x","点我")'
 STAMP_UTC = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{6})?)\+00:00$"

@@ -16,6 +16,8 @@ from mfa.services.database import open_database
 from mfa.services.writing import import_files, import_tables
 from tests.factories import FLOW_HEADER, flow, flows_file, world
 
+pytestmark = pytest.mark.slow  # property tests over many generated files on both databases
+
 CELLS = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["", " ", "NaN", "inf", "-1", "0", "1e308", "1e-320", "2024-13", "万吨", "=1+1", "'-5", "\x00"]),

@@ -9,10 +9,11 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine
 
+from mfa.domain.flowframe import Scope, Selection
 from mfa.export.writers import neutralise, write_table, write_workbook
 from mfa.services.database import open_database
 from mfa.services.writing import import_files
-from mfa.storage.reads import FlowFilter, flow_table, reference_tables
+from mfa.storage.reads import flow_table, reference_tables
 from tests.factories import flow, flows_file, world
 
 ROWS = [
@@ -70,13 +71,13 @@ def test_export_import_export_gives_identical_files(engine: Engine, tmp_path: Pa
 def test_filters_select_year_city_park_and_material_group(engine: Engine, tmp_path: Path) -> None:
     _loaded(engine, tmp_path)
     with engine.connect() as conn:
-        assert flow_table(conn, FlowFilter(year=2023)).height == 2
-        assert flow_table(conn, FlowFilter(material="bulk_solid_waste")).height == 2
-        assert flow_table(conn, FlowFilter(material="renewable")).height == 5
-        assert flow_table(conn, FlowFilter(material="power_battery")).height == 1
-        assert flow_table(conn, FlowFilter(park="NINGXIANG")).height == 4
-        assert flow_table(conn, FlowFilter(city="长沙")).height == 4
-        assert flow_table(conn, FlowFilter(city="Yueyang", year=2024)).height == 4
+        assert flow_table(conn, Selection(2023)).height == 2
+        assert flow_table(conn, Selection(material="bulk_solid_waste")).height == 2
+        assert flow_table(conn, Selection(material="renewable")).height == 5
+        assert flow_table(conn, Selection(material="power_battery")).height == 1
+        assert flow_table(conn, Selection(scope=Scope("park", "NINGXIANG"))).height == 4
+        assert flow_table(conn, Selection(scope=Scope.of("city", "长沙"))).height == 4
+        assert flow_table(conn, Selection(2024, scope=Scope("city", "Yueyang"))).height == 4
 
 
 def test_neutralise_leaves_ordinary_text_and_numbers_alone() -> None:
