@@ -77,6 +77,7 @@ def forecast(
             ".html, .svg, .png, .pdf.",
         ),
     ] = None,
+    language: Annotated[str, typer.Option("--language", help="Labels of a chart written by --out: en or zh.")] = "en",
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -86,6 +87,8 @@ def forecast(
         return
     if product is None:
         raise UserError("give --product (e.g. power_battery); see mfa forecast --help")
+    if language not in ("en", "zh"):
+        raise UserError(f"unknown language {language!r} (en or zh)")
     if out is not None and out.suffix.lower() not in (*FIGURES, *TABLES):
         raise UserError(f"unsupported format {out.suffix!r} (use {', '.join((*TABLES, *FIGURES))})")
     from mfa.services import forecasting
@@ -93,8 +96,13 @@ def forecast(
     engine = open_engine(db)
     result = _run(forecasting.forecast, engine, product, scope=scope, until=until, inflow_at=convention)
     if out is not None:
-        names = forecasting.material_names(engine) | {"province": "Hunan province"}
-        _write(result, out, forecasting.parse_scope(scope) or "province", names)
+        _write(
+            result,
+            out,
+            forecasting.parse_scope(scope) or "province",
+            forecasting.material_names(engine, language),
+            language,
+        )
     if as_json:
         _emit_json(_clean(result.to_json()))
         return
@@ -103,7 +111,7 @@ def forecast(
         console().print(f"wrote {out}")
 
 
-def _write(result: Outlook, out: Path, scope: str, names: dict[str, str]) -> None:
+def _write(result: Outlook, out: Path, scope: str, names: dict[str, str], language: str) -> None:
     """Write the forecast's tables or its chart (of `scope`) to `out`."""
     from mfa.export.writers import write_table, write_workbook
 
@@ -116,7 +124,15 @@ def _write(result: Outlook, out: Path, scope: str, names: dict[str, str]) -> Non
         from mfa.export.outlook_figure import outlook_figure
         from mfa.export.sankey_figure import export_figure
 
-        figure = outlook_figure(result.rows, result.capacity, result.stacked, result.product, scope, names=names)
+        figure = outlook_figure(
+            result.rows,
+            result.capacity,
+            result.stacked,
+            result.product,
+            scope,
+            names=names,
+            language=language,  # type: ignore[arg-type]
+        )
         try:
             export_figure(figure, out)
         except RuntimeError as exc:

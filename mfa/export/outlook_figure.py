@@ -1,6 +1,6 @@
 """An outlook as a plotly figure: retirements stacked by product (chemistry), the recorded retirements as points
-over them, the capacity that can take them as a line, and the band of the low and high lifetimes. Returned, never
-shown; written to files with sankey_figure.export_figure (HTML, SVG, PNG, PDF through Chromium)."""
+over them, the capacity that can take them as a line, and the band of the low and high lifetimes, in English or
+Chinese. Returned, never shown; written to files with sankey_figure.export_figure (HTML, SVG, PNG, PDF)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from mfa.domain import labels
+from mfa.domain.labels import Language
 from mfa.export.sankey_figure import FONTS
 
 AREA_COLOURS = ("#009e73", "#0072b2", "#e69f00", "#cc79a7", "#56b4e9", "#d55e00", "#8c8c8c", "#f0e442")
@@ -17,14 +19,12 @@ RECORDED_COLOUR = "#000000"
 CAPACITY_COLOUR = "#d55e00"
 BAND_COLOUR = "rgba(90, 90, 90, 0.18)"
 BAND_LINE = "rgba(60, 60, 60, 0.6)"
-WORDS_EN: dict[str, str] = {
-    "retired": "Retirements",
-    "recorded": "Recorded retirements",
-    "capacity": "Capacity that can take them",
-    "band": "Range (low and high lifetimes)",
-    "axis": "t per year",
-    "title": "{product} · {scope}",
-}
+PROVINCE = "province"
+
+
+def scope_label(scope: str, language: Language) -> str:
+    """湖南省 / Hunan province, or the city's name."""
+    return labels.text("province_name", language) if scope == PROVINCE else labels.city_label(scope, language)
 
 
 def outlook_figure(
@@ -35,19 +35,19 @@ def outlook_figure(
     scope: str,
     *,
     names: Mapping[str, str] | None = None,
-    words: Mapping[str, str] | None = None,
-    divisor: float = 1.0,
-    language: str = "en",
+    language: Language = "en",
     height: int = 480,
 ) -> go.Figure:
     """The figure of `product` in `scope` from an outlook's rows and capacity comparison, retirements stacked by the
-    `stacked` products; `names` labels products and scopes, `words` the legend and axis (WORDS_EN by default),
-    `divisor` scales tonnes to the axis unit."""
-    say = {**WORDS_EN, **(words or {})}
+    `stacked` products (named by `names`, code -> name), in tonnes scaled to the largest value (kt or 万吨)."""
     label = dict(names or {})
+    say = {k: labels.text(f"outlook_{k}", language) for k in ("retired", "recorded", "capacity", "band")}
     mine = rows.filter(pl.col("scope") == scope).sort("year")
-    fig = go.Figure()
     total = mine.filter(pl.col("product") == product)
+    shown = [c for c in ("outflow_t", "outflow_high_t", "recorded_t") if c in total.columns]
+    largest = total.select(pl.max_horizontal(pl.col(shown).fill_null(0.0)).max()).item() if total.height else 0.0
+    divisor, unit = labels.tonnage_scale(float(largest or 0.0), language)
+    fig = go.Figure()
     for i, part in enumerate(stacked):
         series = mine.filter(pl.col("product") == part)
         fig.add_scatter(
@@ -100,8 +100,10 @@ def outlook_figure(
             line={"color": CAPACITY_COLOUR, "width": 3, "dash": "dash", "shape": "hv"},
             hovertemplate="%{y:,.1f}",
         )
-    title = say["title"].format(product=label.get(product, product), scope=label.get(scope, scope))
-    fig.update_layout(_layout(title, say["axis"], language, height))
+    title = labels.text(
+        "outlook_chart_title", language, product=label.get(product, product), scope=scope_label(scope, language)
+    )
+    fig.update_layout(_layout(title, labels.text("outlook_axis", language, unit=unit), language, height))
     return fig
 
 

@@ -69,11 +69,13 @@ def load_inputs(engine: Engine) -> OutlookInputs:
     )
 
 
-def material_names(engine: Engine) -> dict[str, str]:
-    """Material code -> its English name (the code where it has none), for charts made outside the app."""
+def material_names(engine: Engine, language: str = "en") -> dict[str, str]:
+    """Material code -> its name in `language` (the other name, else the code, where it has none), for charts
+    made outside the app."""
     with engine.connect() as conn:
         materials = reads.reference_tables(conn)["materials"]
-    return {code: name or code for code, name in materials.select("code", "name").iter_rows()}
+    first, second = ("name_zh", "name") if language == "zh" else ("name", "name_zh")
+    return {code: a or b or code for code, a, b in materials.select("code", first, second).iter_rows()}
 
 
 def outlook_products(inputs: OutlookInputs) -> list[str]:

@@ -14,12 +14,12 @@ import polars as pl
 import streamlit as st
 
 from mfa.domain.outlook import METALS, Outlook, OutlookError, OutlookInputs
-from mfa.export.outlook_figure import outlook_figure
+from mfa.export.outlook_figure import outlook_figure, scope_label
 from mfa.export.sankey_figure import export_figure
 from mfa.services import forecasting
 from mfa.ui import login, navigation, state
 from mfa.ui.export import buttons
-from mfa.ui.i18n import city_label, format_tonnes, labels, language, name_of, t, tonnage_scale
+from mfa.ui.i18n import format_tonnes, labels, language, name_of, t
 from mfa.ui.widgets import CSV_MIME, XLSX_MIME, csv_bytes, header, tonnes_column, xlsx_bytes
 
 PROVINCE = "province"
@@ -53,8 +53,8 @@ def forecast(url: str, version: int, product: str, until: int, convention: str) 
 
 
 def scope_name(scope: str) -> str:
-    """湖南省 / Hunan province, or the city's name."""
-    return t("province_name") if scope == PROVINCE else city_label(scope)
+    """湖南省 / Hunan province, or the city's name, in the current language."""
+    return scope_label(scope, language())
 
 
 def figure_bytes(fig: go.Figure, suffix: str) -> bytes:
@@ -205,31 +205,8 @@ def render() -> None:
     scope = st.selectbox(t("outlook_scope"), scopes, key="outlook_scope", format_func=labels(scopes, scope_name))
     st.caption(t(f"convention_caption_{convention}"))
     _metrics(result, scope, until)
-    mine = result.rows.filter(pl.col("scope") == scope)
-    shown = [c for c in ("outflow_t", "outflow_high_t", "recorded_t") if c in mine.columns]
-    peak = mine.select(pl.max_horizontal(pl.col(shown).fill_null(0.0)).max()).item() or 0.0
-    divisor, unit = tonnage_scale(float(peak))
     names = {code: name_of(materials, code) for code in result.rows["product"].unique().to_list()}
-    names |= {s: scope_name(s) for s in scopes}
-    words = {
-        "retired": t("outlook_retired"),
-        "recorded": t("outlook_recorded"),
-        "capacity": t("outlook_capacity"),
-        "band": t("outlook_band"),
-        "axis": t("outlook_axis", unit=unit),
-        "title": t("outlook_chart_title"),
-    }
-    fig = outlook_figure(
-        result.rows,
-        result.capacity,
-        result.stacked,
-        product,
-        scope,
-        names=names,
-        words=words,
-        divisor=divisor,
-        language=language(),
-    )
+    fig = outlook_figure(result.rows, result.capacity, result.stacked, product, scope, names=names, language=language())
     st.plotly_chart(fig, key="outlook_chart", theme=None, config={"displaylogo": False})
     for note in result.notes:
         values = dict(note) | {"product": names.get(note["product"], note["product"])}
