@@ -17,6 +17,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _sample_outlook import outlook_tables
 from _sample_output import GROSS_ERRORS, IMBALANCED, sample_tables
 from _synthetic import write_synthetic
 
@@ -30,9 +31,12 @@ BALANCED_KINDS = ("collection", "recycling", "remanufacturing", "reuse", "storag
 
 
 def write_sample(out: Path, seed: int = SAMPLE_SEED) -> None:
-    """Write parks, facilities, flows and stocks of the Hunan sample to `out` as UTF-8 CSV."""
+    """Write parks, facilities, flows and stocks of the Hunan sample, and the outlook's inflows, lifetimes and
+    capacities calibrated to its recorded retirements, to `out` as UTF-8 CSV."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, frame in sample_tables(seed).items():
+    tables = sample_tables(seed)
+    tables |= outlook_tables(tables["flows"], tables["facilities"], tables["parks"])
+    for name, frame in tables.items():
         frame.write_csv(out / f"{name}.csv")
 
 

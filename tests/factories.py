@@ -153,3 +153,60 @@ def hand_graph(edges: list[tuple[str, str, float]], kinds: dict[str, str]) -> nx
     graph.add_nodes_from((node, {"kind": kind}) for node, kind in kinds.items())
     graph.add_edges_from((u, v, {"tonnes": t}) for u, v, t in edges)
     return graph
+
+
+# ---------------------------------------------------------------- the outlook's tables
+
+BATTERY_PARENTS: dict[str, str | None] = {
+    "renewable": None,
+    "waste_battery": "renewable",
+    "power_battery": "waste_battery",
+    "power_battery_lfp": "power_battery",
+    "power_battery_ncm": "power_battery",
+    "elv": "renewable",
+}
+"""The part of the material tree the outlook's pure tests use."""
+INFLOW_HEADER = ["year", "scope", "product", "quantity", "unit"]
+LIFETIME_HEADER = ["product", "distribution", "shape", "scale", "mean", "std", "first_cohort", "last_cohort"]
+CAPACITY_HEADER = ["facility", "material", "year_from", "capacity", "unit"]
+
+
+def lifetimes_frame(*rows: dict[str, object]) -> pl.DataFrame:
+    """A lifetimes frame (every column of LIFETIME_SCHEMA; the ones a row leaves out are null)."""
+    from mfa.domain.outlook import LIFETIME_SCHEMA
+
+    return pl.DataFrame(
+        [{c: row.get(c) for c in LIFETIME_SCHEMA} for row in rows], schema=LIFETIME_SCHEMA, orient="row"
+    )
+
+
+def inflows_frame(rows: list[tuple[int, str, str, float]]) -> pl.DataFrame:
+    """An inflows frame (year, scope, product, inflow_t)."""
+    schema = {"year": pl.Int32, "scope": pl.String, "product": pl.String, "inflow_t": pl.Float64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def outlook_files(folder: Path, **rows: list[list[object]]) -> list[Path]:
+    """inflows.csv, lifetimes.csv and capacities.csv with the given rows (default: a small consistent set)."""
+    inflows = rows.get(
+        "inflows",
+        [[y, "Yueyang", "power_battery_lfp", 10 * (y - 2010), "MWh"] for y in range(2012, 2026)]
+        + [[y, "长沙", "power_battery_lfp", 100, "t"] for y in range(2014, 2026)],
+    )
+    lifetimes = rows.get("lifetimes", [["power_battery_lfp", "weibull", 3.5, 7, "", "", "", ""]])
+    capacities = rows.get("capacities", [["REC-1", "power_battery", 2020, 1000, "t"]])
+    return [
+        write_csv(folder / "inflows.csv", INFLOW_HEADER, inflows),  # type: ignore[arg-type]
+        write_csv(folder / "lifetimes.csv", LIFETIME_HEADER, lifetimes),  # type: ignore[arg-type]
+        write_csv(folder / "capacities.csv", CAPACITY_HEADER, capacities),  # type: ignore[arg-type]
+    ]
+
+
+def battery_flows(folder: Path) -> Path:
+    """Recorded retirements: LFP packs out of the source SRC-1 (Miluo, Yueyang) in 2023 and 2024."""
+    rows = [
+        flow(f"{y}-0{m}", "SRC-1", "REC-1", "power_battery_lfp", str(q))
+        for y, q in ((2023, 20), (2024, 30))
+        for m in (1, 2)
+    ]
+    return flows_file(folder, rows, name="battery_flows.csv")

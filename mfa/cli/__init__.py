@@ -116,6 +116,6 @@ def main() -> None:
         sys.exit(2)
 
 
-from mfa.cli import analysis, backup, data, history, users  # noqa: E402  (registers the commands on `app`)
+from mfa.cli import analysis, backup, data, forecast, history, users  # noqa: E402  (registers the commands on `app`)
 
-__all__ = ["analysis", "app", "backup", "data", "history", "main", "users"]
+__all__ = ["analysis", "app", "backup", "data", "forecast", "history", "main", "users"]

@@ -34,3 +34,32 @@ TARGET = pl.Schema({c: t for c, t in TARGET_SCHEMA.items() if c != "scope_level"
 """A target as exchanged: its scope (province, a city or a park code) says its level."""
 REPORTED = pl.Schema({"indicator": _TEXT, "scope": _TEXT, "year": pl.Int32, "value": pl.Float64, "source": _TEXT})
 """An indicator value reported from outside the flows (a statistics yearbook), for a year and scope."""
+
+_PARAMETERS = ("shape", "scale", "mean", "std")
+INFLOW = pl.Schema(
+    {"year": pl.Int32, "scope": _TEXT, "product": _TEXT, "quantity": pl.Float64, "unit": _TEXT, "source": _TEXT}
+)
+"""Products put into use in a year, in a city or the province (docs/outlook.md)."""
+LIFETIME = pl.Schema(
+    {
+        "product": _TEXT,
+        "distribution": _TEXT,
+        **dict.fromkeys(_PARAMETERS, pl.Float64),
+        "first_cohort": pl.Int32,
+        "last_cohort": pl.Int32,
+        **{f"{p}_{end}": pl.Float64 for p in _PARAMETERS for end in ("low", "high")},
+        "source": _TEXT,
+    }
+)
+"""How long a product stays in use, for a range of cohorts (docs/outlook.md)."""
+CAPACITY = pl.Schema(
+    {
+        "facility": _TEXT,
+        "material": _TEXT,
+        "year_from": pl.Int32,
+        "capacity": pl.Float64,
+        "unit": _TEXT,
+        "source": _TEXT,
+    }
+)
+"""A facility's yearly capacity for a material from a year on (docs/outlook.md)."""

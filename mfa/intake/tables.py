@@ -146,7 +146,68 @@ REPORTED = TableSpec(
     },
 )
 
-TABLES: tuple[TableSpec, ...] = (PARKS, FACILITIES, MATERIALS, FLOWS, STOCKS, TARGETS, REPORTED)
+LIFETIMES = TableSpec(
+    "lifetimes",
+    "使用寿命",
+    tuple(records.LIFETIME),
+    ("product", "distribution"),
+    ("product", "first_cohort"),
+    {
+        "产品": "product",
+        "分布": "distribution",
+        "寿命分布": "distribution",
+        "形状参数": "shape",
+        "尺度参数": "scale",
+        "平均寿命": "mean",
+        "均值": "mean",
+        "标准差": "std",
+        "起始批次": "first_cohort",
+        "首批年份": "first_cohort",
+        "末批年份": "last_cohort",
+        "截止批次": "last_cohort",
+        "来源": "source",
+        "依据": "source",
+    },
+)
+INFLOWS = TableSpec(
+    "inflows",
+    "投入使用",
+    tuple(records.INFLOW),
+    ("year", "scope", "product", "quantity"),
+    ("year", "scope", "product"),
+    {**_QTY, "年份": "year", "年": "year", "范围": "scope", "地区": "scope", "产品": "product", "来源": "source"},
+)
+CAPACITIES = TableSpec(
+    "capacities",
+    "处理能力",
+    tuple(records.CAPACITY),
+    ("facility", "material", "year_from", "capacity"),
+    ("facility", "material", "year_from"),
+    {
+        "设施": "facility",
+        "物料": "material",
+        "起始年份": "year_from",
+        "自何年起": "year_from",
+        "能力": "capacity",
+        "处理能力": "capacity",
+        "产能": "capacity",
+        "单位": "unit",
+        "来源": "source",
+    },
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    PARKS,
+    FACILITIES,
+    MATERIALS,
+    FLOWS,
+    STOCKS,
+    TARGETS,
+    REPORTED,
+    LIFETIMES,
+    INFLOWS,
+    CAPACITIES,
+)
 """In dependency order: an import applies them in this order."""
 
 BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES} | {t.name_zh: t for t in TABLES}

@@ -1,8 +1,9 @@
-"""Reference data shipped with mfa: the material tree, the plan's province targets and the bundled Hunan sample.
+"""Reference data shipped with mfa: the material tree, the plan's province targets, battery chemistries (pack mass
+and metal contents per kWh, BatPaC) and the bundled Hunan sample.
 
-The material tree and the targets live here, as package data. The sample's home is `data/sample/`, beside its
-generator; a normal install copies it into this package at build time (setup.py), and `sample_dir` finds it in
-either place, so `mfa demo` works from a checkout and from an installed package alike.
+The material tree, the targets and the battery chemistries live here, as package data. The sample's home is
+`data/sample/`, beside its generator; a normal install copies it into this package at build time (setup.py), and
+`sample_dir` finds it in either place, so `mfa demo` works from a checkout and from an installed package alike.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MATERIALS_FILE = HERE / "materials.csv"
 TARGETS_FILE = HERE / "targets.csv"
+BATTERIES_FILE = HERE / "batteries.csv"
 INSTALLED_SAMPLE = HERE / "sample"
 CHECKOUT_SAMPLE = HERE.parent.parent / "data" / "sample"
 
@@ -33,6 +35,16 @@ def bundled_materials() -> tuple[dict[str, str | bool | None], ...]:
         }
         for r in rows
     )
+
+
+@cache
+def battery_chemistries() -> tuple[dict[str, str | float], ...]:
+    """Battery chemistries (batteries.csv): material code, chemistry, pack mass and Li, Ni, Co, Mn per kWh of
+    pack (kg), and the source of the figures."""
+    with BATTERIES_FILE.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    text = ("material", "chemistry", "source")
+    return tuple({k: (v if k in text else float(v)) for k, v in r.items()} for r in rows)
 
 
 def sample_dir() -> Path:

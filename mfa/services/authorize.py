@@ -1,6 +1,7 @@
 """Who may write which rows: the step of the write path between validation and storage. The roles are
 mfa.domain.roles; admin writes everything, analyst nothing, park_manager the facilities, flows and stocks of their own
-parks (a flow belongs to the parks of either end, as they report what leaves and what arrives)."""
+parks (a flow belongs to the parks of either end, as they report what leaves and what arrives) and the capacities of
+their own facilities; the outlook's inflows and lifetimes are province planning data that admins write."""
 
 from __future__ import annotations
 
@@ -26,11 +27,13 @@ def forbidden(actor: Actor, checked: Checked, facility_parks: Mapping[str, str |
         return _errors(rows.filter(bad), "park", f"{actor.name} may write facilities of their own parks only")
     if checked.table == "flows":
         return _flows_forbidden(actor, rows, facility_parks)
-    if checked.table == "stocks":
+    if checked.table in ("stocks", "capacities"):
         ends = ["facility"]
         parks = {c: pl.col(c).replace_strict(dict(facility_parks), default=None, return_dtype=pl.String) for c in ends}
         bad = ~pl.any_horizontal([parks[c].is_in(own).fill_null(False) for c in ends])
-        return _errors(rows.filter(bad), ends[0], f"{actor.name} may write stocks of their own parks only")
+        owned = {"stocks": "stocks of", "capacities": "capacities of facilities in"}
+        what = f"{owned[checked.table]} their own parks"
+        return _errors(rows.filter(bad), ends[0], f"{actor.name} may write {what} only")
     return _errors(rows, None, f"{actor.name} (park manager) may not write {checked.table}")
 
 

@@ -89,6 +89,7 @@ def _still_used(conn: Connection, record: str, record_id: int, name: str, label:
         "facility": [
             ("flows", "SELECT COUNT(*) FROM flow WHERE source_id = :i OR target_id = :i"),
             ("stocks", "SELECT COUNT(*) FROM stock WHERE facility_id = :i"),
+            ("capacities", "SELECT COUNT(*) FROM capacity WHERE facility_id = :i"),
         ],
         "park": [("facilities", "SELECT COUNT(*) FROM facility WHERE park_id = :i")],
     }.get(record, [])

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from mfa.domain.flowframe import Selection
 from mfa.storage import declarations, meta, reads, snapshot
+from mfa.storage import outlook as stored
 
 
 def flows(engine: Engine, selection: Selection | None = None) -> pl.DataFrame:
@@ -17,10 +18,11 @@ def flows(engine: Engine, selection: Selection | None = None) -> pl.DataFrame:
 
 
 def workbook(engine: Engine, selection: Selection | None = None) -> dict[str, pl.DataFrame]:
-    """Every table for one workbook that imports into an empty database: the registry, stocks, targets and the
-    flows `selection` keeps."""
+    """Every table for one workbook that imports into an empty database: the registry, stocks, targets, the
+    outlook's lifetimes, inflows and capacities, and the flows `selection` keeps."""
     with engine.connect() as conn:
-        return {**reads.reference_tables(conn), "flows": declarations.flow_table(conn, selection)}
+        outlook = stored.export_tables(conn)
+        return {**reads.reference_tables(conn), **outlook, "flows": declarations.flow_table(conn, selection)}
 
 
 def registry(engine: Engine) -> dict[str, pl.DataFrame]:

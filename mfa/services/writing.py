@@ -18,6 +18,7 @@ from mfa.intake.tables import TABLES
 from mfa.intake.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
 from mfa.services.authorize import forbidden
 from mfa.storage import declarations, history, meta, reads, writes
+from mfa.storage import outlook as stored
 from mfa.storage.engine import write_transaction
 
 Progress = Callable[[str], None]
@@ -64,11 +65,13 @@ class ImportReport:
 def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
     """What the database holds, for validating new rows; the reporting granularity only for `flow_years`."""
     return Refs(
-        reads.park_codes(conn),
-        reads.facility_kinds(conn),
-        reads.material_parents(conn),
-        declarations.flow_granularity(conn, flow_years),
-        reads.facility_parks(conn),
+        parks=reads.park_codes(conn),
+        facilities=reads.facility_kinds(conn),
+        materials=reads.material_parents(conn),
+        flow_granularity=declarations.flow_granularity(conn, flow_years),
+        facility_parks=reads.facility_parks(conn),
+        products=stored.product_codes(conn),
+        inflows=stored.inflow_table(conn).select("year", "scope", "product", "quantity_t"),
     )
 
 
@@ -96,7 +99,9 @@ def _extend_refs(refs: Refs, checked: Checked) -> Refs:
         )
     if checked.table == "materials":
         materials = refs.materials | dict(zip(valid["code"].to_list(), valid["parent"].to_list(), strict=True))
-        return replace(refs, materials=materials)
+        flags = dict(zip(valid["code"].to_list(), valid["is_product"].to_list(), strict=True))
+        products = (refs.products - set(flags)) | {c for c, p in flags.items() if p}
+        return replace(refs, materials=materials, products=frozenset(products))
     return refs
 
 

@@ -117,4 +117,5 @@ def counts(conn: Connection) -> dict[str, int]:
     """How many records each table holds."""
     tables = {"parks": "park", "facilities": "facility", "materials": "material", "flows": "flow"}
     tables |= {"stocks": "stock", "targets": "target", "reported": "reported"}
+    tables |= {"inflows": "inflow", "lifetimes": "lifetime", "capacities": "capacity"}
     return {name: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() or 0) for name, t in tables.items()}

@@ -1,4 +1,5 @@
-"""The stored records: parks, facilities, materials, flows, stocks, targets (SQLModel tables), their history
+"""The stored records: parks, facilities, materials, flows, stocks, targets, the outlook's inflows, lifetimes and
+capacities (SQLModel tables), their history
 (a change per write, and revision tables holding every replaced or deleted version) and users."""
 
 from __future__ import annotations
@@ -135,6 +136,77 @@ class Target(SQLModel, table=True):
     updated_by: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
     change_id: int | None = Field(default=None, index=True)
+
+
+class Inflow(SQLModel, table=True):
+    """Tonnes of a product put into use in a year, in a city or the province as a whole (the outlook's input)."""
+
+    __table_args__ = (
+        UniqueConstraint("material_id", "scope", "year", name="inflow_key"),
+        CheckConstraint("quantity_t >= 0", name="inflow_quantity_not_negative"),
+        CheckConstraint("scope_level IN ('province', 'city')", name="inflow_scope_level"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    scope_level: str = Field(max_length=16)
+    scope: str = Field(max_length=64)
+    material_id: int = Field(foreign_key="material.id")
+    quantity_t: float
+    value: float
+    unit: str = Field(max_length=16)
+    source: str | None = None
+    updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1)
+
+
+class Lifetime(SQLModel, table=True):
+    """How long a product stays in use, for a range of cohorts (open ends are null): a distribution and its
+    parameters, optionally with low and high values."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    material_id: int = Field(foreign_key="material.id", index=True)
+    distribution: str = Field(max_length=16)
+    shape: float | None = None
+    scale: float | None = None
+    mean: float | None = None
+    std: float | None = None
+    shape_low: float | None = None
+    shape_high: float | None = None
+    scale_low: float | None = None
+    scale_high: float | None = None
+    mean_low: float | None = None
+    mean_high: float | None = None
+    std_low: float | None = None
+    std_high: float | None = None
+    first_cohort: int | None = None
+    last_cohort: int | None = None
+    source: str | None = None
+    updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1)
+
+
+class Capacity(SQLModel, table=True):
+    """A facility's yearly capacity (tonnes) for a material or group from a year on, until a later row replaces it."""
+
+    __table_args__ = (
+        UniqueConstraint("facility_id", "material_id", "year_from", name="capacity_key"),
+        CheckConstraint("capacity_t >= 0", name="capacity_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    facility_id: int = Field(foreign_key="facility.id")
+    material_id: int = Field(foreign_key="material.id")
+    year_from: int
+    capacity_t: float
+    value: float
+    unit: str = Field(max_length=16)
+    source: str | None = None
+    updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1)
 
 
 class Meta(SQLModel, table=True):

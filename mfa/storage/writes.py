@@ -268,6 +268,59 @@ def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str
     conn.exec_driver_sql(insert)
 
 
+def upsert_inflows(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update inflows by (product, scope, year)."""
+    frame = _with_ids(frame, id_map(conn, "material"), "product", "material_id")
+    cols = ["year", "scope_level", "scope", "material_id", "quantity_t", "value", "unit", "source"]
+    if "source" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("source"))
+    update = ["scope_level", "quantity_t", "value", "unit", *(["source"] if "source" in optional else [])]
+    sql = _upsert_sql(conn, "inflow", cols, ["material_id", "scope", "year"], update)
+    _executemany(conn, sql, frame.select(cols).iter_rows())
+    return frame.height
+
+
+LIFETIME_COLUMNS = ["material_id", "distribution", "shape", "scale", "mean", "std"]
+LIFETIME_COLUMNS += [f"{p}_{end}" for p in ("shape", "scale", "mean", "std") for end in ("low", "high")]
+LIFETIME_COLUMNS += ["first_cohort", "last_cohort", "source"]
+
+
+def replace_lifetimes(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Replace every stored lifetime row of the products in `frame` by its rows (a product's rows cover its cohorts
+    together, so they are written together)."""
+    frame = _with_ids(frame, id_map(conn, "material"), "product", "material_id")
+    ids = sorted({int(i) for i in frame["material_id"].to_list()})
+    if not ids:
+        return 0
+    listed = ", ".join(map(str, ids))
+    if conn.dialect.name != "sqlite":  # writers of the same products wait for each other
+        conn.execute(text(f"SELECT id FROM material WHERE id IN ({listed}) ORDER BY id FOR UPDATE"))
+    conn.execute(text(f"DELETE FROM lifetime WHERE material_id IN ({listed})"))
+    stamp, values = _stamp(conn, "lifetime")
+    sql = (
+        f"INSERT INTO lifetime ({', '.join([*LIFETIME_COLUMNS, *stamp])}) "
+        f"VALUES ({', '.join([_param(conn)] * len(LIFETIME_COLUMNS) + values)})"
+    )
+    for column in LIFETIME_COLUMNS:
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None).alias(column))
+    _executemany(conn, sql, frame.select(LIFETIME_COLUMNS).iter_rows())
+    return frame.height
+
+
+def upsert_capacities(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update capacities by (facility, material, year_from)."""
+    frame = _with_ids(frame, id_map(conn, "facility"), "facility", "facility_id")
+    frame = _with_ids(frame, id_map(conn, "material"), "material", "material_id")
+    if "source" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("source"))
+    cols = ["facility_id", "material_id", "year_from", "capacity_t", "value", "unit", "source"]
+    update = ["capacity_t", "value", "unit", *(["source"] if "source" in optional else [])]
+    sql = _upsert_sql(conn, "capacity", cols, ["facility_id", "material_id", "year_from"], update)
+    _executemany(conn, sql, frame.select(cols).iter_rows())
+    return frame.height
+
+
 UPSERTS = {
     "parks": upsert_parks,
     "facilities": upsert_facilities,
@@ -276,6 +329,9 @@ UPSERTS = {
     "stocks": upsert_stocks,
     "targets": upsert_targets,
     "reported": upsert_reported,
+    "lifetimes": replace_lifetimes,
+    "inflows": upsert_inflows,
+    "capacities": upsert_capacities,
 }
 
 

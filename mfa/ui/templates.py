@@ -65,6 +65,33 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "value": "0.56",
         "source": "statistics bureau",
     },
+    "lifetimes": {
+        "product": "power_battery_lfp",
+        "distribution": "weibull",
+        "shape": "3.5",
+        "scale": "9",
+        "first_cohort": "2012",
+        "last_cohort": "2035",
+        "scale_low": "8",
+        "scale_high": "10.5",
+        "source": "city-level Weibull models of EV batteries",
+    },
+    "inflows": {
+        "year": "2024",
+        "scope": "Changsha",
+        "product": "power_battery_lfp",
+        "quantity": "1250",
+        "unit": "MWh",
+        "source": "EV batteries installed in vehicles registered",
+    },
+    "capacities": {
+        "facility": "NX-BRUNP-01",
+        "material": "power_battery",
+        "year_from": "2020",
+        "capacity": "30000",
+        "unit": "t",
+        "source": "operating permit",
+    },
 }
 """One plausible row per table (every column filled, so the template shows each column's form)."""
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "data" / "generate.py"
 SAMPLE = ROOT / "data" / "sample"
 FILES = ("parks", "facilities", "flows", "stocks")
+OUTLOOK_FILES = ("inflows", "lifetimes", "capacities")
 R = ("collection", "recycling", "remanufacturing", "reuse")
 U = ("recycling", "remanufacturing", "reuse", "energy_recovery")
 TONNES = {"t": 1.0, "吨": 1.0, "kg": 1e-3, "kt": 1e3, "Mt": 1e6, "万吨": 1e4}
@@ -88,6 +89,15 @@ def credit_code_ok(code: str) -> bool:
 def test_regenerated_sample_is_byte_identical(regenerated: Path) -> None:
     for name in FILES:
         assert (regenerated / f"{name}.csv").read_bytes() == (SAMPLE / f"{name}.csv").read_bytes(), name
+
+
+def test_regenerated_outlook_tables_are_byte_identical(regenerated: Path) -> None:
+    for name in OUTLOOK_FILES:
+        assert (regenerated / f"{name}.csv").read_bytes() == (SAMPLE / f"{name}.csv").read_bytes(), name
+    inflows = read(SAMPLE, "inflows")
+    batteries = inflows.filter(pl.col("product").str.starts_with("power_battery"))
+    assert set(batteries["unit"]) == {"MWh"} and batteries["year"].min() == "2012"
+    assert batteries["scope"].n_unique() == 14
 
 
 def test_sample_size() -> None:
@@ -347,3 +357,27 @@ def test_synthetic_million_rows(tmp_path: Path) -> None:
         .collect()
     )
     assert counts.row(0) == (1_000_000, 1_000_000)
+
+
+def test_the_generators_stock_model_equals_flodyms() -> None:
+    """The generator calibrates the sample with a small numpy model (it needs no flodym): it must equal mfa's."""
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "data"))
+    try:
+        from _sample_outlook import retirements
+    finally:
+        sys.path.remove(str(ROOT / "data"))
+    from mfa.domain.outlook import run_stock_model
+    from tests.factories import BATTERY_PARENTS, inflows_frame, lifetimes_frame
+
+    years = np.arange(2005, 2030)
+    inflow = np.random.default_rng(4).uniform(10, 1000, len(years))
+    scales = np.where(years <= 2017, 8.0, 10.0)
+    rows = lifetimes_frame(
+        {"product": "elv", "distribution": "weibull", "shape": 3.5, "scale": 8.0, "last_cohort": 2017},
+        {"product": "elv", "distribution": "weibull", "shape": 3.5, "scale": 10.0, "first_cohort": 2018},
+    )
+    frame = inflows_frame([(int(y), "province", "elv", float(v)) for y, v in zip(years, inflow, strict=True)])
+    ours = run_stock_model(frame, rows, BATTERY_PARENTS, until=2029).sort("year")["outflow_t"].to_numpy()
+    np.testing.assert_allclose(retirements(inflow, 3.5, scales), ours, rtol=1e-9, atol=1e-9)

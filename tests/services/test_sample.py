@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from mfa.export.writers import write_table
-from mfa.services import loading, network, progress
+from mfa.services import forecasting, loading, network, progress
 from mfa.services.database import open_database
 from mfa.services.writing import import_files
 from mfa.storage.declarations import flow_table
@@ -90,3 +90,21 @@ def test_saved_reconciled_values_sit_beside_the_reported_ones(sample: Engine) ->
     assert switched["quantity_t"].sum() == pytest.approx(
         reported["reconciled_t"].fill_null(reported["quantity_t"]).sum()
     )
+
+
+def test_the_outlook_fits_the_recorded_retirements_and_capacity_runs_out(sample: Engine) -> None:
+    result = forecasting.forecast(sample, "renewable", until=2035)
+    rows = result.rows.filter(pl.col("year").is_between(2020, 2025))
+    province = rows.filter(pl.col("scope") == "province")
+    for product in ("power_battery", "power_battery_lfp", "power_battery_ncm", "elv", "renewable"):
+        ratios = province.filter(pl.col("product") == product)["ratio"].to_list()
+        assert len(ratios) == 6 and all(0.85 < r < 1.15 for r in ratios), (product, ratios)
+    cities = set(result.rows.filter(pl.col("product") == "power_battery")["scope"])
+    assert len(cities) == 15  # every city has EV batteries, and the province
+    batteries = forecasting.forecast(sample, "power_battery")
+    ends = batteries.runs_out.filter(pl.col("scope") == "province").row(0, named=True)
+    assert ends["high"] <= ends["central"] <= ends["low"] and 2025 <= ends["central"] <= 2030
+    lithium = batteries.metals.filter(
+        pl.col("scope") == "province", pl.col("product") == "power_battery", pl.col("metal") == "li"
+    )
+    assert lithium.filter(pl.col("year") == 2030)["recoverable_t"].item() > 1000

@@ -64,5 +64,8 @@ def test_sql_and_the_flow_frame_keep_the_same_flows(engine: Engine, tmp_path: Pa
         "materials",
         "stocks",
         "targets",
+        "lifetimes",
+        "inflows",
+        "capacities",
         "flows",
     }

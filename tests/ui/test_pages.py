@@ -15,6 +15,7 @@ from tests.ui.support import APP, open_page, sign_in
 TITLES = {
     "overview": ("Progress against the targets", "目标进展总览"),
     "reconciliation": ("Data reconciliation", "数据校核"),
+    "outlook": ("What will come back", "退役量预测"),
     "flows": ("Material flows", "物质流分析"),
     "enter": ("Enter data", "数据填报"),
     "import": ("Import files", "批量导入"),
@@ -47,7 +48,16 @@ def test_the_language_switch_changes_labels_and_names(app: Callable[..., AppTest
 def test_the_default_page_is_the_overview_and_pages_have_their_own_url(app: Callable[..., AppTest]) -> None:
     at = app()
     assert at.title[0].value == TITLES["overview"][0]
-    assert {path for path in PAGES} == {"overview", "flows", "reconciliation", "enter", "import", "export", "history"}
+    assert {path for path in PAGES} == {
+        "overview",
+        "flows",
+        "reconciliation",
+        "outlook",
+        "enter",
+        "import",
+        "export",
+        "history",
+    }
     for file, _, _ in PAGES.values():
         assert (Path(APP).parent / "mfa" / "ui" / file).is_file()
     assert not (Path(APP).parent / "pages").exists()  # Streamlit's old auto-discovery stays off

@@ -427,7 +427,119 @@ _DIAGRAM: dict[str, tuple[str, str]] = {
     "sankey_empty": ("No flows", "没有流量"),
 }
 
+_OUTLOOK: dict[str, tuple[str, str]] = {
+    "page_outlook": ("Outlook", "退役预测"),
+    "outlook_title": ("What will come back", "退役量预测"),
+    "outlook_caption": (
+        "Retirements of products in use forecast with a dynamic stock model (inflows into use and lifetimes), beside "
+        "the recorded retirements, against the capacity that can take them, with the metals retired batteries hold.",
+        "基于动态存量模型（投入使用量与使用寿命）预测在用产品的退役量，与已记录的退役量对照，并与可承接的处理能力比较，"
+        "同时给出退役电池中可回收的金属量。",
+    ),
+    "outlook_product": ("Product", "产品"),
+    "outlook_scope": ("Scope", "范围"),
+    "outlook_until": ("Forecast until", "预测至"),
+    "outlook_convention": ("Inflow enters use", "投入使用时点"),
+    "convention_middle": ("mid-year", "年中"),
+    "convention_start": ("start of year", "年初"),
+    "convention_end": ("end of year", "年末"),
+    "convention_caption_middle": (
+        "Time convention (flodym's default): a year's inflow enters use at mid-year and the stock is counted at the "
+        "year's end, stock(y) = Σ inflow(c) · S(y − c + 0.5).",
+        "时间约定（flodym 默认）：当年投入量在年中进入使用，存量按年末计，stock(y) = Σ inflow(c) · S(y − c + 0.5)。",
+    ),
+    "convention_caption_start": (
+        "Time convention: a year's inflow enters use at the start of the year, stock(y) = Σ inflow(c) · S(y − c + 1).",
+        "时间约定：当年投入量在年初进入使用，stock(y) = Σ inflow(c) · S(y − c + 1)。",
+    ),
+    "convention_caption_end": (
+        "Time convention (the older ODYM one): a year's inflow enters use at the end of the year, "
+        "stock(y) = Σ inflow(c) · S(y − c).",
+        "时间约定（旧版 ODYM）：当年投入量在年末进入使用，stock(y) = Σ inflow(c) · S(y − c)。",
+    ),
+    "outlook_no_inflows": (
+        "No inflows yet: import the inflows, lifetimes and capacities tables to forecast retirements.",
+        "尚无投入使用数据：请导入“投入使用”“使用寿命”“处理能力”表后再进行退役预测。",
+    ),
+    "outlook_cannot": ("The forecast cannot be made: {reason}", "无法进行预测：{reason}"),
+    "province_name": ("Hunan province", "湖南省"),
+    "outlook_retired": ("Retirements", "退役量"),
+    "outlook_recorded": ("Recorded retirements", "已记录退役量"),
+    "outlook_capacity": ("Capacity that can take them", "可承接的处理能力"),
+    "outlook_band": ("Range (low and high lifetimes)", "区间（寿命低值与高值）"),
+    "outlook_axis": ("{unit} per year", "{unit}/年"),
+    "outlook_chart_title": ("{product} · {scope}", "{product} · {scope}"),
+    "outlook_retired_in": ("Retirements {year}", "{year}年退役量"),
+    "outlook_capacity_in": ("Capacity {year}", "{year}年处理能力"),
+    "outlook_runs_out": ("Capacity runs out", "处理能力不足始于"),
+    "outlook_runs_out_value": ("{year}", "{year}年"),
+    "outlook_runs_out_never": ("not by {year}", "{year}年前不会"),
+    "outlook_runs_out_none": ("no capacity recorded", "无处理能力记录"),
+    "outlook_runs_out_range": ("low–high lifetimes: {low} – {high}", "寿命低值–高值：{low} – {high}"),
+    "outlook_ratio_help": ("recorded ÷ modelled retirements", "已记录退役量 ÷ 模型退役量"),
+    "outlook_table": ("Year by year", "逐年数据"),
+    "col_year": ("Year", "年份"),
+    "col_inflow": ("Put into use (t)", "投入使用量（吨）"),
+    "col_stock": ("In use (t)", "在用存量（吨）"),
+    "col_outflow": ("Retirements (t)", "退役量（吨）"),
+    "col_outflow_low": ("Retirements, low (t)", "退役量低值（吨）"),
+    "col_outflow_high": ("Retirements, high (t)", "退役量高值（吨）"),
+    "col_recorded": ("Recorded (t)", "已记录（吨）"),
+    "col_ratio": ("Recorded ÷ modelled", "记录/模型"),
+    "col_capacity": ("Capacity (t)", "处理能力（吨）"),
+    "col_shortfall": ("Shortfall (t; negative: spare)", "能力缺口（吨；负值为富余）"),
+    "outlook_metals": ("Metals in the retirements", "退役电池中的金属"),
+    "outlook_metals_caption": (
+        "Recoverable tonnes: content per tonne of pack (Argonne BatPaC, by chemistry) × the minimum recovery rates "
+        "of white-listed recyclers (MIIT 2024: lithium 90 %, nickel, cobalt, manganese 98 %).",
+        "可回收量（吨）= 每吨电池包含量（阿贡实验室 BatPaC，按化学体系）× 白名单企业最低回收率"
+        "（工信部2024年版规范条件：锂 90%，镍、钴、锰 98%）。",
+    ),
+    "metal_li": ("Lithium (t)", "锂（吨）"),
+    "metal_ni": ("Nickel (t)", "镍（吨）"),
+    "metal_co": ("Cobalt (t)", "钴（吨）"),
+    "metal_mn": ("Manganese (t)", "锰（吨）"),
+    "outlook_note_gap": (
+        "{product}: no inflows in {years} (counted as none put into use).",
+        "{product}：{years}年无投入使用数据（按零计）。",
+    ),
+    "outlook_note_ends": (
+        "{product}: inflows end in {last}; {first}–{until} count no new products put into use (import projected "
+        "inflows to see them).",
+        "{product}：投入使用数据止于{last}年，{first}–{until}年按无新投入计（可导入预测投入量）。",
+    ),
+    "outlook_downloads": ("Download", "下载"),
+    "outlook_calibrate": ("Calibrate the lifetime", "校准使用寿命"),
+    "outlook_calibrate_caption": (
+        "Fit the lifetime's scale (Weibull, for its shape) or mean (for its std) to the recorded retirements of this "
+        "scope by least squares. Nothing is saved until you save it.",
+        "以最小二乘法按本范围的已记录退役量拟合寿命的尺度参数（威布尔分布，形状参数不变）或均值（标准差不变）。"
+        "点击保存前不会写入。",
+    ),
+    "outlook_calibrate_run": ("Fit", "拟合"),
+    "outlook_fitted": ("Fitted lifetime (factor {factor})", "拟合后的寿命（系数 {factor}）"),
+    "outlook_residuals": (
+        "Residuals (recorded − modelled), RMSE {rmse}",
+        "残差（记录值 − 模型值），均方根误差 {rmse}",
+    ),
+    "outlook_at_bound": (
+        "The best fit lies at the edge of the search range: check the inflows and the recorded flows.",
+        "最优拟合位于搜索范围边界：请检查投入使用数据和已记录的流量。",
+    ),
+    "outlook_save": ("Save the fitted lifetime", "保存拟合后的寿命"),
+    "outlook_saved": ("Saved the fitted lifetime of {products}.", "已保存 {products} 的拟合寿命。"),
+    "col_owner": ("Lifetime of", "寿命所属"),
+    "col_distribution": ("Distribution", "分布"),
+    "col_first_cohort": ("First cohort", "起始批次"),
+    "col_last_cohort": ("Last cohort", "截止批次"),
+    "col_parameter": ("Parameter", "参数"),
+    "col_before": ("Before", "拟合前"),
+    "col_after": ("After", "拟合后"),
+    "col_modelled": ("Modelled (t)", "模型值（吨）"),
+    "col_residual": ("Residual (t)", "残差（吨）"),
+}
+
 MESSAGES: dict[str, tuple[str, str]] = (
-    _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT | _RECONCILIATION | _DIAGRAM
+    _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT | _RECONCILIATION | _DIAGRAM | _OUTLOOK
 )
 """message key -> (English, Chinese)."""

@@ -2,6 +2,7 @@
 
 from mfa.intake.validate.checks import ERROR_SCHEMA, Checked, Refs
 from mfa.intake.validate.flows import validate_flows, validate_stocks
+from mfa.intake.validate.outlook import validate_capacities, validate_inflows, validate_lifetimes
 from mfa.intake.validate.registry import (
     credit_code_problem,
     looks_like_credit_code,
@@ -9,7 +10,16 @@ from mfa.intake.validate.registry import (
     validate_materials,
     validate_parks,
 )
-from mfa.intake.validate.targets import VALIDATORS, validate_reported, validate_targets
+from mfa.intake.validate.targets import VALIDATORS as _VALIDATORS
+from mfa.intake.validate.targets import validate_reported, validate_targets
+
+VALIDATORS = {
+    **_VALIDATORS,
+    "lifetimes": validate_lifetimes,
+    "inflows": validate_inflows,
+    "capacities": validate_capacities,
+}
+"""Table name -> its validation (flows and stocks, which need today's date, are called by name)."""
 
 __all__ = [
     "ERROR_SCHEMA",
@@ -18,8 +28,11 @@ __all__ = [
     "Refs",
     "credit_code_problem",
     "looks_like_credit_code",
+    "validate_capacities",
     "validate_facilities",
     "validate_flows",
+    "validate_inflows",
+    "validate_lifetimes",
     "validate_materials",
     "validate_parks",
     "validate_reported",

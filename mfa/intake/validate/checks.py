@@ -54,6 +54,10 @@ class Refs:
     """Existing (source, target, material, year, has_year, has_month) for the years being written."""
     facility_parks: dict[str, str | None] = field(default_factory=dict)
     """Facility code -> its park (None outside the parks), for the side a park manager declares."""
+    products: frozenset[str] = frozenset()
+    """Materials flagged as products (is_product): what inflows and lifetimes are given for."""
+    inflows: pl.DataFrame | None = None
+    """Stored inflows (year, scope, product, quantity_t): a product's year is given for the province or by city."""
 
 
 @dataclass(frozen=True)
