@@ -116,6 +116,6 @@ def main() -> None:
         sys.exit(2)
 
 
-from mfa.cli import analysis, backup, data, forecast, history, users  # noqa: E402  (registers the commands on `app`)
+from mfa.cli import analysis, backup, data, forecast, handovers, history, users  # noqa: E402  (registers the commands)
 
-__all__ = ["analysis", "app", "backup", "data", "forecast", "history", "main", "users"]
+__all__ = ["analysis", "app", "backup", "data", "forecast", "handovers", "history", "main", "users"]

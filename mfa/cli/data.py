@@ -139,13 +139,18 @@ def export(
     city: Annotated[str | None, typer.Option(help="Only flows from or to facilities in this city.")] = None,
     park: Annotated[str | None, typer.Option(help="Only flows from or to facilities in this park.")] = None,
     material: Annotated[str | None, typer.Option(help="Only this material and the materials below it.")] = None,
+    agreed: Annotated[
+        bool,
+        typer.Option("--agreed", help="One row per hand-over with its agreed quantity, for reports (not for import)."),
+    ] = False,
 ) -> None:
-    """Export flows in the importer's columns (quantity in tonnes). XLSX also holds parks, facilities,
-    materials, stocks and targets, so it can be imported into an empty database."""
+    """Export flows in the importer's columns (quantity in tonnes), one row per declaration with its side. XLSX also
+    holds parks, facilities, materials, stocks and targets, so it can be imported into an empty database. With
+    --agreed: one row per hand-over, the agreed quantity beside the sender's and the receiver's figures."""
     from mfa.cli.analysis import _scope
     from mfa.domain.flowframe import Selection
     from mfa.export.writers import FORMATS, write_table, write_workbook
-    from mfa.services import tables
+    from mfa.services import handovers, tables
 
     if out.suffix.lower() not in FORMATS:
         raise UserError(f"unsupported export format {out.suffix!r} (use {', '.join(FORMATS)})")
@@ -155,7 +160,14 @@ def export(
         raise UserError(f"unknown material {material!r}")
     err = console(stderr=True)
     with status(err, "reading flows") as shown:
-        if out.suffix.lower() == ".xlsx":
+        if agreed:
+            flows = handovers.agreed_table(engine, selection)
+            shown.update(f"writing {flows.height:,} hand-overs")
+            if out.suffix.lower() == ".xlsx":
+                write_workbook({"hand_overs": flows}, out)
+            else:
+                write_table(flows, out)
+        elif out.suffix.lower() == ".xlsx":
             sheets = tables.workbook(engine, selection)
             flows = sheets["flows"]
             shown.update(f"writing {flows.height:,} flows")
@@ -164,7 +176,7 @@ def export(
             flows = tables.flows(engine, selection)
             shown.update(f"writing {flows.height:,} flows")
             write_table(flows, out)
-    console().print(f"exported {flows.height:,} flows to {out}")
+    console().print(f"exported {flows.height:,} {'hand-overs' if agreed else 'flows'} to {out}")
 
 
 @app.command()

@@ -1,5 +1,6 @@
-"""Reconciling a year of stored flows: links summed over the year, balances from the stocks, results saved beside
-the reported values. The statistics are mfa.domain.reconciliation.model's; this module only prepares and stores."""
+"""Reconciling a year of stored flows: hand-overs summed per link over the year, balances from the stocks, the
+disagreement of two-sided hand-overs in the global test, results saved beside the reported values. The statistics
+are mfa.domain.reconciliation's; this module only prepares and stores."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import polars as pl
 from sqlalchemy import Engine
 
 from mfa.domain.balance import mass_balance
-from mfa.domain.flowframe import Scope, select_flows
+from mfa.domain.flowframe import Scope, Selection, select_flows
+from mfa.domain.handovers import combine
 from mfa.domain.reconciliation import DEFAULT_UNCERTAINTY, Reconciliation, default_balanced, reconcile
+from mfa.domain.reconciliation.declarations import declaration_tests, with_disagreement
 from mfa.domain.roles import Actor, local_operator, require_admin
 from mfa.services import loading
-from mfa.storage import reads, writes
+from mfa.storage import declarations, reads, writes
 from mfa.storage.engine import write_transaction
 
 KEY = ["source", "target", "material"]
@@ -28,13 +31,15 @@ class YearReconciliation:
     scope: Scope
     result: Reconciliation
     rows: pl.DataFrame
-    """The stored flow rows of the year (period, source, target, material, quantity_t) that were reconciled."""
+    """The hand-overs of the year (period, source, target, material, quantity_t agreed) that were reconciled."""
+    declarations: pl.DataFrame
+    """The two-sided hand-overs and how far apart their two figures are (declaration_tests)."""
 
     def to_json(self) -> dict[str, Any]:
-        """`{"flows": [...], "chi2", "dof", "p_value", ...}` with the year and scope."""
-        return {"year": self.year, "scope": {"level": self.scope.level, "code": self.scope.code or "province"}} | (
-            self.result.to_json()
-        )
+        """`{"flows": [...], "chi2", "dof", "p_value", ..., "declarations": [...]}` with the year and scope."""
+        scope = {"level": self.scope.level, "code": self.scope.code or "province"}
+        declared = [{k: (v if v == v else None) for k, v in row.items()} for row in self.declarations.to_dicts()]
+        return {"year": self.year, "scope": scope} | self.result.to_json() | {"declarations": declared}
 
 
 def _links(rows: pl.DataFrame, year: int) -> pl.DataFrame:
@@ -79,7 +84,13 @@ def reconcile_year(
         f: c for f, c in changes.select("facility", "stock_change_t").iter_rows() if f in set(balanced) and c
     }
     result = reconcile(links, balanced, stock_change=stock_change, alpha=alpha, sidak=sidak)
-    return YearReconciliation(year, scope, result, rows.select("period", *KEY, "quantity_t"))
+    with engine.connect() as conn:
+        declared = combine(
+            declarations.flow_table(conn, Selection(year, scope=scope)).rename({"quantity": "quantity_t"})
+        )
+    result = with_disagreement(result, declared)
+    tests = declaration_tests(declared, result.critical_value)
+    return YearReconciliation(year, scope, result, rows.select("period", *KEY, "quantity_t"), tests)
 
 
 def save(engine: Engine, reconciled: YearReconciliation, actor: Actor | None = None) -> int:
