@@ -70,7 +70,7 @@ def validate_flows(
     written = default_side(
         refs.facility_parks, own_parks, source="__source", target="__target", source_kind="__source_kind"
     )
-    f = f.with_columns(pl.coalesce("__given_side", written).alias("__side"))
+    f = f.with_columns(pl.when(cell_missing("side")).then(written).otherwise("__given_side").alias("__side"))
     checks = Checks(f)
     checks.required(("period", "source", "target", "material"))
     unknown = pl.col("__dq") == "unknown"
