@@ -53,6 +53,16 @@ GROSS_ERRORS = (
 OVER_REPORTED = (("ZZ-ECH-01", "EXT-GD", "echelon_battery_system", 1.8),)
 UNREPORTED = (("SY-SS-01", "EXT-GD", "scrap_steel"), ("MILUO-PL-02", "YY-WTE-01", "waste_plastic"))
 FROZEN_STOCKS = ("SM-PGY-01",)
+RECEIVERS_FROM = "2024-01"
+"""From this month on, receivers declare their side of some hand-overs too (weighed at their gate)."""
+RECEIVER_SHARE = {"inter_park": 30, "battery": 60}
+"""Percent of hand-over links whose receiver declares: between two parks; of power batteries inside the province."""
+DISPUTES = (
+    ("2025-03", "power_battery_lfp", 0.85, "地磅复核差异：到厂称重少 15 % weighbridge at the gate: 15 % less"),
+    ("2025-05", "scrap_steel", 1000.0, None),
+)
+"""Receiver declarations that disagree with the sender's: (month, material of the first declared link of that
+material in that month, factor on the true amount, note). 1000 with unit t: kilograms typed as tonnes."""
 NAMED: tuple[str, ...] = (
     "XT-EAF-01",
     "XT-SLAG-01",
@@ -151,6 +161,44 @@ def _defects(sim: Simulation) -> None:
                 sim.stocks[key] = np.full_like(series, series[0])
 
 
+def _declares(w: World, src: str, tgt: str, mat: str) -> bool:
+    """Whether the receiver of a link declares its side too (RECEIVER_SHARE, by a stable hash of the link)."""
+    a, b = w.facilities[src], w.facilities[tgt]
+    if not a.park or not b.park or a.kind == "boundary" or b.kind == "boundary":
+        return False
+    share = RECEIVER_SHARE["battery"] if mat.startswith("power_battery") else 0
+    if a.park != b.park:
+        share = max(share, RECEIVER_SHARE["inter_park"])
+    return hash_code(src + "|" + tgt + "|" + mat) % 100 < share
+
+
+def _receivers(w: World, sim: Simulation, codes: dict[str, str], seed: int) -> list[tuple[str | None, ...]]:
+    """The receivers' own declarations of some hand-overs (see RECEIVER_SHARE): what they weighed at the gate,
+    within about 1 % of what was sent, measured; and the DISPUTES."""
+    rng = np.random.default_rng(seed + 1)  # a stream of its own: nothing else in the sample moves
+    disputes = {(period, mat): (factor, note) for period, mat, factor, note in DISPUTES}
+    rows: list[tuple[str | None, ...]] = []
+    for (src, tgt, mat), amounts in sorted(sim.flows.items()):
+        if not _declares(w, src, tgt, mat):
+            continue
+        unit = w.facilities[tgt].unit
+        for m, period in enumerate(PERIODS):
+            if period < RECEIVERS_FROM or amounts[m] <= 0:
+                continue
+            weighed, row_unit, note = amounts[m] * (1 + rng.normal(0.0, 0.01)), unit, None
+            factor, dispute_note = disputes.pop((period, mat), (None, None))
+            if factor == 1000.0:
+                weighed, row_unit, note = amounts[m] * 1000.0, "t", None
+            elif factor is not None:
+                weighed, note = amounts[m] * factor, dispute_note
+            text = _fmt(weighed / UNIT_FACTOR[row_unit], row_unit)
+            if float(text) > 0:
+                rows.append(
+                    (period, codes[src], codes[tgt], mat, text, row_unit, "0.02", "measured", note, None, "receiver")
+                )
+    return rows
+
+
 def sample_tables(seed: int) -> dict[str, pl.DataFrame]:
     """parks, facilities, flows and stocks of the bundled sample as frames of text columns."""
     rng = np.random.default_rng(seed)
@@ -182,10 +230,12 @@ def sample_tables(seed: int) -> dict[str, pl.DataFrame]:
                 continue
             note, ref = _note(w, src, tgt, mat, period)
             uncertainty, dq = (f"{unc:g}" if unc_on else None), (quality if dq_on else None)
-            rows.append((period, codes[src], codes[tgt], mat, text, row_unit, uncertainty, dq, note, ref))
-    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
+            side = "sender" if reporter == src else "receiver"
+            rows.append((period, codes[src], codes[tgt], mat, text, row_unit, uncertainty, dq, note, ref, side))
+    rows += _receivers(w, sim, codes, seed)
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[10]))
     flow_cols = ["period", "source", "target", "material", "quantity", "unit"]
-    flow_cols += ["uncertainty", "data_quality", "note", "reference"]
+    flow_cols += ["uncertainty", "data_quality", "note", "reference", "side"]
     flows = pl.DataFrame(rows, schema=dict.fromkeys(flow_cols, pl.String), orient="row")
     stock_rows = []
     for (fac, mat), series in sim.stocks.items():

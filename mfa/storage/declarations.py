@@ -166,6 +166,20 @@ def _agreed_sql(quantity: str) -> str:
     )
 
 
+def hand_overs_sql(where: str, *, reconciled: bool = False) -> str:
+    """A subquery of one row per hand-over (period, source_id, target_id, material_id, quantity_t) of the declarations
+    `where` keeps (alias f), quantity_t its agreed quantity (with `reconciled`: its reconciled value where saved for
+    every declaration). Every SQL that sums flows goes through it, so no hand-over counts twice."""
+    agreed = _agreed_sql("f.quantity_t")
+    if reconciled:
+        agreed = f"CASE WHEN COUNT(r.flow_id) = COUNT(*) THEN MAX(r.reconciled_t) ELSE {agreed} END"
+    join = "LEFT JOIN reconciled r ON r.flow_id = f.id AND r.flow_version = f.version " if reconciled else ""
+    return (
+        f"(SELECT f.period, MIN(f.year) AS year, f.source_id, f.target_id, f.material_id, {agreed} AS quantity_t "
+        f"FROM flow f {join}WHERE {where} GROUP BY f.period, f.source_id, f.target_id, f.material_id)"
+    )
+
+
 def link_totals(conn: Connection, year: int, month: int | None = None, reconciled: bool = False) -> pl.DataFrame:
     """The hand-overs of a year (or month) summed per link inside the database: the analysis frame's columns with
     one row per (source, target, material), the period being the year or month asked, the quantity the agreed
@@ -174,15 +188,11 @@ def link_totals(conn: Connection, year: int, month: int | None = None, reconcile
     without reading every declaration."""
     period = f"{year:04d}" if month is None else f"{year:04d}-{month:02d}"
     where = f"f.period >= '{year:04d}' AND f.period < '{year + 1:04d}'" if month is None else f"f.period = '{period}'"
-    agreed = _agreed_sql("f.quantity_t")
-    if reconciled:
-        agreed = f"CASE WHEN COUNT(r.flow_id) = COUNT(*) THEN MAX(r.reconciled_t) ELSE {agreed} END"
-    join = "LEFT JOIN reconciled r ON r.flow_id = f.id AND r.flow_version = f.version " if reconciled else ""
+    hand_overs = hand_overs_sql(where, reconciled=reconciled)
     flows = query_frame(
         conn,
-        "SELECT source_id, target_id, material_id, SUM(agreed) FROM ("
-        f"SELECT f.source_id, f.target_id, f.material_id, {agreed} AS agreed FROM flow f {join}WHERE {where} "
-        "GROUP BY f.period, f.source_id, f.target_id, f.material_id) h GROUP BY source_id, target_id, material_id",
+        f"SELECT h.source_id, h.target_id, h.material_id, SUM(h.quantity_t) FROM {hand_overs} h "
+        "GROUP BY h.source_id, h.target_id, h.material_id",
         {"source_id": pl.Int64, "target_id": pl.Int64, "material_id": pl.Int64, "quantity_t": pl.Float64},
     ).with_columns(
         pl.lit(period).alias("period"),

@@ -9,6 +9,7 @@ import polars as pl
 from sqlalchemy import Connection, text
 
 from mfa.domain import records
+from mfa.storage.declarations import hand_overs_sql
 from mfa.storage.reads import Schema, query_frame
 
 
@@ -84,9 +85,9 @@ def capacity_table(conn: Connection) -> pl.DataFrame:
 
 
 def retirement_flows(conn: Connection, materials: Sequence[str] | None = None) -> pl.DataFrame:
-    """Flows out of source facilities (of `materials` only, if given) summed per year, material and the source's
-    city: the analysis frame's year, material, quantity_t, source_kind, source_city (what recorded retirements are
-    made of)."""
+    """Hand-overs out of source facilities (of `materials` only, if given; agreed quantities) summed per
+    year, material and the source's city: the analysis frame's year, material, quantity_t, source_kind,
+    source_city (what recorded retirements are made of)."""
     where, params = "s.kind = 'source'", dict[str, object]()
     if materials is not None:
         codes = sorted(set(materials)) or [""]
@@ -95,9 +96,9 @@ def retirement_flows(conn: Connection, materials: Sequence[str] | None = None) -
         params |= dict(zip(names, codes, strict=True))
     frame = query_frame(
         conn,
-        "SELECT f.year, m.code, p.city, SUM(f.quantity_t) FROM flow f JOIN facility s ON s.id = f.source_id "
-        "JOIN material m ON m.id = f.material_id LEFT JOIN park p ON p.id = s.park_id "
-        f"WHERE {where} GROUP BY f.year, m.code, p.city",
+        f"SELECT f.year, m.code, p.city, SUM(f.quantity_t) FROM {hand_overs_sql('1 = 1')} f "
+        "JOIN facility s ON s.id = f.source_id JOIN material m ON m.id = f.material_id "
+        f"LEFT JOIN park p ON p.id = s.park_id WHERE {where} GROUP BY f.year, m.code, p.city",
         {"year": pl.Int32, "material": pl.String, "source_city": pl.String, "quantity_t": pl.Float64},
         params,
     )

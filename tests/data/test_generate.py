@@ -53,13 +53,25 @@ def tables() -> dict[str, pl.DataFrame]:
     return {name: read(SAMPLE, name) for name in FILES}
 
 
+KEY = ["period", "source", "target", "material"]
+
+
+@pytest.fixture(scope="module")
+def declared(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every declaration in tonnes."""
+    factor = pl.col("unit").replace_strict(TONNES, return_dtype=pl.Float64)
+    return tables["flows"].with_columns((pl.col("quantity").cast(pl.Float64) * factor).alias("t"))
+
+
 @pytest.fixture(scope="module")
 def flows(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """Flows in tonnes with year and the kinds of both ends."""
+    """Flows in tonnes (the reporter's declaration of each hand-over: the sender's where both declared) with year
+    and the kinds of both ends."""
     kinds = tables["facilities"].select("code", "kind")
     factor = pl.col("unit").replace_strict(TONNES, return_dtype=pl.Float64)
+    first = tables["flows"].sort(*KEY, pl.col("side") == "receiver").unique(subset=KEY, keep="first")
     return (
-        tables["flows"]
+        first.sort(KEY)
         .with_columns(
             (pl.col("quantity").cast(pl.Float64) * factor).alias("t"),
             pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"),
@@ -108,7 +120,9 @@ def test_sample_size() -> None:
 
 def test_csv_format(tables: dict[str, pl.DataFrame]) -> None:
     head = (SAMPLE / "flows.csv").read_bytes()[:200]
-    assert head.startswith(b"period,source,target,material,quantity,unit,uncertainty,data_quality,note,reference\n")
+    assert head.startswith(
+        b"period,source,target,material,quantity,unit,uncertainty,data_quality,note,reference,side\n"
+    )
     assert b"\r\n" not in (SAMPLE / "flows.csv").read_bytes()
     assert tables["parks"].columns == ["code", "name", "name_zh", "city", "level"]
     assert tables["facilities"].columns == ["code", "name", "name_zh", "park", "kind"]
@@ -117,9 +131,10 @@ def test_csv_format(tables: dict[str, pl.DataFrame]) -> None:
 
 def test_flow_keys_unique_sorted_and_periods(tables: dict[str, pl.DataFrame]) -> None:
     f = tables["flows"]
-    key = ["period", "source", "target", "material"]
+    key = [*KEY, "side"]
     assert f.select(key).is_unique().all()
     assert f.select(key).equals(f.select(key).sort(key))
+    assert set(f["side"]) == {"sender", "receiver"}
     assert (f["source"] != f["target"]).all()
     assert f["period"].str.contains(r"^\d{4}-(0[1-9]|1[0-2])$").all()
     assert f["period"].min() == "2020-01"
@@ -304,6 +319,29 @@ def test_gross_errors(flows: pl.DataFrame) -> None:
         typical = edge.filter(pl.col("period") != period)["t"].median()
         assert isinstance(typical, float)
         assert 0.5 * factor < bad / typical < 2 * factor, (period, source, target)
+
+
+def test_receivers_declare_from_2024_within_a_weighbridge_but_for_the_disputes(
+    tables: dict[str, pl.DataFrame], declared: pl.DataFrame
+) -> None:
+    kinds = dict(tables["facilities"].select("code", "kind").iter_rows())
+    both = declared.filter(pl.len().over(KEY) == 2)
+    pairs = (
+        both.filter(pl.col("side") == "sender")
+        .select(*KEY, pl.col("t").alias("sender"))
+        .join(both.filter(pl.col("side") == "receiver").select(*KEY, pl.col("t").alias("receiver")), on=KEY)
+    )
+    assert 2_000 < pairs.height < declared.height // 10 and pairs["period"].min() == "2024-01"
+    ratio = pairs["receiver"] / pairs["sender"]
+    disputes = pairs.filter((ratio - 1).abs() > 0.05).sort("period")
+    assert disputes.select("period", "material").rows() == [
+        ("2025-02", "power_battery_ncm"),  # the sender's gross error, disputed by the receiver's weighing
+        ("2025-03", "power_battery_lfp"),  # 15 % less at the receiver's weighbridge
+        ("2025-05", "scrap_steel"),  # the receiver's kilograms typed as tonnes
+    ]
+    assert (((ratio - 1).abs() <= 0.05) | (ratio > 2) | (ratio < 0.9)).all()
+    only_received = declared.filter((pl.len().over(KEY) == 1) & (pl.col("side") == "receiver"))
+    assert set(only_received["source"].replace_strict(kinds)) == {"boundary"}  # imports: the receiver reports
 
 
 def test_generator_prints_summary(tmp_path: Path) -> None:

@@ -65,7 +65,6 @@ def test_the_sample_exports_and_reimports_identically(sample: Engine, tmp_path: 
     [
         (2021, ("CS-SC-01", "CS-PAPER-01", "waste_paper")),  # entered 10x too large
         (2022, ("XT-HONGLI-01", "NX-BRUNP-01", "black_mass")),  # kilograms entered as tonnes
-        (2025, ("CS-BAT-C01", "NX-BRUNP-01", "power_battery_ncm")),  # kilograms with the unit t
         (2024, ("ZZ-ECH-01", "EXT-GD", "echelon_battery_system")),  # over-reported sales
     ],
 )
@@ -76,6 +75,22 @@ def test_reconciliation_flags_the_deliberately_wrong_reports(sample: Engine, yea
     flagged = done.result.flows.filter(pl.col("flag").cast(pl.String) == "gross_error_suspect")
     assert link in set(flagged.select("source", "target", "material").iter_rows())
     assert done.result.p_value < 0.05
+
+
+def test_the_receivers_declarations_dispute_the_wrong_figures(sample: Engine) -> None:
+    from mfa.services import reconciling
+
+    done = reconciling.reconcile_year(sample, year=2025)
+    disputed = done.declarations.filter("disputed").select("source", "target", "material", "sender_t", "receiver_t")
+    found = {row[:3]: row[3:] for row in disputed.iter_rows()}
+    assert found[("CS-BAT-C01", "NX-BRUNP-01", "power_battery_ncm")] == (376391.408, 384.158)  # the sender's kg as t
+    assert any(s > 1e4 and r / s == pytest.approx(1000, rel=0.02) for s, r in found.values())  # the receiver's
+    assert done.result.dof > done.result.dof_after - len(found) and done.result.p_value < 0.05
+    hand_over = loading.load(sample, [2025]).flows.filter(
+        pl.col("source") == "CS-BAT-C01", pl.col("target") == "NX-BRUNP-01", pl.col("period") == "2025-02"
+    )
+    agreed = hand_over.filter(pl.col("material") == "power_battery_ncm").collect().row(0, named=True)
+    assert agreed["status"] == "disputed" and agreed["quantity_t"] < 400  # the better-measured figure wins
 
 
 def test_saved_reconciled_values_sit_beside_the_reported_ones(sample: Engine) -> None:
