@@ -75,6 +75,34 @@ def agreed_table(engine: Engine, selection: Selection | None = None) -> pl.DataF
     )
 
 
+def by_place(frame: pl.DataFrame, park_city: Mapping[str, str | None], level: str = "park") -> pl.DataFrame:
+    """Hand-overs (from hand_overs) per park or city they touch (either end; one touching two counts for both):
+    how many were declared by both and agree, how many are disputed (and the sender's tonnes of them), how many
+    await a counterpart who is expected to declare. Sorted by disputes, then awaiting."""
+
+    def place(side: str) -> pl.Expr:
+        park = pl.col(f"{side}_park")
+        return park if level == "park" else park.replace_strict(dict(park_city), default=None, return_dtype=pl.String)
+
+    ends = pl.concat([frame.with_columns(place(side).alias("place")) for side in ("source", "target")]).filter(
+        pl.col("place").is_not_null()
+    )
+    ends = ends.unique(subset=[*KEY, "place"])
+    one_sided = pl.col("status").is_in(["sender_only", "receiver_only"]) & pl.col("counterpart_expected")
+    return (
+        ends.group_by("place")
+        .agg(
+            (pl.col("status") == "agreed").sum().alias("agreed"),
+            (pl.col("status") == "disputed").sum().alias("disputed"),
+            pl.col("sender_t").filter(pl.col("status") == "disputed").sum().alias("disputed_t"),
+            one_sided.sum().alias("awaiting"),
+            pl.len().alias("hand_overs"),
+        )
+        .sort(["disputed", "awaiting", "place"], descending=[True, True, False])
+        .rename({"place": level})
+    )
+
+
 def counts(frame: pl.DataFrame) -> dict[str, int]:
     """How many hand-overs have each status (every status named, zeros included)."""
     found = dict(frame.group_by("status").len().iter_rows())

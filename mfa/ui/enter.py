@@ -26,6 +26,8 @@ UNITS: dict[str, str] = {
     "亿吨": "亿吨 · 10⁸ t",
 }
 QUALITIES = ["", "measured", "calculated", "estimated"]
+SIDES = ["", "sender", "receiver"]
+"""Whose declaration the flow is; "" = the writer's side (the side of their park; for an admin the sender's)."""
 FIRST_YEAR = 2000
 
 
@@ -86,6 +88,7 @@ def _flow_record() -> dict[str, Any]:
         "data_quality": ss.get("enter_quality") or None,
         "note": ss.get("enter_note") or None,
         "reference": ss.get("enter_reference") or None,
+        "side": ss.get("enter_side") or None,
     }
 
 
@@ -97,8 +100,8 @@ def _save_flow() -> None:
 
 
 def _key_of(option: str) -> dict[str, str]:
-    period, source, target, material = option.split("|")
-    return {"period": period, "source": source, "target": target, "material": material}
+    period, source, target, material, side = option.split("|")
+    return {"period": period, "source": source, "target": target, "material": material, "side": side}
 
 
 def _load_for_edit(rows: pl.DataFrame) -> None:
@@ -110,7 +113,7 @@ def _load_for_edit(rows: pl.DataFrame) -> None:
     ss.update(enter_year=int(year), enter_month=int(month) if month else 0, enter_source=key["source"])
     ss.update(enter_target=key["target"], enter_material=key["material"], enter_quantity=row["quantity"])
     ss.update(enter_unit="t", enter_quality=row["data_quality"] or "", enter_note=row["note"] or "")
-    ss.update(enter_reference=row["reference"] or "", enter_editing=key, enter_errors={})
+    ss.update(enter_reference=row["reference"] or "", enter_editing=key, enter_errors={}, enter_side=key["side"])
     ss["enter_editing_version"] = editing.current_version(state.engine(), "flows", key)
     ss["enter_uncertainty"] = None if row["uncertainty"] is None else round(row["uncertainty"] * 100, 6)
     ss.pop("enter_message", None)
@@ -187,7 +190,7 @@ def flow_form(url: str, version: int) -> None:
         with c_unit:
             st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=UNITS.__getitem__)
             field_errors(errors, "unit")
-        c_unc, c_dq, c_note, c_ref = st.columns([1, 1, 2, 2])
+        c_unc, c_dq, c_side, c_note, c_ref = st.columns([1, 1, 1, 2, 2])
         with c_unc:
             st.number_input(t("uncertainty_pct"), min_value=0.0, max_value=100.0, value=None, key="enter_uncertainty")
             field_errors(errors, "uncertainty")
@@ -201,6 +204,15 @@ def flow_form(url: str, version: int) -> None:
             field_errors(errors, "data_quality")
         c_note.text_input(t("note"), key="enter_note")
         c_ref.text_input(t("reference"), key="enter_reference")
+        with c_side:
+            st.selectbox(
+                t("side"),
+                SIDES,
+                key="enter_side",
+                format_func=labels(SIDES, lambda s: t(f"side_{s}") if s else t("side_own")),
+                help=t("side_help"),
+            )
+            field_errors(errors, "side")
         st.form_submit_button(
             t("save_changes") if edited else t("save_flow"),
             type="primary",
@@ -238,9 +250,9 @@ def edit_section(url: str, version: int) -> None:
         return
     mats = state.names(url, version, "materials")
     picks = {
-        "|".join(r[:4]): f"{r[0]} · {name_of(fac, r[1])} → {name_of(fac, r[2])} · {name_of(mats, r[3])} · "
-        f"{format_tonnes(r[4])}"
-        for r in rows.select("period", "source", "target", "material", "quantity").iter_rows()
+        "|".join((*r[:4], r[5])): f"{r[0]} · {name_of(fac, r[1])} → {name_of(fac, r[2])} · {name_of(mats, r[3])} · "
+        f"{format_tonnes(r[4])} · {t('side_' + r[5])}"
+        for r in rows.select("period", "source", "target", "material", "quantity", "side").iter_rows()
     }
     pick = st.selectbox(t("flow"), list(picks), key="enter_pick", format_func=picks.__getitem__)
     b_edit, b_delete, _ = st.columns([1, 1, 4])

@@ -16,6 +16,7 @@ ROOT = HERE.parent.parent
 PAGES: dict[str, tuple[str, str, str]] = {
     "overview": ("overview.py", "page_overview", ":material/flag:"),
     "flows": ("flows.py", "page_flows", ":material/account_tree:"),
+    "handovers": ("handovers.py", "page_handovers", ":material/handshake:"),
     "reconciliation": ("reconciliation.py", "page_reconciliation", ":material/balance:"),
     "outlook": ("outlook.py", "page_outlook", ":material/battery_charging_full:"),
     "enter": ("enter.py", "page_enter", ":material/edit_note:"),
@@ -25,7 +26,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
 }
 """url_path -> (file in mfa/ui, title message, icon); the first is the default page."""
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "section_explore": ("overview", "flows", "reconciliation", "outlook"),
+    "section_explore": ("overview", "flows", "handovers", "reconciliation", "outlook"),
     "section_data": ("enter", "import", "export", "history"),
 }
 WRITING = frozenset({"enter", "import"})

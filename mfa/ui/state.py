@@ -19,6 +19,7 @@ from mfa.domain.labels import Language
 from mfa.domain.network import GraphLevel
 from mfa.domain.sankey import SankeyData
 from mfa.domain.targets import PROJECTION_WINDOW, resolve_actuals
+from mfa.services import handovers as handover_service
 from mfa.services import loading, network, progress, tables
 from mfa.services.database import database_url, open_database
 from mfa.services.loading import Data
@@ -208,3 +209,9 @@ def trace(
     """network.trace_report: where the material of a facility, park or material ends (or comes from)."""
     loaded = data(url, version, (year,))
     return network.trace_report(loaded, year=year, facility=facility, park=park, material=material, forward=forward)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def hand_overs(url: str, version: int, year: int, tolerance: float) -> pl.DataFrame:
+    """The year's hand-overs with both figures, the agreed quantity and the status (mfa.services.handovers)."""
+    return handover_service.hand_overs(_engine(url), Selection(year), tolerance=tolerance)

@@ -34,10 +34,16 @@ def world_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine
 def app(world_db: Engine) -> Callable[..., AppTest]:
     """Run the app on the small world: app() opens the Overview, app("flows") another page; English unless asked."""
 
-    def start(page: str | None = None, language: str = "en") -> AppTest:
+    def start(page: str | None = None, language: str = "en", user: tuple[str, str, list[str]] | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=90)
         at.session_state["language"] = language
-        sign_in(world_db, at)
+        if user is None:
+            sign_in(world_db, at)
+        else:  # (name, role, parks): made with a password of its own, then signed in
+            from mfa.services.users import add_user
+
+            add_user(world_db, user[0], "a long password", user[1], user[2])
+            sign_in(world_db, at, user[0], "a long password")
         at.run()
         assert not at.exception, at.exception
         if page is not None:

@@ -78,7 +78,7 @@ def test_a_flow_is_edited_and_deleted_after_confirmation(app: Callable[..., AppT
     at = app("enter")
     at.selectbox(key="enter_find_facility").set_value("YARD-1").run()
     at.selectbox(key="enter_find_year").set_value(2024).run()
-    key = "2024-01|YARD-1|REC-1|fly_ash"
+    key = "2024-01|YARD-1|REC-1|fly_ash|sender"
     at.selectbox(key="enter_pick").set_value(key).run()
     at.button(key="enter_edit").click().run()
     assert at.selectbox(key="enter_source").value == "YARD-1"
@@ -91,7 +91,7 @@ def test_a_flow_is_edited_and_deleted_after_confirmation(app: Callable[..., AppT
     edited = flows(world_db, "2024-03")
     assert edited.select("source", "target", "quantity").rows() == [("YARD-1", "REC-1", 25.0)]
 
-    at.selectbox(key="enter_pick").set_value("2024-03|YARD-1|REC-1|fly_ash").run()
+    at.selectbox(key="enter_pick").set_value("2024-03|YARD-1|REC-1|fly_ash|sender").run()
     at.button(key="enter_delete").click().run()
     assert "can be restored" in at.warning[0].value
     assert not flows(world_db, "2024-03").is_empty()  # not before the confirmation

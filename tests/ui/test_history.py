@@ -49,7 +49,7 @@ def test_a_deleted_flow_is_found_through_its_change_and_restored(app: Callable[.
     at = open_page(app(), "enter")
     at.selectbox(key="enter_find_facility").set_value("SRC-1").run()
     at.selectbox(key="enter_find_year").set_value(2024).run()
-    at.selectbox(key="enter_pick").set_value("2024-01|SRC-1|COL-1|scrap_steel").run()
+    at.selectbox(key="enter_pick").set_value("2024-01|SRC-1|COL-1|scrap_steel|sender").run()
     at.button(key="enter_delete").click().run()
     at.button(key="enter_delete_confirm").click().run()
     open_page(at, "history")

@@ -17,6 +17,7 @@ TITLES = {
     "reconciliation": ("Data reconciliation", "数据校核"),
     "outlook": ("What will come back", "退役量预测"),
     "flows": ("Material flows", "物质流分析"),
+    "handovers": ("Hand-overs: both sides' figures", "交接核对：移出方与接收方的申报"),
     "enter": ("Enter data", "数据填报"),
     "import": ("Import files", "批量导入"),
     "export": ("Export", "导出"),
@@ -51,6 +52,7 @@ def test_the_default_page_is_the_overview_and_pages_have_their_own_url(app: Call
     assert {path for path in PAGES} == {
         "overview",
         "flows",
+        "handovers",
         "reconciliation",
         "outlook",
         "enter",

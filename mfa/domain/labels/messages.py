@@ -539,7 +539,78 @@ _OUTLOOK: dict[str, tuple[str, str]] = {
     "col_residual": ("Residual (t)", "残差（吨）"),
 }
 
+_HANDOVERS: dict[str, tuple[str, str]] = {
+    "side": ("Declared by", "申报方"),
+    "side_sender": ("the sender", "移出方"),
+    "side_receiver": ("the receiver", "接收方"),
+    "side_own": ("my side", "本方"),
+    "side_help": (
+        "Whose declaration this is. Each side of a hand-over declares it once; neither replaces the other. "
+        "Left as is: your park's side (sender when the source is in your park).",
+        "本条数据是哪一方的申报。同一次交接，移出方和接收方各申报一次，互不覆盖。默认：本园区一方（来源在本园区时为移出方）。",
+    ),
+    "page_handovers": ("Hand-overs", "交接核对"),
+    "handovers_title": ("Hand-overs: both sides' figures", "交接核对：移出方与接收方的申报"),
+    "handovers_caption": (
+        "Each hand-over between two facilities can be declared by the sender and by the receiver; neither figure "
+        "replaces the other. Indicators use the agreed quantity: the one figure, or both weighed by their accuracy.",
+        "两家单位之间的每次交接，可由移出方和接收方分别申报，互不覆盖。指标采用核定量：仅一方申报时取该值，双方申报时按精度加权。",
+    ),
+    "handovers_tolerance": ("Two figures agree within", "双方数据一致的容差"),
+    "handovers_rule": (
+        "Agreed: both declared and the difference is at most {tolerance} % of the larger figure (the US e-Manifest's "
+        "10 % by default); disputed beyond it. Hand-overs with the province's boundary or inside one park have no "
+        "counterpart to wait for.",
+        "一致：双方均已申报且差额不超过较大值的 {tolerance} %（默认 10 %，参照美国危废电子联单）；超过即为有争议。"
+        "与省外或同一园区内的交接无需等待对方申报。",
+    ),
+    "handovers_tab_confirm": ("To confirm ({n})", "待确认（{n}）"),
+    "handovers_tab_awaiting": ("Awaiting the counterpart ({n})", "等待对方申报（{n}）"),
+    "handovers_tab_disputed": ("Disputed ({n})", "有争议（{n}）"),
+    "handovers_none_confirm": ("Nothing to confirm: every counterpart's declaration has yours.", "没有待确认的交接。"),
+    "handovers_none_awaiting": ("No hand-over awaits a counterpart.", "没有等待对方申报的交接。"),
+    "handovers_none_disputed": ("No disputed hand-over.", "没有有争议的交接。"),
+    "handovers_own_t": ("Our figure (t)", "本方数量（吨）"),
+    "handovers_counterpart_t": ("Their figure (t)", "对方数量（吨）"),
+    "handovers_sender_t": ("Sender (t)", "移出方（吨）"),
+    "handovers_receiver_t": ("Receiver (t)", "接收方（吨）"),
+    "handovers_agreed_t": ("Agreed (t)", "核定量（吨）"),
+    "handovers_difference_pct": ("Difference (%)", "差额（%）"),
+    "handovers_confirm": ("Confirm their figure as ours", "确认对方数量为本方申报"),
+    "handovers_pick": ("Hand-over to confirm", "选择要确认的交接"),
+    "handovers_confirm_help": (
+        "Writes your side's declaration of the chosen hand-over with the counterpart's figure; it is kept in the "
+        "history like any edit.",
+        "以对方的数量写入本方对所选交接的申报；与其他修改一样记入历史。",
+    ),
+    "handovers_confirmed": ("Confirmed: {key}", "已确认：{key}"),
+    "handovers_awaiting_caption": (
+        "The counterpart lies in another park and has not declared yet.",
+        "对方在其他园区，尚未申报。",
+    ),
+    "handovers_status_agreed": ("Agreed", "一致"),
+    "handovers_status_disputed": ("Disputed", "有争议"),
+    "handovers_status_sender_only": ("Sender only", "仅移出方"),
+    "handovers_status_receiver_only": ("Receiver only", "仅接收方"),
+    "handovers_awaiting": ("Awaiting a counterpart", "等待对方申报"),
+    "handovers_disputed_t": ("Disputed (sender's t)", "争议量（移出方，吨）"),
+    "handovers_count": ("Hand-overs", "交接数"),
+    "handovers_by_park": ("By park", "按园区"),
+    "handovers_by_city": ("By city", "按城市"),
+    "handovers_disputed_list": ("Disputed hand-overs", "有争议的交接"),
+}
+
 MESSAGES: dict[str, tuple[str, str]] = (
-    _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT | _RECONCILIATION | _DIAGRAM | _OUTLOOK
+    _PAGES
+    | _COMMON
+    | _OVERVIEW
+    | _FLOWS
+    | _ENTER
+    | _IMPORT
+    | _EXPORT
+    | _RECONCILIATION
+    | _DIAGRAM
+    | _HANDOVERS
+    | _OUTLOOK
 )
 """message key -> (English, Chinese)."""

@@ -1,0 +1,55 @@
+"""The Hand-overs page: a park manager confirms the counterpart's figure in one click; analysts see disputes per park
+and city."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from streamlit.testing.v1 import AppTest
+
+from mfa.domain.roles import Actor
+from mfa.services.writing import import_files
+from tests.factories import flow, flows_file
+
+KEY = ("2024-05", "COL-1", "REC-1", "fly_ash")
+
+
+@pytest.fixture
+def declared(world_db: Engine, tmp_path: Path) -> Engine:
+    miluo = Actor("max", "park_manager", frozenset({"MILUO"}))
+    rows = [flow(*KEY, "100"), flow("2024-06", "COL-1", "REC-1", "fly_ash", "100")]
+    assert import_files(world_db, [flows_file(tmp_path, rows, name="m.csv")], actor=miluo).ok
+    rows = [flow("2024-06", "COL-1", "REC-1", "fly_ash", "70", side="receiver")]
+    assert import_files(world_db, [flows_file(tmp_path, rows, name="n.csv")]).ok
+    return world_db
+
+
+def test_the_receivers_park_manager_confirms_the_senders_figure(app: Callable[..., AppTest], declared: Engine) -> None:
+    at = app("handovers", user=("ningxiang-manager", "park_manager", ["NINGXIANG"]), language="en")
+    at.selectbox(key="handovers_year").set_value(2024).run()
+    assert not at.exception
+    # the world's six hand-overs from Miluo to Ningxiang in 2024 and ours of May, declared by Miluo only
+    assert [tab.label for tab in at.tabs] == ["To confirm (7)", "Awaiting the counterpart (0)", "Disputed (1)"]
+    assert at.button(key="handovers_confirm_confirm").disabled  # nothing chosen yet
+    at.selectbox(key="handovers_pick_confirm").set_value("|".join(KEY)).run()
+    at.button(key="handovers_confirm_confirm").click().run()
+    assert at.success[0].value.startswith("Confirmed: 2024-05")
+    with declared.connect() as conn:
+        sides = conn.execute(text("SELECT side, quantity_t FROM flow WHERE period = '2024-05' ORDER BY side")).all()
+    assert [tuple(r) for r in sides] == [("receiver", 100.0), ("sender", 100.0)]
+    assert at.tabs[0].label == "To confirm (6)"
+
+
+def test_analysts_see_disputes_per_park_and_city(app: Callable[..., AppTest], declared: Engine) -> None:
+    at = app("handovers", user=("an-analyst", "analyst", []), language="zh")
+    at.selectbox(key="handovers_year").set_value(2024).run()
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["一致", "有争议", "仅移出方", "仅接收方"]
+    assert [m.value for m in at.metric] == ["0", "1", "13", "0"]  # the world's 12 of 2024 and our May
+    by_park = at.dataframe[0].value
+    # Miluo: 10 of the world's 2024 hand-overs and our two; 6 + May await Ningxiang; June is disputed
+    assert by_park.iloc[0].tolist() == ["汨罗循环经济产业园 · MILUO", 0, 1, 100.0, 7, 12]
+    assert [b.key for b in at.button] == ["logout"]  # analysts confirm nothing
