@@ -118,3 +118,12 @@ def _nested(frame: pl.DataFrame) -> dict[str, dict[str, float]]:
     for row in frame.filter(pl.col("value") != 0).iter_rows(named=True):
         out.setdefault(row["indicator"], {})[row["material"]] = row["value"]
     return out
+
+
+def reliance_report(data: Data, *, year: int, month: int | None = None, scope: Scope | None = None) -> pl.DataFrame:
+    """How much of each indicator of the period and scope rests on disputed or one-sided hand-overs
+    (mfa.domain.reliance)."""
+    from mfa.domain.flowframe import PROVINCE
+    from mfa.domain.reliance import reliance
+
+    return reliance(data.flows, data.parents, year=year, month=month, scope=scope or PROVINCE)

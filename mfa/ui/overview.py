@@ -47,8 +47,23 @@ def scope_label(option: str, park_names: dict[str, tuple[str | None, str | None]
     return pick("Hunan province", "湖南省")
 
 
-def key_figures(scope_actuals: pl.DataFrame, year: int) -> None:
-    """Every flow indicator of the year as a metric, with the change on the year before and a sparkline."""
+def trust_note(row: dict[str, Any] | None) -> str | None:
+    """What a figure rests on that deserves doubt, in words: "12 % on disputed hand-overs · 30 % awaiting the
+    other side"; None when nothing does."""
+    if row is None:
+        return None
+    parts = [
+        t(f"rests_on_{concern}", pct=format_percent(row[f"{concern}_share"], 0))
+        for concern in ("disputed", "one_sided")
+        if (row.get(f"{concern}_share") or 0) >= 0.005
+    ]
+    return " · ".join(parts) or None
+
+
+def key_figures(scope_actuals: pl.DataFrame, year: int, trust: pl.DataFrame | None = None) -> None:
+    """Every flow indicator of the year as a metric, with the change on the year before and a sparkline, and what
+    share of it rests on disputed or one-sided hand-overs."""
+    rests = {r["indicator"]: r for r in trust.iter_rows(named=True)} if trust is not None else {}
     columns = st.columns(4)
     for i, indicator in enumerate(INDICATORS):
         series = scope_actuals.filter(pl.col("indicator") == indicator, pl.col("year") <= year).sort("year")
@@ -63,6 +78,9 @@ def key_figures(scope_actuals: pl.DataFrame, year: int) -> None:
             chart_data=[v * (100 if is_fraction(indicator) else 1) for v in series["value"].to_list()] or None,
             border=True,
         )
+        note = trust_note(rests.get(indicator))
+        if note:
+            columns[i % 4].caption(f":orange[:material/handshake:] {note}", help=t("rests_on_help"))
 
 
 def target_card(row: dict[str, Any]) -> None:
@@ -199,7 +217,8 @@ def render() -> None:
             st.dataframe(pl.DataFrame(rows), hide_index=True)
 
     st.subheader(t("key_figures", scope=scope_label(scope, park_names), year=year))
-    key_figures(found, year)
+    key_figures(found, year, state.reliance(url, version, year, level, code or None))
+    st.page_link(navigation.page("handovers"), label=t("see_handovers"), icon=":material/handshake:")
 
     flow_targets = [r for r in with_actual.iter_rows(named=True) if r["indicator"] in INDICATORS]
     if not flow_targets:

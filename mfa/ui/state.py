@@ -215,3 +215,9 @@ def trace(
 def hand_overs(url: str, version: int, year: int, tolerance: float) -> pl.DataFrame:
     """The year's hand-overs with both figures, the agreed quantity and the status (mfa.services.handovers)."""
     return handover_service.hand_overs(_engine(url), Selection(year), tolerance=tolerance)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def reliance(url: str, version: int, year: int, level: str, code: str | None) -> pl.DataFrame:
+    """How much of each indicator of the year and scope rests on disputed or one-sided hand-overs."""
+    return progress.reliance_report(data(url, version, (year,)), year=year, scope=Scope.of(level, code))

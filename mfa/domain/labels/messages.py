@@ -598,6 +598,14 @@ _HANDOVERS: dict[str, tuple[str, str]] = {
     "handovers_by_park": ("By park", "按园区"),
     "handovers_by_city": ("By city", "按城市"),
     "handovers_disputed_list": ("Disputed hand-overs", "有争议的交接"),
+    "rests_on_disputed": ("{pct} on disputed hand-overs", "{pct} 来自有争议的交接"),
+    "rests_on_one_sided": ("{pct} declared by one side only", "{pct} 仅一方申报"),
+    "rests_on_help": (
+        "The share of this figure that rests on hand-overs whose two sides disagree (beyond 10 %), or between two "
+        "parks where only one side has declared yet. The Hand-overs page lists them.",
+        "本数值中来自双方申报不一致（超过 10 %）的交接，或跨园区但仅一方申报的交接的比例。明细见交接核对页。",
+    ),
+    "see_handovers": ("Hand-overs behind these figures", "查看这些数值背后的交接"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = (
