@@ -72,9 +72,11 @@ class Flow(SQLModel, table=True):
     period: str = Field(max_length=7)
     year: int
     month: int | None = None
-    source_id: int = Field(foreign_key="facility.id")
-    target_id: int = Field(foreign_key="facility.id")
-    material_id: int = Field(foreign_key="material.id")
+    source_id: int
+    target_id: int
+    material_id: int
+    """The facilities and the material: checked once per statement rather than by per-row foreign keys (migration
+    0011: a statement trigger on PostgreSQL, the one write path on SQLite; deleting what flows name is refused)."""
     quantity_t: float | None = None
     """Tonnes; None for a flow whose quantity is unknown (data_quality "unknown"), for reconciliation to estimate."""
     value: float | None = None

@@ -83,6 +83,11 @@ def _upsert_sql(conn: Connection, table: str, columns: Sequence[str], key: Seque
     )
 
 
+def _tuples(frame: pl.DataFrame) -> Iterable[tuple[Any, ...]]:
+    """The rows of a frame as plain tuples, built column-wise (faster than iter_rows on a million rows)."""
+    return zip(*(column.to_list() for column in frame.get_columns()), strict=True)
+
+
 def _executemany(conn: Connection, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -191,11 +196,11 @@ def _periods_are_empty(conn: Connection, table: str, frame: pl.DataFrame) -> boo
 
 
 def upsert_flows(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
-    """Insert or update flows by (period, source, target, material) with bulk statements.
+    """Insert or update flow declarations by (period, source, target, material, side) with bulk statements.
 
     Into periods that hold no flows yet, plain inserts (nothing to update) without the columns that are empty; on
-    SQLite only, where the writer holds the database from that check on (on PostgreSQL another writer may insert
-    the same keys meanwhile, so it always upserts)."""
+    SQLite, where the writer holds the database from that check on. On PostgreSQL the bulk path takes the same
+    decision under a table lock (_bulk_upsert)."""
     facilities = id_map(conn, "facility")
     frame = _with_ids(frame, facilities, "source", "source_id")
     frame = _with_ids(frame, facilities, "target", "target_id")
@@ -232,12 +237,12 @@ def upsert_stocks(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]
 
 
 def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str], update: list[str] | None) -> None:
-    """Many rows at once: executemany on SQLite; COPY into a temporary table then one statement on PostgreSQL.
+    """Many rows at once: executemany on SQLite, and for a few rows on PostgreSQL; COPY on PostgreSQL for many.
     `update` None means the keys are known to be new: plain inserts."""
     cols = data.columns
-    if conn.dialect.name != "sqlite":
-        data = data.sort(key)  # concurrent writers then lock rows in the same order: no deadlock
     if conn.dialect.name == "sqlite" or data.height < _COPY_THRESHOLD:
+        if conn.dialect.name != "sqlite":
+            data = data.sort(key)  # concurrent writers then lock rows in the same order: no deadlock
         if update is None:
             stamp, values = _stamp(conn, table)
             sql = (
@@ -246,26 +251,33 @@ def _bulk_upsert(conn: Connection, table: str, data: pl.DataFrame, key: list[str
             )
         else:
             sql = _upsert_sql(conn, table, cols, key, update)
-        _executemany(conn, sql, data.iter_rows())
+        _executemany(conn, sql, _tuples(data))
         return
+    # A bulk write holds the table against other writers (a lock that conflicts with itself and with every row
+    # write): no one inserts the same keys meanwhile and no two writers wait on each other's rows. Into periods
+    # that hold nothing yet the staged rows are plain inserts; otherwise one upsert.
+    conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    fresh = update is None or ("period" in cols and _periods_are_empty(conn, table, data))
     staging = f"staging_{table}"
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {', '.join(cols)} FROM {table} WITH NO DATA"
     )
-    raw = conn.connection.driver_connection
-    copy_sql = f"COPY {staging} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)"
-    with raw.cursor() as cur, cur.copy(copy_sql) as copy:  # type: ignore[union-attr]
-        for start in range(0, data.height, 200_000):
-            copy.write(data.slice(start, 200_000).write_csv(include_header=False, null_value=""))
+    _copy(conn, staging, data)
     stamp, values = _stamp(conn, table)
-    insert = (
-        f"INSERT INTO {table} ({', '.join([*cols, *stamp])}) "
-        f"SELECT {', '.join([*cols, *values])} FROM {staging} ORDER BY {', '.join(key)}"
-    )
-    if update is not None:
+    insert = f"INSERT INTO {table} ({', '.join([*cols, *stamp])}) SELECT {', '.join([*cols, *values])} FROM {staging}"
+    if not fresh and update is not None:
         sets = [f"{c} = excluded.{c}" for c in update] + _stamp_updates(table)
         insert += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}"
     conn.exec_driver_sql(insert)
+
+
+def _copy(conn: Connection, table: str, data: pl.DataFrame) -> None:
+    """COPY the frame's rows into `table` (its columns by name), streamed in CSV chunks."""
+    raw = conn.connection.driver_connection
+    copy_sql = f"COPY {table} ({', '.join(data.columns)}) FROM STDIN WITH (FORMAT csv)"
+    with raw.cursor() as cur, cur.copy(copy_sql) as copy:  # type: ignore[union-attr]
+        for start in range(0, data.height, 200_000):
+            copy.write(data.slice(start, 200_000).write_csv(include_header=False, null_value=""))
 
 
 def upsert_inflows(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:

@@ -190,21 +190,37 @@ def period_columns(frame: pl.DataFrame, today: date) -> pl.DataFrame:
     return joined.drop("period")
 
 
+def by_distinct(column: pl.Series, expr: pl.Expr) -> pl.Series:
+    """`expr` (over a column named "v") applied to each row of `column`, computed once per distinct value when
+    they are few (codes, units, qualities repeat over a million rows), row by row otherwise."""
+    distinct = column.unique()
+    if distinct.len() * 4 > column.len():
+        return column.to_frame("v").select(expr).to_series()
+    mapped = distinct.to_frame("v").with_columns(expr.alias("__out"))
+    joined = column.to_frame("v").join(mapped, on="v", how="left", nulls_equal=True, maintain_order="left")
+    return joined["__out"]
+
+
 def prepare(frame: pl.DataFrame, columns: tuple[str, ...], *, today: date | None = None) -> pl.DataFrame:
-    """Add `__name` columns: trimmed text, period, year and month, quantity and unit, computed once."""
+    """Add `__name` columns: trimmed text, period, year and month, quantity and unit, computed once (per distinct
+    value where values repeat)."""
     f = with_columns(frame, columns)
     quoted = {c for c in columns if f[c].str.starts_with("'").any()}
     f = f.with_columns(
-        [cell_text(c, c in quoted).alias(f"__{c}") for c in columns if c not in ("period", "quantity", "unit")]
+        by_distinct(f[c], cell_text("v", c in quoted)).alias(f"__{c}")
+        for c in columns
+        if c not in ("period", "quantity", "unit")
     )
     if today is not None:
         f = pl.concat([f, period_columns(f, today)], how="horizontal")
     if "quantity" in columns:
-        unit = cell_text("unit")
+        unit = cell_text("v")
         f = f.with_columns(
             cell_number("quantity").alias("__quantity"),
-            unit.alias("__unit"),
-            unit.fill_null("t").replace_strict(UNITS, default=None, return_dtype=pl.Float64).alias("__factor"),
+            by_distinct(f["unit"], unit).alias("__unit"),
+            by_distinct(
+                f["unit"], unit.fill_null("t").replace_strict(UNITS, default=None, return_dtype=pl.Float64)
+            ).alias("__factor"),
         )
     return f
 

@@ -11,6 +11,7 @@ from mfa.intake.validate.checks import (
     Checked,
     Checks,
     Refs,
+    by_distinct,
     cell_fraction,
     cell_lookup,
     cell_missing,
@@ -62,10 +63,12 @@ def validate_flows(
     columns = ("period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality")
     f = prepare(frame, (*columns, "note", "reference", "side"), today=today)
     f = f.with_columns(
-        cell_fraction("uncertainty").alias("__u"),
-        cell_lookup("data_quality", DATA_QUALITY).alias("__dq"),
-        cell_lookup("side", SIDES).alias("__given_side"),
-        pl.col("__source").replace_strict(refs.facilities, default=None, return_dtype=pl.String).alias("__source_kind"),
+        by_distinct(f["uncertainty"], cell_fraction("v")).alias("__u"),
+        by_distinct(f["data_quality"], cell_lookup("v", DATA_QUALITY)).alias("__dq"),
+        by_distinct(f["side"], cell_lookup("v", SIDES)).alias("__given_side"),
+        by_distinct(
+            f["__source"], pl.col("v").replace_strict(refs.facilities, default=None, return_dtype=pl.String)
+        ).alias("__source_kind"),
     )
     written = default_side(
         refs.facility_parks, own_parks, source="__source", target="__target", source_kind="__source_kind"
