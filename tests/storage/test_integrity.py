@@ -35,9 +35,9 @@ def _ids(engine: Engine) -> tuple[int, int, int]:
 
 def test_deleting_a_facility_or_material_that_flows_name_is_refused(loaded: Engine) -> None:
     for sql in ("DELETE FROM facility WHERE code = 'COL-1'", "DELETE FROM material WHERE code = 'scrap_steel'"):
-        with pytest.raises(exc.DatabaseError, match="cannot delete a (facility|material) that flows name"):
-            with write_transaction(loaded) as conn:
-                conn.execute(text(sql))
+        refused = pytest.raises(exc.DatabaseError, match=r"cannot delete a (facility|material) that flows name")
+        with refused, write_transaction(loaded) as conn:
+            conn.execute(text(sql))
     with write_transaction(loaded) as conn:  # one that no flow names goes
         assert conn.execute(text("DELETE FROM facility WHERE code = 'YARD-1'")).rowcount == 1
 
@@ -49,9 +49,9 @@ def test_postgresql_refuses_a_flow_naming_what_does_not_exist(loaded: Engine) ->
     source, target, material = _ids(loaded)
     at = datetime.now(UTC)
     for bad in ({"s": 999_999, "t": target, "m": material}, {"s": source, "t": target, "m": 999_999}):
-        with pytest.raises(exc.IntegrityError, match="names a facility or material that does not exist"):
-            with write_transaction(loaded) as conn:
-                conn.execute(text(INSERT), bad | {"at": at})
+        refused = pytest.raises(exc.IntegrityError, match="names a facility or material that does not exist")
+        with refused, write_transaction(loaded) as conn:
+            conn.execute(text(INSERT), bad | {"at": at})
     with pytest.raises(exc.IntegrityError, match="does not exist"), write_transaction(loaded) as conn:
         conn.execute(text("UPDATE flow SET target_id = 999999"))
     with write_transaction(loaded) as conn:
