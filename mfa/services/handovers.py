@@ -77,8 +77,8 @@ def agreed_table(engine: Engine, selection: Selection | None = None) -> pl.DataF
 
 def by_place(frame: pl.DataFrame, park_city: Mapping[str, str | None], level: str = "park") -> pl.DataFrame:
     """Hand-overs (from hand_overs) per park or city they touch (either end; one touching two counts for both):
-    how many were declared by both and agree, how many are disputed (and the sender's tonnes of them), how many
-    await a counterpart who is expected to declare. Sorted by disputes, then awaiting."""
+    how many were declared by both and agree, how many are disputed (and their agreed tonnes), how many await a
+    counterpart who is expected to declare. Sorted by disputes, then awaiting."""
 
     def place(side: str) -> pl.Expr:
         park = pl.col(f"{side}_park")
@@ -94,7 +94,7 @@ def by_place(frame: pl.DataFrame, park_city: Mapping[str, str | None], level: st
         .agg(
             (pl.col("status") == "agreed").sum().alias("agreed"),
             (pl.col("status") == "disputed").sum().alias("disputed"),
-            pl.col("sender_t").filter(pl.col("status") == "disputed").sum().alias("disputed_t"),
+            pl.col("agreed_t").filter(pl.col("status") == "disputed").sum().alias("disputed_t"),
             one_sided.sum().alias("awaiting"),
             pl.len().alias("hand_overs"),
         )

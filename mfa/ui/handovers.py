@@ -40,15 +40,22 @@ def _task_table(url: str, version: int, rows: pl.DataFrame, task: str) -> None:
     if rows.is_empty():
         st.success(t(f"handovers_none_{task}"), icon=":material/check_circle:")
         return
+    figures = {  # what each list has: ours only, theirs only, or both and how far apart
+        "confirm": [pl.col("counterpart_t").alias(t("handovers_counterpart_t"))],
+        "awaiting": [pl.col("own_t").alias(t("handovers_own_t"))],
+        "disputed": [
+            pl.col("own_t").alias(t("handovers_own_t")),
+            pl.col("counterpart_t").alias(t("handovers_counterpart_t")),
+            (pl.col("relative_difference") * 100).alias(t("handovers_difference_pct")),
+        ],
+    }[task]
     shown = _named(url, version, rows).select(
         pl.col("period").alias(t("period")),
         pl.col("source").alias(t("source")),
         pl.col("target").alias(t("target")),
         pl.col("material").alias(t("material")),
         pl.col("own_side").replace_strict({s: t(f"side_{s}") for s in ("sender", "receiver")}).alias(t("side")),
-        pl.col("own_t").alias(t("handovers_own_t")),
-        pl.col("counterpart_t").alias(t("handovers_counterpart_t")),
-        (pl.col("relative_difference") * 100).alias(t("handovers_difference_pct")),
+        *figures,
     )
     columns = {
         t("handovers_own_t"): tonnes_column(t("handovers_own_t")),
@@ -104,11 +111,10 @@ def _province_view(url: str, version: int, frame: pl.DataFrame) -> None:
     parks = state.reference(url, version)["parks"]
     park_city = dict(parks.select("code", "city").iter_rows())
     park_names = state.names(url, version, "parks")
-    c_park, c_city = st.columns(2)
-    for col, level in ((c_park, "park"), (c_city, "city")):
+    for level in ("park", "city"):
         table = handovers.by_place(frame, park_city, level)
         name = (lambda p: coded(name_of(park_names, p), p)) if level == "park" else city_label
-        with col:
+        with st.container():
             st.markdown(f"**{t(f'handovers_by_{level}')}**")
             st.dataframe(
                 table.with_columns(pl.col(level).map_elements(name, return_dtype=pl.String)).rename(

@@ -50,8 +50,10 @@ def test_analysts_see_disputes_per_park_and_city(app: Callable[..., AppTest], de
     assert [m.label for m in at.metric] == ["一致", "有争议", "仅移出方", "仅接收方"]
     assert [m.value for m in at.metric] == ["0", "1", "13", "0"]  # the world's 12 of 2024 and our May
     by_park = at.dataframe[0].value
-    # Miluo: 10 of the world's 2024 hand-overs and our two; 6 + May await Ningxiang; June is disputed
-    assert by_park.iloc[0].tolist() == ["汨罗循环经济产业园 · MILUO", 0, 1, 100.0, 7, 12]
+    # Miluo: 10 of the world's 2024 hand-overs and our two; 6 + May await Ningxiang; June is disputed, agreed at
+    # the weighted mean of 100 t and 70 t (no uncertainty given: σ = 25 % of each)
+    agreed = (100 / 25**2 + 70 / 17.5**2) / (1 / 25**2 + 1 / 17.5**2)
+    assert by_park.iloc[0].tolist() == ["汨罗循环经济产业园 · MILUO", 0, 1, pytest.approx(agreed), 7, 12]
     assert [b.key for b in at.button] == ["logout"]  # analysts confirm nothing
 
 

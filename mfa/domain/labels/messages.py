@@ -593,7 +593,7 @@ _HANDOVERS: dict[str, tuple[str, str]] = {
     "handovers_status_sender_only": ("Sender only", "仅移出方"),
     "handovers_status_receiver_only": ("Receiver only", "仅接收方"),
     "handovers_awaiting": ("Awaiting a counterpart", "等待对方申报"),
-    "handovers_disputed_t": ("Disputed (sender's t)", "争议量（移出方，吨）"),
+    "handovers_disputed_t": ("Disputed (agreed t)", "争议交接核定量（吨）"),
     "handovers_count": ("Hand-overs", "交接数"),
     "handovers_by_park": ("By park", "按园区"),
     "handovers_by_city": ("By city", "按城市"),
