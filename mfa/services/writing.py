@@ -186,7 +186,7 @@ def _authorize(conn: Connection, actor: Actor, checked: list[Checked]) -> tuple[
         )
         for r, e in zip(checked, refused, strict=True)
     ]
-    return kept, pl.concat(refused)
+    return kept, pl.concat(refused) if refused else pl.DataFrame(schema=ERROR_SCHEMA)
 
 
 def _rejected_rows(tables: list[RawTable], errors: pl.DataFrame) -> dict[str, pl.DataFrame]:
