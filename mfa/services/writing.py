@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,8 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from mfa.domain.roles import Actor, local_operator
+from mfa.intake.layouts import Layout
+from mfa.intake.names import facility_index, material_index
 from mfa.intake.readers import RawTable, ReadResult, read_files
 from mfa.intake.tables import TABLES
 from mfa.intake.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
@@ -36,6 +38,8 @@ class ImportReport:
     rejected_rows: dict[str, pl.DataFrame] = field(default_factory=dict)
     """Rejected rows per file (or sheet), in the columns as written, with an `error` column."""
     warnings: list[str] = field(default_factory=list)
+    layouts: list[Layout] = field(default_factory=list)
+    """What was understood of each table read: header row, unit, period, columns, rows skipped."""
     committed: bool = False
     dry_run: bool = False
 
@@ -57,6 +61,7 @@ class ImportReport:
             "rejected_rows": {file: frame["row"].to_list() for file, frame in self.rejected_rows.items()},
             "errors": self.errors.to_dicts(),
             "warnings": self.warnings,
+            "layouts": [layout.to_json() for layout in self.layouts],
         }
 
 
@@ -67,6 +72,8 @@ def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
         reads.facility_kinds(conn),
         reads.material_parents(conn),
         reads.flow_granularity(conn, flow_years),
+        facility_index(reads.facility_names(conn)),
+        material_index(reads.material_names(conn), reads.material_aliases(conn)),
     )
 
 
@@ -81,17 +88,27 @@ def _merge(tables: list[RawTable]) -> dict[str, tuple[pl.DataFrame, tuple[str, .
 
 
 def _extend_refs(refs: Refs, checked: Checked) -> Refs:
-    """Rows accepted in this import count as existing for the tables that depend on them."""
+    """Rows accepted in this import count as existing for the tables that depend on them (by code and by name)."""
     valid = checked.valid
     if checked.table == "parks":
-        return Refs(refs.parks | set(valid["code"].to_list()), refs.facilities, refs.materials, refs.flow_granularity)
+        return replace(refs, parks=refs.parks | set(valid["code"].to_list()))
     if checked.table == "facilities":
         facilities = refs.facilities | dict(zip(valid["code"].to_list(), valid["kind"].to_list(), strict=True))
-        return Refs(refs.parks, facilities, refs.materials, refs.flow_granularity)
+        names = refs.facility_names.extended(_named(valid)) if refs.facility_names else None
+        return replace(refs, facilities=facilities, facility_names=names)
     if checked.table == "materials":
         materials = refs.materials | dict(zip(valid["code"].to_list(), valid["parent"].to_list(), strict=True))
-        return Refs(refs.parks, refs.facilities, materials, refs.flow_granularity)
+        names = refs.material_names.extended(_named(valid)) if refs.material_names else None
+        return replace(refs, materials=materials, material_names=names)
+    if checked.table == "material_aliases" and refs.material_names is not None:
+        pairs = valid.select("material", "alias").rows()
+        return replace(refs, material_names=refs.material_names.extended((m, [a]) for m, a in pairs))
     return refs
+
+
+def _named(valid: pl.DataFrame) -> list[tuple[str, list[str | None]]]:
+    """(code, names) of validated registry rows."""
+    return [(c, [n, z]) for c, n, z in valid.select("code", "name", "name_zh").rows()]
 
 
 def _flow_years(frame: pl.DataFrame) -> list[int]:
@@ -118,7 +135,9 @@ def import_tables(
     of the same transaction (e.g. deleting the flow an edit replaces), so it is undone if nothing is written.
     The write is one change in the history, made by `actor` through `via` (default: import of the files)."""
     say = progress or (lambda _msg: None)
-    report = ImportReport(files=sorted({t.file for t in read.tables}), dry_run=dry_run, warnings=read.warnings)
+    report = ImportReport(
+        files=sorted({t.file for t in read.tables}), dry_run=dry_run, warnings=read.warnings, layouts=read.layouts
+    )
     errors = [read.errors]
     checked: list[Checked] = []
     who = actor or local_operator()
@@ -190,21 +209,29 @@ def _authorize(conn: Connection, actor: Actor, checked: list[Checked]) -> tuple[
 
 
 def _rejected_rows(tables: list[RawTable], errors: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The rows as the user wrote them, with their reasons, per file or sheet."""
+    """The rows as the user wrote them (or, for a table read through its layout, as read: unit and period filled
+    in, one row per month cell), with their reasons, per file or sheet: a file that imports again as it is."""
     out: dict[str, pl.DataFrame] = {}
     if errors.height == 0:
         return out
-    reasons = (
-        errors.filter(pl.col("row") > 1)
-        .group_by("file", "row", maintain_order=True)
-        .agg(pl.format("{}: {}", pl.col("column"), pl.col("reason")).str.join("; ").alias("error"))
+    reasons = errors.group_by("file", "row", maintain_order=True).agg(
+        pl.format("{}: {}", pl.col("column"), pl.col("reason")).str.join("; ").alias("error"),
+        pl.col("column").alias("__columns"),
     )
     for table in tables:
-        mine = reasons.filter(pl.col("file") == table.file)
-        if mine.height:
-            original = table.original.drop([c for c in REJECT_COLUMNS if c in table.original.columns])
-            rows = original.join(mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner")
-            out[table.file] = rows.drop("_file").rename({"_row": "row"})
+        header = table.layout.header_row if table.layout else 1
+        mine = reasons.filter((pl.col("file") == table.file) & (pl.col("row") > header))
+        if not mine.height:
+            continue
+        original = table.original.drop([c for c in REJECT_COLUMNS if c in table.original.columns])
+        rows = original.join(mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner")
+        if "_col" in rows.columns:  # month cells: keep the cells named by an error, or all when the row is wrong
+            cells = (
+                {h for h, t in zip(table.layout.headers, table.layout.mapping, strict=True)} if table.layout else set()
+            )
+            whole = pl.col("__columns").list.eval(~pl.element().is_in(sorted(cells))).list.any()
+            rows = rows.filter(whole | pl.col("__columns").list.contains(pl.col("_col")))
+        out[table.file] = rows.drop("_file", "__columns", "_col", strict=False).rename({"_row": "row"})
     return out
 
 

@@ -115,10 +115,16 @@ def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
     targets = q(
         f"SELECT {', '.join(exported)} FROM target ORDER BY indicator, scope_level, scope, target_year", exported
     )
+    aliases = q(
+        "SELECT a.alias, m.code, a.source FROM material_alias a JOIN material m ON m.id = a.material_id "
+        "ORDER BY m.code, a.alias",
+        {"alias": s, "material": s, "source": s},
+    )
     return {
         "parks": parks,
         "facilities": facilities,
         "materials": materials,
+        "material_aliases": aliases,
         "stocks": stocks,
         "targets": targets,
     }
@@ -307,8 +313,24 @@ def flow_granularity(conn: Connection, years: Sequence[int]) -> pl.DataFrame | N
     return frame.with_columns(pl.col("has_year", "has_month").cast(pl.Boolean))
 
 
+def facility_names(conn: Connection) -> list[tuple[str, str | None, str | None]]:
+    """(code, name, name_zh) of every facility."""
+    return [(r[0], r[1], r[2]) for r in conn.execute(text("SELECT code, name, name_zh FROM facility")).all()]
+
+
+def material_names(conn: Connection) -> list[tuple[str, str | None, str | None]]:
+    """(code, name, name_zh) of every material."""
+    return [(r[0], r[1], r[2]) for r in conn.execute(text("SELECT code, name, name_zh FROM material")).all()]
+
+
+def material_aliases(conn: Connection) -> dict[str, str]:
+    """alias -> material code."""
+    rows = conn.execute(text("SELECT a.alias, m.code FROM material_alias a JOIN material m ON m.id = a.material_id"))
+    return {str(a): str(c) for a, c in rows.all()}
+
+
 def counts(conn: Connection) -> dict[str, int]:
     """How many records each table holds."""
     tables = {"parks": "park", "facilities": "facility", "materials": "material", "flows": "flow"}
-    tables |= {"stocks": "stock", "targets": "target", "reported": "reported"}
+    tables |= {"stocks": "stock", "targets": "target", "reported": "reported", "material_aliases": "material_alias"}
     return {name: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() or 0) for name, t in tables.items()}

@@ -21,6 +21,7 @@ from mfa.domain.periods import (
     period_year,
 )
 from mfa.domain.units import AMBIGUOUS_UNITS, UNIT_HINT, UNITS
+from mfa.intake.names import NameIndex
 
 ERROR_SCHEMA = {
     "file": pl.String,
@@ -40,6 +41,11 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 IDENT_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 
 
+CELL_COLUMNS = frozenset({"quantity", "period"})
+"""Columns a record read from a month column takes from that column's cell and header: their errors name the
+column as the sheet heads it (`3月`), from the record's `_col`."""
+
+
 FORMULA_PREFIX = r"^'([=+\-@\t\r].*)$"
 
 
@@ -52,6 +58,10 @@ class Refs:
     materials: dict[str, str | None] = field(default_factory=dict)
     flow_granularity: pl.DataFrame | None = None
     """Existing (source, target, material, year, has_year, has_month) for the years being written."""
+    facility_names: NameIndex | None = None
+    """Facilities by code and name; without it, facilities are named by code only."""
+    material_names: NameIndex | None = None
+    """Materials by code, name and alias; without it, materials are named by code only."""
 
 
 @dataclass(frozen=True)
@@ -146,11 +156,14 @@ class Checks:
                 continue
             rows = bad_rows.filter(mask)
             value = pl.col(column).cast(pl.String) if column in rows.columns else pl.lit(None, dtype=pl.String)
+            label = pl.lit(column)
+            if "_col" in rows.columns and column in CELL_COLUMNS:  # a month column's cell: named by its header
+                label = pl.coalesce(pl.col("_col"), label)
             pieces.append(
                 rows.select(
                     pl.col("_file").alias("file"),
                     pl.col("_row").alias("row"),
-                    pl.lit(column).alias("column"),
+                    label.alias("column"),
                     value.alias("value"),
                     reason.cast(pl.String).alias("reason"),
                 )
@@ -249,6 +262,30 @@ def typed_period() -> list[pl.Expr]:
 def check_known(checks: Checks, column: str, known: list[str], what: str) -> None:
     s = pl.col(f"__{column}")
     checks.add(s.is_not_null() & ~s.is_in(known), column, pl.format("unknown {} '{}'", pl.lit(what), s))
+
+
+def resolve_names(
+    frame: pl.DataFrame, indexes: dict[str, NameIndex | None]
+) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """The `__column` cells of `frame` turned from names into codes by each column's index, and per column why a
+    cell names no single record (null where it does). Columns without an index are left to `check_known`."""
+    problems: dict[str, pl.Series] = {}
+    for column, index in indexes.items():
+        if index is None:
+            continue
+        resolved, why = index.resolve(frame.get_column(f"__{column}"))
+        frame = frame.with_columns(resolved.alias(f"__{column}"))
+        problems[column] = why
+    return frame, problems
+
+
+def check_names(checks: Checks, column: str, problems: dict[str, pl.Series], known: list[str], what: str) -> None:
+    """A facility or material cell must name one known record: by code (check_known) or, with an index, by name."""
+    if column in problems:
+        why = problems[column]
+        checks.add(why.is_not_null(), column, why)
+    else:
+        check_known(checks, column, known, what)
 
 
 def check_duplicates(checks: Checks, frame: pl.DataFrame, key: list[str], column: str) -> None:
