@@ -238,7 +238,7 @@ def check_totals(
             continue
         lo, hi = int(members[0]), int(members[-1])
         span = f"{first_row + lo}–{first_row + hi}" if lo != hi else f"{first_row + lo}"
-        label = " ".join(c.strip() for c in body.row(index) if c is not None and c.strip() and number(c) is None)[:40]
+        label = next((c.strip() for c in body.row(index) if c is not None and c.strip() and number(c) is None), "")
         for column, header in value_columns:
             cum, unknown, values = sums[column]
             total = values[index]

@@ -320,17 +320,19 @@ def _missing_reason(
     if lacking == ["period"] and "period" in spec.columns:
         return reason("period_missing")
     wanted = [c for c in lacking if c != "period"] or lacking
-    names = " and ".join(column_label(spec, c) for c in wanted)
-    columns = f"column {names} is" if len(wanted) == 1 else f"columns {names} are"
+    columns = " and ".join(column_label(spec, c) for c in wanted)
+    many = "s" if len(wanted) > 1 else ""
     found = ", ".join(h for h in headers if h) or "nothing"
     unused = [h for h, t in zip(headers, mapping, strict=True) if h and not t]
     near = closest_header(spec, wanted, unused)
     row = layout.header_row
     if near is not None:
         header, known, _column = near
-        return reason("missing_columns_closest", columns=columns, row=row, found=found, known=known, header=header)
+        return reason(
+            f"missing_column{many}_closest", columns=columns, row=row, found=found, known=known, header=header
+        )
     known = "; ".join(f"{c}: {', '.join(spellings(spec, c)[:8])}" for c in wanted)
-    return reason("missing_columns_known", columns=columns, row=row, found=found, known=known)
+    return reason(f"missing_column{many}_known", columns=columns, row=row, found=found, known=known)
 
 
 def _checks(

@@ -62,10 +62,11 @@ def tidy(
     if "period" in spec.columns:
         derived = _derived_period(frame, mapping, period)
         if derived is not None:
+            periods = frame.with_columns(derived.alias("__period")).get_column("__period")
             if "period" in out.columns:
-                out = out.with_columns(pl.coalesce(blank_as_null("period"), derived).alias("period"))
+                out = out.with_columns(pl.coalesce(blank_as_null("period"), periods).alias("period"))
             else:
-                out = out.with_columns(derived.alias("period"))
+                out = out.with_columns(periods.alias("period"))
     return with_unit(out, spec, unit)
 
 
@@ -152,7 +153,7 @@ def _year_totals(frame: pl.DataFrame, months: list[str], total: str, header: str
     """Warnings for rows whose year total differs from the sum of their months (beyond its rounding)."""
     from mfa.domain.labels.reasons import reason
 
-    places = pl.col(total).str.strip_chars().str.extract(r"\.(\d+)$", 1).str.len_chars().fill_null(0)
+    places = pl.col(total).str.strip_chars().str.extract(r"\.(\d+)$", 1).str.len_chars().fill_null(0).cast(pl.Float64)
     summed = pl.sum_horizontal([numbers_expr(c) for c in months])
     value = numbers_expr(total)
     tolerance = pl.max_horizontal(0.5 * pl.lit(10.0).pow(-places), 1e-9 * pl.max_horizontal(summed.abs(), 1.0))

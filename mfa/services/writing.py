@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine
 from mfa.domain.roles import Actor, local_operator
 from mfa.intake.layouts import Layout
 from mfa.intake.names import facility_index, material_index
-from mfa.intake.readers import RawTable, ReadResult, read_files
+from mfa.intake.readers import Choices, RawTable, ReadResult, read_files
 from mfa.intake.tables import TABLES
 from mfa.intake.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
 from mfa.services.authorize import forbidden
@@ -244,12 +244,20 @@ def import_files(
     today: date | None = None,
     progress: Progress | None = None,
     actor: Actor | None = None,
+    choices: Choices | None = None,
 ) -> ImportReport:
     """Import CSV/XLSX files as one transaction, in dependency order whatever the order of the files; rows
-    `actor` may not write are refused like bad rows."""
+    `actor` may not write are refused like bad rows. A table whose header has a mapping a user confirmed (for the
+    actor's parks, else for everyone) is read with it, unless `choices` names its columns."""
+    from mfa.services import layouts
+
     say = progress or (lambda _msg: None)
     say(f"reading {len(paths)} file(s)")
-    read = read_files(paths)
+    read = read_files(paths, choices=choices)
+    proposals = {k: v for k, v in layouts.remembered(engine, read, actor).items() if k not in (choices or {})}
+    if proposals:
+        read = read_files(paths, choices={**layouts.choices_of(proposals), **(choices or {})})
+        layouts.mark_remembered(read, proposals)
     report = import_tables(
         engine,
         read,

@@ -27,13 +27,23 @@ REASONS: dict[str, tuple[str, str]] = {
         "the workbook is empty: expected a sheet with a header row",
         "工作簿为空：应有含表头行的工作表",
     ),
+    "missing_column_closest": (
+        "column {columns} is missing: the header (row {row}) has {found}; the closest known header is {known} "
+        "(for '{header}')",
+        "缺少列 {columns}：表头（第 {row} 行）为 {found}；最接近的已知列名是 {known}（对应“{header}”）",
+    ),
     "missing_columns_closest": (
-        "{columns} missing: the header (row {row}) has {found}; the closest known header is {known} (for '{header}')",
-        "缺少{columns}：表头（第 {row} 行）为 {found}；最接近的已知列名是 {known}（对应“{header}”）",
+        "columns {columns} are missing: the header (row {row}) has {found}; the closest known header is {known} "
+        "(for '{header}')",
+        "缺少列 {columns}：表头（第 {row} 行）为 {found}；最接近的已知列名是 {known}（对应“{header}”）",
+    ),
+    "missing_column_known": (
+        "column {columns} is missing: the header (row {row}) has {found}; known headers: {known}",
+        "缺少列 {columns}：表头（第 {row} 行）为 {found}；可用的列名：{known}",
     ),
     "missing_columns_known": (
-        "{columns} missing: the header (row {row}) has {found}; known headers: {known}",
-        "缺少{columns}：表头（第 {row} 行）为 {found}；可用的列名：{known}",
+        "columns {columns} are missing: the header (row {row}) has {found}; known headers: {known}",
+        "缺少列 {columns}：表头（第 {row} 行）为 {found}；可用的列名：{known}",
     ),
     "duplicate_column": (
         "column {column} appears twice ('{first}' and '{second}')",
