@@ -73,9 +73,7 @@ class NameIndex:
             return found[0], None
         if found:
             shown = ", ".join(self.labels.get(c, c) for c in found)
-            return None, reason(
-                "ambiguous_name", value=value, count=len(found), what=_plural(self.what), candidates=shown
-            )
+            return None, reason(f"ambiguous_{self.what}", value=value, count=len(found), candidates=shown)
         return None, None
 
     def closest(self, value: str, n: int = 3) -> list[str]:
@@ -102,17 +100,13 @@ class NameIndex:
                 near = self.closest(value) if suggested < MAX_SUGGESTED else []
                 suggested += 1
                 if near:
-                    why = reason("unknown_name", what=self.what, value=value, closest="; ".join(near))
+                    why = reason(f"unknown_{self.what}_closest", value=value, closest="; ".join(near))
                 else:
-                    why = reason("unknown_name_plain", what=self.what, value=value)
+                    why = reason(f"unknown_{self.what}", value=value)
             problems[value] = why
         resolved = column.replace_strict(codes, default=column, return_dtype=pl.String) if codes else column
         why_not = column.replace_strict(problems, default=None, return_dtype=pl.String)
         return resolved, why_not
-
-
-def _plural(what: str) -> str:
-    return {"facility": "facilities", "material": "materials"}.get(what, what + "s")
 
 
 def facility_index(rows: Iterable[tuple[str, str | None, str | None]]) -> NameIndex:

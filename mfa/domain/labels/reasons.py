@@ -87,11 +87,24 @@ REASONS: dict[str, tuple[str, str]] = {
         "第 {row} 行像是一条流量，却位于第 {note} 行的注释之后：请把注释移到表格下方",
     ),
     # names of facilities and materials
-    "unknown_name": ("unknown {what} '{value}' (closest: {closest})", "未知的{what}“{value}”（最接近：{closest}）"),
-    "unknown_name_plain": ("unknown {what} '{value}'", "未知的{what}“{value}”"),
-    "ambiguous_name": (
-        "'{value}' names {count} {what}: {candidates}: write the code",
-        "“{value}”对应 {count} 个{what}：{candidates}：请填写代码",
+    "unknown_facility_closest": (
+        "unknown facility '{value}' (closest: {closest})",
+        "未知的设施“{value}”（最接近：{closest}）",
+    ),
+    "unknown_material_closest": (
+        "unknown material '{value}' (closest: {closest})",
+        "未知的物料“{value}”（最接近：{closest}）",
+    ),
+    "unknown_facility": ("unknown facility '{value}'", "未知的设施“{value}”"),
+    "unknown_material": ("unknown material '{value}'", "未知的物料“{value}”"),
+    "unknown_park": ("unknown park '{value}'", "未知的园区“{value}”"),
+    "ambiguous_facility": (
+        "'{value}' names {count} facilities: {candidates}: write the code",
+        "“{value}”对应 {count} 个设施：{candidates}：请填写代码",
+    ),
+    "ambiguous_material": (
+        "'{value}' names {count} materials: {candidates}: write the code",
+        "“{value}”对应 {count} 种物料：{candidates}：请填写代码",
     ),
     "alias_is_code": ("'{alias}' is a material code already", "“{alias}”已是物料代码"),
     "alias_is_name": (
