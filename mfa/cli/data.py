@@ -114,9 +114,9 @@ def _print_understanding(report: ImportReport) -> None:
     out = console()
     for layout in report.layouts:
         lines = describe(layout, "en")
-        out.print(f"[bold]{escape(lines[0])}[/]")
+        out.print(f"[bold]{escape(lines[0])}[/]", soft_wrap=True)
         for line in lines[1:]:
-            out.print(f"  {escape(line)}")
+            out.print(f"  {escape(line)}", soft_wrap=True)
 
 
 def _print_report(report: ImportReport, errors_path: Path | None, saved: list[Path]) -> None:

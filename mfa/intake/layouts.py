@@ -242,7 +242,7 @@ def _read(grid: pl.DataFrame, table: Table, sheet: str | None, first_row: int) -
         names = _unique_names(headers)
         table.original = data.select(*[pl.col(c).alias(n) for c, n in zip(columns, names, strict=True)], "_row")
     else:
-        table.original = frame.drop("_col", strict=False)
+        table.original = frame
 
 
 def _unique_names(headers: Sequence[str]) -> list[str]:

@@ -39,26 +39,44 @@ class NameIndex:
     keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     """code -> how a suggestion shows it (`SRC-1 钢厂`)."""
+    named: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The keys of codes and names only (not aliases) -> codes: what an alias may not be."""
 
     @staticmethod
     def build(what: str, entries: Iterable[tuple[str, Iterable[str | None]]]) -> NameIndex:
-        """An index of (code, its names and aliases) pairs."""
+        """An index of (code, its names) pairs."""
         return NameIndex(what).extended(entries)
 
-    def extended(self, entries: Iterable[tuple[str, Iterable[str | None]]]) -> NameIndex:
-        """This index with more codes and names (a code's names replace none of its old ones)."""
+    def extended(self, entries: Iterable[tuple[str, Iterable[str | None]]], aliases: bool = False) -> NameIndex:
+        """This index with more codes and names (or aliases: other names that are not the record's own)."""
         keys = {k: list(v) for k, v in self.keys.items()}
+        named = {k: list(v) for k, v in self.named.items()}
         labels = dict(self.labels)
         codes = set(self.codes)
         for code, names in entries:
-            codes.add(code)
             written = [n.strip() for n in names if n and n.strip()]
-            labels[code] = " ".join([code, *dict.fromkeys(n for n in written if n != code)][:2])
-            for text in [code, *written]:
-                found = keys.setdefault(name_key(text), [])
-                if code not in found:
-                    found.append(code)
-        return NameIndex(self.what, frozenset(codes), {k: tuple(v) for k, v in keys.items()}, labels)
+            if not aliases or code not in labels:
+                labels[code] = " ".join([code, *dict.fromkeys(n for n in written if n != code)][:2])
+            own = [code, *written]
+            if not aliases:
+                codes.add(code)
+            if aliases:  # an alias names one material: the newest wins over an older alias of the same name
+                for text in written:
+                    key = name_key(text)
+                    keys[key] = list(dict.fromkeys([*named.get(key, ()), code]))
+                continue
+            for text in own:
+                for table in (keys, named):
+                    found = table.setdefault(name_key(text), [])
+                    if code not in found:
+                        found.append(code)
+        return NameIndex(
+            self.what,
+            frozenset(codes),
+            {k: tuple(v) for k, v in keys.items()},
+            labels,
+            {k: tuple(v) for k, v in named.items()},
+        )
 
     def lookup(self, value: str) -> tuple[str | None, str | None]:
         """(code, None) for a code or a name of exactly one record; (None, why) otherwise."""
@@ -118,7 +136,5 @@ def material_index(
     rows: Iterable[tuple[str, str | None, str | None]], aliases: Mapping[str, str] | None = None
 ) -> NameIndex:
     """Materials by code, name, Chinese name and alias."""
-    by_code: dict[str, list[str | None]] = {code: [name, name_zh] for code, name, name_zh in rows}
-    for alias, code in (aliases or {}).items():
-        by_code.setdefault(code, []).append(alias)
-    return NameIndex.build("material", by_code.items())
+    index = NameIndex.build("material", ((code, (name, name_zh)) for code, name, name_zh in rows))
+    return index.extended(((code, [alias]) for alias, code in (aliases or {}).items()), aliases=True)

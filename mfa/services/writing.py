@@ -12,6 +12,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from mfa.domain.roles import Actor, local_operator
+from mfa.intake.headings import YEAR_TOTAL, is_month
 from mfa.intake.layouts import Layout
 from mfa.intake.names import facility_index, material_index
 from mfa.intake.readers import Choices, RawTable, ReadResult, read_files
@@ -102,7 +103,7 @@ def _extend_refs(refs: Refs, checked: Checked) -> Refs:
         return replace(refs, materials=materials, material_names=names)
     if checked.table == "material_aliases" and refs.material_names is not None:
         pairs = valid.select("material", "alias").rows()
-        return replace(refs, material_names=refs.material_names.extended((m, [a]) for m, a in pairs))
+        return replace(refs, material_names=refs.material_names.extended(((m, [a]) for m, a in pairs), aliases=True))
     return refs
 
 
@@ -225,10 +226,9 @@ def _rejected_rows(tables: list[RawTable], errors: pl.DataFrame) -> dict[str, pl
             continue
         original = table.original.drop([c for c in REJECT_COLUMNS if c in table.original.columns])
         rows = original.join(mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner")
-        if "_col" in rows.columns:  # month cells: keep the cells named by an error, or all when the row is wrong
-            cells = (
-                {h for h, t in zip(table.layout.headers, table.layout.mapping, strict=True)} if table.layout else set()
-            )
+        layout = table.layout
+        if "_col" in rows.columns and layout is not None:  # month cells: those an error names, or all of a bad row
+            cells = {h for h, t in zip(layout.headers, layout.mapping, strict=True) if is_month(t) or t == YEAR_TOTAL}
             whole = pl.col("__columns").list.eval(~pl.element().is_in(sorted(cells))).list.any()
             rows = rows.filter(whole | pl.col("__columns").list.contains(pl.col("_col")))
         out[table.file] = rows.drop("_file", "__columns", "_col", strict=False).rename({"_row": "row"})

@@ -43,13 +43,9 @@ def validate_material_aliases(frame: pl.DataFrame, refs: Refs) -> Checked:
     index = refs.material_names or NameIndex("material", frozenset(refs.materials))
     clash: list[str | None] = []
     for written, material in f.select("__alias", "__material").iter_rows():
-        code, why = index.lookup(written) if written and written not in refs.materials else (None, None)
-        if code is not None and material is not None and code != material:
-            clash.append(reason("alias_is_name", alias=written, material=code))
-        elif why is not None:
-            clash.append(why)
-        else:
-            clash.append(None)
+        owners = index.named.get(name_key(written), ()) if written and written not in refs.materials else ()
+        other = next((c for c in owners if c != material), None)
+        clash.append(reason("alias_is_name", alias=written, material=other) if other and material else None)
     clashes = pl.Series(clash, dtype=pl.String)
     checks.add(clashes.is_not_null(), "alias", clashes)
     check_duplicates(checks, f, ["__key"], "alias")
