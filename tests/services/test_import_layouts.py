@@ -4,14 +4,19 @@ flows stored are checked in tonnes on SQLite and PostgreSQL; every refusal is on
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import hypothesis.strategies as st
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, event, given, settings
 from sqlalchemy import Engine, text
 
 from mfa.domain.roles import Actor
@@ -355,3 +360,176 @@ def test_aliases_and_remembered_mappings_survive_a_backup_and_restore(db: Engine
     with db.connect() as conn:
         assert reads.material_aliases(conn)["钢屑"] == "scrap_steel"
         assert mappings.remembered(conn, "sig", ["MILUO"]) is not None
+
+
+# ---------------------------------------------------------------- any layout: imported exactly, or one line
+
+
+SHARED_DB = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+NAMES = {
+    "SRC-1": ("SRC-1", "钢厂", "Steel plant"),
+    "COL-1": ("COL-1", "回收站", "Collector"),
+    "REC-1": ("REC-1", "再生厂", "Recycler"),
+    "YARD-1": ("YARD-1", "渣场", "Slag yard"),
+}
+MATERIAL_NAMES = {
+    "scrap_steel": ("scrap_steel", "废钢铁", "废钢", "Scrap steel"),
+    "fly_ash": ("fly_ash", "粉煤灰", "S02", "091-001-S02"),
+    "tailings": ("tailings", "尾矿", "S05"),
+}
+LINKS = [(s, t) for s in NAMES for t in NAMES if s != t]
+FACTORS = {"t": 1.0, "吨": 1.0, "万吨": 1e4, "kg": 1e-3, "kt": 1e3}
+HEADERS = {
+    "source": ["来源", "移出单位", "产生单位", "source"],
+    "target": ["去向", "接收单位", "利用处置单位", "target"],
+    "material": ["物料", "废物名称", "固废种类", "material"],
+    "quantity": ["数量", "转移量", "重量", "quantity"],
+}
+VALUES = st.integers(1, 10**7).map(lambda n: n / 100)
+
+
+def _figure(x: float) -> float:
+    """A sum as a form would show it (two decimals)."""
+    return round(x, 2)
+
+
+@dataclass
+class Sheet:
+    """A generated sheet: its rows, how it is saved, and the flows it must import (or that it must be refused)."""
+
+    rows: Grid
+    kind: str
+    sheet: str
+    expected: list[tuple[str, str, str, str, float]]
+    refused: bool
+    merges: list[str]
+
+
+@st.composite
+def sheets(draw: st.DrawFn, year: int) -> Sheet:
+    """A sheet as a park might keep it: a title block of 0 to 3 lines (the unit and the period perhaps among
+    them), a header of synonyms, a 序号 column or not, names or codes, quantities in a column or in month
+    columns (with a year total), 其中, totals and notes rows; a unit in the title, the header, a cell or nowhere;
+    a period in a cell, the title, the sheet name, a year column, or nowhere (refused)."""
+    kind = draw(st.sampled_from(KINDS))
+    months = draw(st.booleans())
+    unit = draw(st.sampled_from(list(FACTORS)))
+    unit_at = draw(st.sampled_from(["title", "header", "cell", "none"]))
+    places = ["title", "column", "sheet", "missing"] if months else ["title", "cell", "sheet", "missing"]
+    period_at = draw(st.sampled_from(places))
+    if period_at == "sheet" and kind != "xlsx":
+        period_at = "title"
+    month = draw(st.integers(1, 12))
+    numbered, names = draw(st.booleans()), draw(st.booleans())
+    total, note, subset = draw(st.booleans()), draw(st.booleans()), draw(st.booleans()) and not months
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(LINKS), st.sampled_from(list(MATERIAL_NAMES))),
+            min_size=1,
+            max_size=4,
+            unique=True,
+        )
+    )
+    factor = FACTORS[unit] if unit_at != "none" else 1.0
+    title: Grid = [
+        [draw(st.sampled_from(["一般工业固体废物流向统计表", "填报单位：汨罗循环经济产业园", "Monthly report"]))]
+    ]
+    title = title * draw(st.integers(0, 2))
+    if unit_at == "title":
+        title.append([None, f"单位：{unit}"])
+    if period_at == "title":
+        title.insert(0, [f"{year}年 固废台账" if months else f"{year}年{month}月 固废流向"])
+    header: list[object] = ["序号"] if numbered else []
+    header += [draw(st.sampled_from(HEADERS[c])) for c in ("source", "target", "material")]
+    if period_at == "cell":
+        header.append("期间")
+    if period_at == "column":
+        header.append("年份")
+    if unit_at == "cell":
+        header.append("单位")
+    suffix = f"（{unit}）" if unit_at == "header" else ""
+    month_list = sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=4))) if months else []
+    if months:
+        header += [f"{m}月{suffix}" for m in month_list] + ["全年"]
+    else:
+        header.append(draw(st.sampled_from(HEADERS["quantity"])) + suffix)
+    body: Grid = []
+    expected = []
+    sums = [0.0] * (len(month_list) or 1)
+    for i, ((source, target), material) in enumerate(keys):
+        row: list[object] = [i + 1] if numbered else []
+        pick = (lambda code, table: draw(st.sampled_from(table[code]))) if names else (lambda code, _t: code)
+        row += [pick(source, NAMES), pick(target, NAMES), pick(material, MATERIAL_NAMES)]
+        if period_at == "cell":
+            row.append(f"{year}-{month:02d}")
+        if period_at == "column":
+            row.append(year)
+        if unit_at == "cell":
+            row.append(unit)
+        if months:
+            cells = [draw(st.one_of(st.none(), VALUES)) for _m in month_list]
+            cells[draw(st.integers(0, len(cells) - 1))] = draw(VALUES)
+            row += [*cells, _figure(sum(c for c in cells if c))]
+            for m, c in zip(month_list, cells, strict=True):
+                if c:
+                    expected.append((f"{year}-{m:02d}", source, target, material, c * factor))
+            sums = [s + (c or 0.0) for s, c in zip(sums, cells, strict=True)]
+        else:
+            value = draw(VALUES)
+            row.append(value)
+            expected.append((f"{year}-{month:02d}", source, target, material, value * factor))
+            sums[0] += value
+        body.append(row)
+        if subset and i == 0:
+            part: list[object] = [None] * (len(row) - 1) + [_figure(value / 2)]
+            part[1 if numbered else 0] = "其中：自用"
+            body.append(part)
+    if total:
+        totals: list[object] = [None] * len(body[0])
+        totals[0] = "合计"
+        if unit_at == "cell":
+            totals[len(body[0]) - (len(month_list) + 2 if months else 2)] = unit
+        if months:
+            totals[-len(month_list) - 1 :] = [*(_figure(s) for s in sums), _figure(sum(sums))]
+        else:
+            totals[-1] = _figure(sums[0])
+        body.append(totals)
+    if note:
+        body += [["注：数据来源于企业月报。"], ["填表人：张三", None, "审核人：李四"]]
+    sheet = (str(year) if months else f"{year}年{month}月") if period_at == "sheet" else "Sheet1"
+    expected = [(p, s, t, m, pytest.approx(q)) for p, s, t, m, q in sorted(expected)]  # type: ignore[misc]
+    merged = ["A1:C1"] if title and kind == "xlsx" and draw(st.booleans()) else []  # a title over the columns
+    if merged:
+        title[0] = [title[0][0] or title[0][1]]
+    return Sheet([*title, header, *body], kind, sheet, expected, period_at == "missing", merged)
+
+
+@pytest.fixture
+def years() -> Iterator[int]:
+    """A year of its own for every example (1901, 1902, ...), so examples sharing a database never meet."""
+    return itertools.count(1901)
+
+
+@settings(SHARED_DB, max_examples=100)
+@given(data=st.data())
+def test_any_layout_imports_exactly_its_flows_or_is_refused_in_one_line(
+    db: Engine, tmp_path: Path, years: Iterator[int], data: st.DataObject
+) -> None:
+    year = next(years)
+    sheet = data.draw(sheets(year))
+    event(f"{sheet.kind}, {'refused' if sheet.refused else 'imported'}")
+    path = write_grid(tmp_path, f"y{year}", sheet.rows, sheet.kind, sheet=sheet.sheet, merges=sheet.merges)
+    before = count(db)
+
+    report = import_files(db, [path])
+
+    if sheet.refused:
+        assert not report.committed and count(db) == before
+        assert report.errors.height == 1, report.errors.to_dicts()
+        assert "\n" not in report.errors["reason"][0]
+        assert "year" in report.errors["reason"][0] or "period" in report.errors["reason"][0]
+        return
+    assert report.ok and report.committed, (report.errors.to_dicts(), sheet.rows)
+    assert not [w for w in report.warnings if "add up to" in w], report.warnings
+    assert landed(db, year) == sheet.expected
+    assert count(db) == before + len(sheet.expected)
