@@ -362,6 +362,21 @@ _IMPORT: dict[str, tuple[str, str]] = {
 }
 
 _LAYOUT: dict[str, tuple[str, str]] = {
+    "understanding_title": ("What mfa read in the files", "mfa 对文件的理解"),
+    "mapping_help": (
+        "What each column is read as. Change a column's reading if it is wrong; the mapping you import with is "
+        "remembered for your park and proposed again for files with the same headers.",
+        "每一列的读取方式。如有误可修改；导入时使用的对应关系会为您的园区保存，下次遇到相同表头的文件时自动采用。",
+    ),
+    "layout_skip_kind": ("Why", "原因"),
+    "preview_flows": ("First records as they will be stored", "将写入的前几条记录"),
+    "preview_value": ("As written", "原值"),
+    "preview_unit": ("Unit", "单位"),
+    "preview_tonnes": ("Tonnes", "吨"),
+    "mapping_remembered": (
+        "Column mapping remembered for files with these headers.",
+        "已保存此表头的列对应关系。",
+    ),
     "layout_table": ("{file} → {table}: header on row {row}", "{file} → {table}：表头在第 {row} 行"),
     "layout_unit": ("unit {unit} (from the {where})", "单位 {unit}（来自{where}）"),
     "layout_period": ("period {period} (from the {where})", "期间 {period}（来自{where}）"),
