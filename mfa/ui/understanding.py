@@ -81,7 +81,7 @@ def mapping_editor(layout: Layout) -> None:
 def _facts(layout: Layout) -> str:
     """Header row, unit and period, in one line."""
     where = {"title": "from_title", "header": "from_header", "sheet": "from_sheet"}
-    facts = [t("layout_row", row=layout.header_row)]
+    facts = [t("layout_header_row", row=layout.header_row)]
     if layout.unit:
         facts.append(t("layout_unit", unit=layout.unit, where=t(where[layout.unit_from or "title"])))
     if layout.period:
@@ -126,6 +126,7 @@ def understanding(layouts: list[Layout], preview: Mapping[str, pl.DataFrame]) ->
                     first,
                     hide_index=True,
                     column_config={
+                        **{c: t(c) for c in ("period", "source", "target", "material", "facility")},
                         "row": t("row"),
                         "value": t("preview_value"),
                         "unit": t("preview_unit"),

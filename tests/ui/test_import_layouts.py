@@ -8,11 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
 
 from tests.layout_files import Grid, write_xlsx
+from tests.ui.test_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, USER, screenshot, server
 from tests.ui.test_import import flow_count, upload
+
+__all__ = ["server"]  # the browser test's fixture: streamlit on the small world
 
 REPORT: Grid = [
     ["2024年3月 一般工业固体废物流向统计表"],
@@ -59,7 +64,7 @@ def test_the_page_shows_what_it_understood_and_a_corrected_column_imports(
     at.file_uploader(key="import_files").set_value([workbook(tmp_path)]).run()
     assert not at.exception, at.exception
     page = " ".join(m.value for m in at.markdown)
-    assert "march.xlsx[报表]** → flows · row 3 · unit 万吨 (from the title block) · period 2024-03" in page
+    assert "march.xlsx[报表]** → flows · header on row 3 · unit 万吨 (from the title block) · period 2024-03" in page
     assert [box(at, h).value for h in ("序号", "移出单位", "接收单位", "废物名称", "转运量")] == [
         "", "source", "target", "material", "",
     ]  # fmt: skip
@@ -76,7 +81,10 @@ def test_the_page_shows_what_it_understood_and_a_corrected_column_imports(
     assert flow_count(world_db) == before  # nothing written yet
 
     upload(at, workbook(tmp_path))
-    assert [s.value for s in at.success] == ["Imported: 2 flows."], ([e.value for e in at.error], [w.value for w in at.warning])
+    assert [s.value for s in at.success] == ["Imported: 2 flows."], (
+        [e.value for e in at.error],
+        [w.value for w in at.warning],
+    )
     assert stored(world_db, "2024-03") == [
         ("SRC-1", "COL-1", "scrap_steel", 15000.0),
         ("SRC-1", "REC-1", "fly_ash", 2500.0),
@@ -113,3 +121,40 @@ def test_an_unreadable_file_is_one_line_on_the_page(app: Callable[..., AppTest],
         "stocks or targets (row 1 has: just, a, memo)"
     ]
     assert flow_count(world_db) == before
+
+
+@pytest.mark.slow
+def test_in_a_browser_a_report_is_understood_corrected_and_imported(server: str, tmp_path: Path) -> None:
+    """Chromium: upload the title-block workbook, see the understanding, read its 转运量 column as quantity, import;
+    screenshots in test-artifacts/ (import-layout-understood, -corrected, -imported)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = write_xlsx(tmp_path / "march.xlsx", REPORT, "报表", merges=["A1:E1"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(60_000)
+            expect.set_options(timeout=30_000)
+            page.goto(f"{server}/import?language=English")
+            page.get_by_label("User name").fill(USER[0])
+            page.get_by_role("textbox", name="Password").fill(USER[1])
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_text(f"Signed in as {USER[0]}")).to_be_visible()
+            page.wait_for_function("document.cookie.includes('mfa_session=')")
+            page.goto(f"{server}/import?language=English")
+            expect(page.get_by_text("Files to import").first).to_be_visible()
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+            expect(page.get_by_text("What mfa read in the files")).to_be_visible()
+            expect(page.get_by_text("column quantity (数量) is missing").first).to_be_visible()
+            screenshot(page, "import-layout-understood")
+            box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("转运量", exact=True))
+            box.locator("input").click()
+            page.get_by_role("option", name="quantity (数量)").first.click()
+            expect(page.get_by_text("First records as they will be stored")).to_be_visible()
+            expect(page.get_by_text("column quantity (数量) is missing")).to_have_count(0)
+            screenshot(page, "import-layout-corrected")
+            page.get_by_role("button", name="Import", exact=True).click()
+            expect(page.get_by_text("Imported: 2 flows.")).to_be_visible()
+            screenshot(page, "import-layout-imported")
+        finally:
+            browser.close()
