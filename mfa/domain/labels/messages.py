@@ -385,7 +385,10 @@ _LAYOUT: dict[str, tuple[str, str]] = {
     "from_sheet": ("sheet name", "工作表名"),
     "layout_records": ("records read: {n}", "读取记录：{n} 条"),
     "layout_empty_cells": ("{n} month cells empty, 0 or a dash (no flow)", "{n} 个月份单元格为空、0 或横线（无流量）"),
-    "layout_remembered": ("The column mapping confirmed for these headers is used.", "已采用为此表头确认过的列对应关系。"),
+    "layout_remembered": (
+        "The column mapping confirmed for these headers is used.",
+        "已采用为此表头确认过的列对应关系。",
+    ),
     "layout_columns": ("Columns", "列"),
     "layout_row": ("row {row}", "第 {row} 行"),
     "layout_header_row": ("header on row {row}", "表头在第 {row} 行"),
