@@ -92,12 +92,15 @@ def with_unit(frame: pl.DataFrame, spec: TableSpec, unit: str | None) -> pl.Data
     return frame.with_columns(pl.lit(unit).alias("unit"))
 
 
-def no_flow(column: str) -> pl.Expr:
-    """A month cell that is not a flow: empty, blank, a dash, or zero."""
+def no_flow(column: str, zero: bool = True) -> pl.Expr:
+    """A month cell that holds no record: empty, blank, a dash, or (`zero`: for flows, not stocks) zero."""
     c = pl.col(column)
     text = c.str.strip_chars()
-    zero = text.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False) == 0
-    return c.is_null() | (text == "") | text.is_in(sorted(NO_FLOW)) | zero.fill_null(False)
+    empty = c.is_null() | (text == "") | text.is_in(sorted(NO_FLOW))
+    if not zero:
+        return empty
+    is_zero = text.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False) == 0
+    return empty | is_zero.fill_null(False)
 
 
 def wide(
@@ -108,21 +111,22 @@ def wide(
     unit: str | None,
     period: str | None,
 ) -> tuple[pl.DataFrame, int, list[str]]:
-    """Month columns as one record per month cell that holds a flow; (records, empty month cells, warnings). A
-    row without any month figure but with a year total gives the yearly flow; with both, the year total is only
-    checked against the months."""
+    """Month columns as one record per month cell that holds a flow (or a stock: 0 included); (records, empty
+    month cells, warnings). A row without any month figure but with a year total gives the yearly record; with
+    both, the year total is only checked against the months."""
     columns = frame.columns
     carried = [pl.col(columns[j]).alias(t) for j, t in enumerate(mapping) if t in spec.columns]
     year_cell = _year(columns[mapping.index(YEAR)]) if YEAR in mapping else None
     context = pl.lit(period[:4] if period else None, dtype=pl.String)
     row_year = pl.coalesce(year_cell, context) if year_cell is not None else context
     months = [(j, token_month(t)) for j, t in enumerate(mapping) if token_month(t) is not None]
+    zero = spec.name != "stocks"  # a stock of 0 is a record (an empty yard); a flow of 0 is no flow
     parts, empty = [], 0
     for j, found in months:
         assert found is not None
         year, month = found
         y = pl.lit(str(year)) if year else row_year
-        part = frame.filter(~no_flow(columns[j])).select(
+        part = frame.filter(~no_flow(columns[j], zero)).select(
             *carried,
             pl.col(columns[j]).alias("quantity"),
             pl.concat_str(y, pl.lit(f"-{month:02d}")).alias("period"),
@@ -134,8 +138,8 @@ def wide(
     warnings: list[str] = []
     if YEAR_TOTAL in mapping:
         j = mapping.index(YEAR_TOTAL)
-        none = pl.all_horizontal([no_flow(columns[k]) for k, _m in months])
-        only = frame.filter(none & ~no_flow(columns[j])).select(
+        none = pl.all_horizontal([no_flow(columns[k], zero) for k, _m in months])
+        only = frame.filter(none & ~no_flow(columns[j], zero)).select(
             *carried,
             pl.col(columns[j]).alias("quantity"),
             row_year.alias("period"),

@@ -357,3 +357,10 @@ def test_title_errors_are_refusals_not_crashes() -> None:
         read_title(as_text_grid([["单位：吨 单位：kg"], ["x"]]), 1)
     frame = pl.DataFrame({"a": ["x"]})
     assert read_table(frame, file="x.csv") is None
+
+
+def test_month_columns_of_stocks_keep_a_zero_stock() -> None:
+    rows: Grid = [["2024年"], ["贮存单位", "物料", "1月", "2月", "3月"], ["YARD-1", "fly_ash", 5, 0, None]]
+    table = read(rows)
+    assert table.spec is STOCKS
+    assert records(table, "period", "facility", "quantity") == [("2024-01", "YARD-1", "5"), ("2024-02", "YARD-1", "0")]
