@@ -4,6 +4,7 @@ import, download rejected rows and blank templates. The same importer as `mfa im
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +168,7 @@ def render() -> None:
         st.session_state.pop("import_report", None)
         understanding.reset_choices()
         return
-    signature = [(f.name, f.size) for f in files]
+    signature = [(f.name, f.size, hashlib.sha256(f.getvalue()).hexdigest()[:16]) for f in files]
     if st.session_state.get("import_signature") != signature:
         st.session_state["import_signature"] = signature
         understanding.reset_choices()

@@ -61,7 +61,8 @@ def test_the_page_shows_what_it_understood_and_a_corrected_column_imports(
 ) -> None:
     before = flow_count(world_db)
     at = app("import")
-    at.file_uploader(key="import_files").set_value([workbook(tmp_path)]).run()
+    report = workbook(tmp_path)
+    at.file_uploader(key="import_files").set_value([report]).run()
     assert not at.exception, at.exception
     page = " ".join(m.value for m in at.markdown)
     assert "march.xlsx[报表]** → flows · header on row 3 · unit 万吨 (from the title block) · period 2024-03" in page
@@ -80,7 +81,7 @@ def test_the_page_shows_what_it_understood_and_a_corrected_column_imports(
     assert list(first["quantity_t"]) == [15000.0, 2500.0] and list(first["source"]) == ["SRC-1", "SRC-1"]
     assert flow_count(world_db) == before  # nothing written yet
 
-    upload(at, workbook(tmp_path))
+    upload(at, report)
     assert [s.value for s in at.success] == ["Imported: 2 flows."], (
         [e.value for e in at.error],
         [w.value for w in at.warning],
@@ -91,7 +92,7 @@ def test_the_page_shows_what_it_understood_and_a_corrected_column_imports(
     ]
 
     again = app("import")  # a new session: the confirmed mapping is proposed for the same headers
-    again.file_uploader(key="import_files").set_value([workbook(tmp_path)]).run()
+    again.file_uploader(key="import_files").set_value([report]).run()
     assert box(again, "转运量").value == "quantity"  # type: ignore[attr-defined]
     assert any("confirmed for these headers" in i.value for i in again.info)
     assert not [e.value for e in again.error]
