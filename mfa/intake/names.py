@@ -100,12 +100,13 @@ class NameIndex:
         codes = dict.fromkeys(c for k in near for c in self.keys[k])
         return [self.labels.get(c, c) for c in list(codes)[:n]]
 
-    def resolve(self, column: pl.Series) -> tuple[pl.Series, pl.Series]:
+    def resolve(self, column: pl.Series) -> tuple[pl.Series, pl.Series | None]:
         """A column of trimmed text as codes (values that name nothing stay as written), and for each row why its
-        value names no single record (null where it does, or where the cell is empty)."""
+        value names no single record (null where it does, or where the cell is empty); None when every value is a
+        code (the common case, kept fast)."""
         distinct = [v for v in column.unique().to_list() if v is not None and v not in self.codes]
         if not distinct:
-            return column, pl.Series(column.name, [None] * column.len(), dtype=pl.String)
+            return column, None
         codes: dict[str, str] = {}
         problems: dict[str, str] = {}
         suggested = 0

@@ -266,26 +266,31 @@ def check_known(checks: Checks, column: str, known: list[str], what: str) -> Non
 
 def resolve_names(
     frame: pl.DataFrame, indexes: dict[str, NameIndex | None]
-) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+) -> tuple[pl.DataFrame, dict[str, pl.Series | None]]:
     """The `__column` cells of `frame` turned from names into codes by each column's index, and per column why a
     cell names no single record (null where it does). Columns without an index are left to `check_known`."""
-    problems: dict[str, pl.Series] = {}
+    problems: dict[str, pl.Series | None] = {}
     for column, index in indexes.items():
         if index is None:
             continue
         resolved, why = index.resolve(frame.get_column(f"__{column}"))
-        frame = frame.with_columns(resolved.alias(f"__{column}"))
+        if why is not None:
+            frame = frame.with_columns(resolved.alias(f"__{column}"))
         problems[column] = why
     return frame, problems
 
 
-def check_names(checks: Checks, column: str, problems: dict[str, pl.Series], known: list[str], what: str) -> None:
-    """A facility or material cell must name one known record: by code (check_known) or, with an index, by name."""
-    if column in problems:
-        why = problems[column]
-        checks.add(why.is_not_null(), column, why)
-    else:
+def check_names(
+    checks: Checks, column: str, problems: dict[str, pl.Series | None], known: list[str], what: str
+) -> None:
+    """A facility or material cell must name one known record: by code (check_known) or, with an index, by name
+    (nothing to check when every cell is a code)."""
+    if column not in problems:
         check_known(checks, column, known, what)
+        return
+    why = problems[column]
+    if why is not None:
+        checks.add(why.is_not_null(), column, why)
 
 
 def check_duplicates(checks: Checks, frame: pl.DataFrame, key: list[str], column: str) -> None:
