@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import hypothesis.strategies as st
 import polars as pl
 import pytest
+from hypothesis import given, settings
 from polars.testing import assert_frame_equal
 
 from mfa.domain.labels.reasons import translate
-from mfa.intake.headings import YEAR, YEAR_TOTAL, guess, heading, month_of, month_token
+from mfa.intake.headings import YEAR, YEAR_TOTAL, guess, heading, month_of, month_token, roles
 from mfa.intake.layouts import Table, find_header, read_table
 from mfa.intake.tables import FLOWS, STOCKS
 from mfa.intake.titles import LayoutError, periods_in, read_title, sheet_period
@@ -364,3 +366,39 @@ def test_month_columns_of_stocks_keep_a_zero_stock() -> None:
     table = read(rows)
     assert table.spec is STOCKS
     assert records(table, "period", "facility", "quantity") == [("2024-01", "YARD-1", "5"), ("2024-02", "YARD-1", "0")]
+
+
+WORDS = [
+    "来源", "去向", "物料", "数量", "期间", "单位", "1月", "2月", "十二月", "全年", "合计", "小计", "其中：x", "注：y",
+    "年份", "月份", "转移量（万吨）", "数量(mt)", "单位：吨", "单位：万吨", "2024年3月", "2024-03", "2023年",
+    "SRC-1", "钢厂", "废钢", "fly_ash", "-", "0", "1.5", "1,234.5", "abc", "", None, "Total", "填表人：张三",
+    "period", "source", "target", "material", "quantity", "facility", "code", "kind", "alias",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8), min_size=1, max_size=12),
+    sheet=st.sampled_from([None, "2024年3月", "3月", "flows", "stocks", "Sheet1"]),
+)
+def test_any_grid_is_read_or_refused_in_one_line_never_an_error(cells: Grid, sheet: str | None) -> None:
+    table = read_table(as_text_grid(cells), file="x.xlsx", sheet=sheet, hint=sheet)
+    if table is None:
+        return
+    if table.layout.problem is not None:
+        assert "\n" not in table.layout.problem and table.frame is None
+        return
+    assert table.frame is not None and table.original is not None
+    assert set(table.frame.columns) - {"_row", "_col"} <= set(table.spec.columns)
+    assert table.frame["_row"].is_between(1, len(cells)).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_any_mapping_a_user_chooses_is_read_or_refused_in_one_line(data: st.DataObject) -> None:
+    choice = tuple(data.draw(st.lists(st.sampled_from(roles(FLOWS)), min_size=7, max_size=7)))
+    table = read([[None, "2024年"], *MONTHS[2:]], choice=choice)
+    assert table.layout.mapping == choice
+    assert (table.layout.problem is None) == (table.frame is not None)
+    if table.layout.problem is not None:
+        assert "\n" not in table.layout.problem
