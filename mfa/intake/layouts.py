@@ -267,7 +267,11 @@ def _check_columns(spec: TableSpec, mapping: Sequence[str], headers: Sequence[st
         seen[token] = header
     months = [h for h, t in zip(headers, mapping, strict=True) if is_month(t)]
     if months and "period" in seen:
-        raise LayoutError(reason("period_and_months", period=seen["period"], months=_few(months)), row)
+        raise LayoutError(reason("period_and_months", period=seen["period"], months=_few(months)), row, "period")
+    if months and "quantity" in seen:
+        raise LayoutError(
+            reason("quantity_and_months", quantity=seen["quantity"], months=_few(months)), row, "quantity"
+        )
 
 
 def _few(items: Sequence[str]) -> str:

@@ -321,6 +321,13 @@ def test_a_period_column_beside_month_columns_is_refused() -> None:
     assert problem(rows) == "the header has a period column ('期间') and month columns (1月): keep one of them"
 
 
+def test_a_quantity_column_beside_month_columns_is_refused() -> None:
+    rows: Grid = [["来源", "去向", "物料", "2024年3月", "quantity"], ["SRC-1", "COL-1", "scrap_steel", 1, 2]]
+    assert problem(rows) == (
+        "the header has a quantity column ('quantity') and month columns (2024年3月): keep one of them"
+    )
+
+
 def test_a_title_naming_two_periods_or_two_units_is_refused() -> None:
     rows: Grid = [["来源", "去向", "物料", "数量"], ["SRC-1", "COL-1", "scrap_steel", 1]]
     assert problem([["2024年3月 至 2024年4月 报表"], *rows]) == (

@@ -53,6 +53,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "the header has a period column ('{period}') and month columns ({months}): keep one of them",
         "表头既有期间列（“{period}”）又有月份列（{months}）：请只保留一种",
     ),
+    "quantity_and_months": (
+        "the header has a quantity column ('{quantity}') and month columns ({months}): keep one of them",
+        "表头既有数量列（“{quantity}”）又有月份列（{months}）：请只保留一种",
+    ),
     "months_need_year": (
         "the month columns ({months}) need a year: add a year column, or write the year in the title (2024年) or "
         "the sheet name",
