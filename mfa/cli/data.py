@@ -105,16 +105,32 @@ def import_(
     raise typer.Exit(0 if report.ok else 1)
 
 
-def _print_report(report: ImportReport, errors_path: Path | None, saved: list[Path]) -> None:
-    from rich.table import Table
+def _print_understanding(report: ImportReport) -> None:
+    """What was understood of each table: header row, unit, period, columns, rows not imported."""
+    from rich.markup import escape
+
+    from mfa.services.layouts import describe
 
     out = console()
+    for layout in report.layouts:
+        lines = describe(layout, "en")
+        out.print(f"[bold]{escape(lines[0])}[/]", soft_wrap=True)
+        for line in lines[1:]:
+            out.print(f"  {escape(line)}", soft_wrap=True)
+
+
+def _print_report(report: ImportReport, errors_path: Path | None, saved: list[Path]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    _print_understanding(report)
+    out = console()
     for w in report.warnings:
-        out.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {escape(w)}")
     if report.errors.height:
         table = Table("file", "row", "column", "value", "reason", title=f"{report.errors.height} problem(s)")
         for r in report.errors.head(50).iter_rows():
-            table.add_row(*(("" if v is None else str(v)) for v in r))
+            table.add_row(*(escape("" if v is None else str(v)) for v in r))
         out.print(table)
         if report.errors.height > 50:
             out.print(f"... and {report.errors.height - 50} more")

@@ -23,19 +23,23 @@ PeriodOption = Annotated[str | None, typer.Option("--period", help="A flow's per
 SourceOption = Annotated[str | None, typer.Option("--source", help="A flow's source facility.")]
 TargetOption = Annotated[str | None, typer.Option("--target", help="A flow's target facility.")]
 MaterialOption = Annotated[str | None, typer.Option("--material", help="A flow's material code.")]
+AliasOption = Annotated[str | None, typer.Option("--alias", help="A material alias (another name of a material).")]
 
 
 def _record(
     facility: str | None, park: str | None, period: str | None, source: str | None, target: str | None,
-    material: str | None,
+    material: str | None, alias: str | None = None,
 ) -> tuple[str, dict[str, object]] | None:  # fmt: skip
-    """The record the options name: a facility, a park or a flow (all four key options), or None for none."""
+    """The record the options name: a facility, a park, a material alias or a flow (all four key options), or
+    None for none."""
     flow = {"period": period, "source": source, "target": target, "material": material}
-    given = [name for name, v in (("--facility", facility), ("--park", park)) if v] + (
+    given = [name for name, v in (("--facility", facility), ("--park", park), ("--alias", alias)) if v] + (
         ["flow"] if any(flow.values()) else []
     )
     if len(given) > 1:
         raise UserError(f"name one record: {' and '.join(given)} given")
+    if alias:
+        return "material_alias", {"alias": alias}
     if facility:
         return "facility", {"code": facility}
     if park:
@@ -72,13 +76,14 @@ def history_(
     source: SourceOption = None,
     target: TargetOption = None,
     material: MaterialOption = None,
+    alias: AliasOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """The latest changes, newest first; or every version of one record (a facility, a park or a flow), oldest
-    first, with who changed what, when, and through which path."""
+    """The latest changes, newest first; or every version of one record (a facility, a park, a material alias or
+    a flow), oldest first, with who changed what, when, and through which path."""
     from mfa.services import history
 
-    named = _record(facility, park, period, source, target, material)
+    named = _record(facility, park, period, source, target, material, alias)
     engine = open_engine(db)
     if named is not None:
         record, key = named
@@ -95,7 +100,9 @@ def history_(
 
 def _required(named: tuple[str, dict[str, object]] | None) -> tuple[str, dict[str, object]]:
     if named is None:
-        raise UserError("name the record: --facility, --park, or a flow's --period --source --target --material")
+        raise UserError(
+            "name the record: --facility, --park, --alias, or a flow's --period --source --target --material"
+        )
     return named
 
 
@@ -121,12 +128,13 @@ def restore_version(
     source: SourceOption = None,
     target: TargetOption = None,
     material: MaterialOption = None,
+    alias: AliasOption = None,
     user: UserOption = None,
 ) -> None:
     """Bring an earlier version of a record back as its newest version (re-creating it if it was deleted)."""
     from mfa.services import editing, history
 
-    record, key = _required(_record(facility, park, period, source, target, material))
+    record, key = _required(_record(facility, park, period, source, target, material, alias))
     engine = open_engine(db)
     _outcome(
         lambda: editing.restore_version(engine, record, key, version, actor=actor(engine, user, "cli")),
@@ -143,12 +151,14 @@ def delete(
     source: SourceOption = None,
     target: TargetOption = None,
     material: MaterialOption = None,
+    alias: AliasOption = None,
     user: UserOption = None,
 ) -> None:
-    """Delete a facility, a park or a flow; its last version stays in the history (mfa restore-version)."""
+    """Delete a facility, a park, a material alias or a flow; its last version stays in the history (mfa
+    restore-version)."""
     from mfa.services import editing, history
 
-    record, key = _required(_record(facility, park, period, source, target, material))
+    record, key = _required(_record(facility, park, period, source, target, material, alias))
     engine = open_engine(db)
     _outcome(
         lambda: editing.delete_record(engine, record, key, actor=actor(engine, user, "cli")),

@@ -1,36 +1,45 @@
-"""Files in, tables of text cells out: decoding, header recognition, row numbers as the user sees them."""
+"""Files in, tables of text cells out: decoding, finding the table in each file or sheet (mfa.intake.layouts), row
+numbers as the user sees them."""
 
 from __future__ import annotations
 
+import csv
 import io
 import os
-import posixpath
 import re
-import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
 import polars as pl
 
-from mfa.intake.tables import BY_NAME, TableSpec, recognise
+from mfa.domain.labels.reasons import reason
+from mfa.intake import xlsx
+from mfa.intake.layouts import Layout, read_table
+from mfa.intake.tables import BY_NAME, TableSpec
+from mfa.intake.titles import cells_of
 from mfa.intake.validate import ERROR_SCHEMA
+from mfa.intake.xlsx import MARK_SCHEMA
 
 MAX_COLUMNS = 200
-MARK_SCHEMA = {"_row": pl.Int64, "_col": pl.Int64, "value": pl.String, "reason": pl.String}
-"""Cells known to be bad before validation (merged, Excel errors): sheet row, grid column, value, reason."""
 NUL_REASON = "contains a NUL character (\\x00), which cannot be stored: is it really a text file?"
+Choices = Mapping[str, Sequence[str]]
+"""Column mappings chosen by the user, by table label (`file.csv`, `book.xlsx[sheet]`): one token per header cell."""
 
 
 @dataclass
 class RawTable:
-    """One table read from a file or sheet: canonical columns of text plus `_file` and `_row`."""
+    """One table read from a file or sheet: canonical columns of text plus `_file` and `_row` (and `_col`, the
+    header of the month column a record comes from)."""
 
     file: str
     spec: TableSpec
     frame: pl.DataFrame
     original: pl.DataFrame
-    """The same rows with the headers as written, for returning rejected rows to the user."""
+    """The same rows as written (a plain table) or as read (title unit and period filled in), for returning
+    rejected rows to the user in a form that imports again as it is."""
+    layout: Layout | None = None
+    """What was understood of the file or sheet (header row, unit, period, columns, rows skipped)."""
 
 
 @dataclass
@@ -40,11 +49,21 @@ class ReadResult:
     tables: list[RawTable] = field(default_factory=list)
     errors: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ERROR_SCHEMA))
     warnings: list[str] = field(default_factory=list)
+    layouts: list[Layout] = field(default_factory=list)
+    """What was understood of every table found, including those that could not be read."""
 
     def problem(self, file: str, row: int, column: str, value: str | None, reason: str) -> None:
         """Record a problem with a whole file or header."""
         one = pl.DataFrame([(file, row, column, value, reason)], schema=ERROR_SCHEMA, orient="row")
         self.errors = pl.concat([self.errors, one])
+
+    def absorb(self, other: ReadResult, warnings: bool = True) -> None:
+        """Add what another read found."""
+        self.tables += other.tables
+        self.layouts += other.layouts
+        self.errors = pl.concat([self.errors, other.errors])
+        if warnings:
+            self.warnings += other.warnings
 
 
 def decode(data: bytes) -> str:
@@ -90,292 +109,172 @@ def _from_grid(
     label: str,
     grid: pl.DataFrame,
     hint: str | None,
-    first_row: int,
-    marks: pl.DataFrame | None = None,
+    *,
+    sheet: str | None = None,
+    sheet_marks: Callable[[int], pl.DataFrame] | None = None,
+    choice: Sequence[str] | None = None,
 ) -> bool:
-    """A grid of text cells whose first row is the header -> a RawTable (or problems); False if the header names
-    no table. `marks` (MARK_SCHEMA) are cells known to be bad: in the header, a problem if their column has data;
-    below, the row is rejected."""
+    """Find and read the table in a grid of text cells (grid row i is the user's row i + 1) -> a RawTable, or
+    one problem saying why it cannot be read; False (and a problem) when no row names a table's columns.
+    `sheet_marks(header row)` gives the cells known to be bad (MARK_SCHEMA): in the header, a problem if their
+    column has data; below, the row is rejected."""
     if grid.height == 0:
-        result.problem(label, 1, "", None, "the file is empty: expected a header row")
+        result.problem(label, 1, "", None, reason("empty_file"))
         return False
-    headers = [("" if h is None else str(h)).strip() for h in grid.row(0)]
-    while headers and headers[-1] == "":
-        headers.pop()
-    body = grid.slice(1).select(grid.columns[: len(headers)])
-    spec = BY_NAME.get(hint or "") or recognise(headers, hint)
-    if spec is None:
-        result.problem(
-            label,
-            first_row,
-            "",
-            ", ".join(headers)[:200],
-            "cannot tell which table this is: the header lacks the required columns of parks, facilities, "
-            "materials, flows, stocks or targets",
-        )
+    table = read_table(grid, file=label, sheet=sheet, hint=hint, choice=choice)
+    if table is None:
+        first = next((i for i in range(min(grid.height, 50)) if any(cells_of(grid, i))), 0)
+        found = ", ".join(h for h in cells_of(grid, first) if h)[:200]
+        result.problem(label, first + 1, "", None, reason("no_table", row=first + 1, found=found or "nothing"))
         return False
-    canonical = [spec.canonical(h) for h in headers]
-    missing = [c for c in spec.required if c not in canonical]
-    for col in missing:
-        result.problem(label, first_row, col, None, f"required column {col} is missing from the header")
-    seen: dict[str, str] = {}
-    for header, canon in zip(headers, canonical, strict=True):
-        if canon is None:
-            if header and header not in ("row", "error"):
-                result.warnings.append(f"{label}: column '{header}' is not used")
-            continue
-        if canon in seen:
-            result.problem(
-                label,
-                first_row,
-                canon,
-                header,
-                f"column {canon} appears twice ('{seen[canon]}' and '{header}')",
-            )
-        seen[canon] = header
-    marks = pl.DataFrame(schema=MARK_SCHEMA) if marks is None else marks
+    layout = table.layout
+    result.layouts.append(layout)
+    marks = sheet_marks(layout.header_row) if sheet_marks else pl.DataFrame(schema=MARK_SCHEMA)
+    body = grid.slice(table.header_index + 1)
     spoiled = False
-    for value, reason, cols in (
-        marks.filter(pl.col("_row") == first_row).group_by("value", "reason", maintain_order=True).agg("_col").rows()
+    for value, why, cols in (
+        marks.filter(pl.col("_row") == layout.header_row)
+        .group_by("value", "reason", maintain_order=True)
+        .agg("_col")
+        .rows()
     ):
-        if any(c < grid.width and grid.to_series(c).slice(1).is_not_null().any() for c in cols):
-            result.problem(label, first_row, "", value, reason)
+        if any(c < body.width and body.to_series(c).is_not_null().any() for c in cols):
+            result.problem(label, layout.header_row, "", value, why)
             spoiled = True
-    if missing or spoiled or len(seen) < sum(c is not None for c in canonical):
+    if layout.problem is not None:
+        result.problem(label, layout.problem_row, layout.problem_column, None, layout.problem)
         return True
-    body = body.with_columns(pl.all().cast(pl.String))
-    original = body.rename(dict(zip(body.columns, _unique_names(headers), strict=True)))
-    keep = {col: canon for col, canon in zip(body.columns, canonical, strict=True) if canon is not None}
-    frame = body.select([pl.col(c).alias(n) for c, n in keep.items()])
-    rows = pl.int_range(pl.len(), dtype=pl.Int64) + first_row + 1
-    frame = frame.with_columns(pl.lit(label).alias("_file"), rows.alias("_row"))
-    original = original.with_columns(pl.lit(label).alias("_file"), rows.alias("_row"))
-    blank = pl.all_horizontal([pl.col(c).is_null() for c in keep.values()])  # ",,,," rows; polars skips empty lines
-    keep_rows = ~frame.select(blank).to_series()
-    frame, original = frame.filter(keep_rows), original.filter(keep_rows)
-    used = {grid.columns.index(col): canon for col, canon in keep.items()}
-    bad = _bad_cells(label, frame, used, marks)
+    if spoiled or table.frame is None or table.original is None:
+        return True
+    for header, token in zip(layout.headers, layout.mapping, strict=True):
+        if not token and header and header not in ("row", "error"):
+            result.warnings.append(reason("unused_column", file=label, header=header))
+    result.warnings.extend(f"{label}: {w}" for w in layout.warnings)
+    frame = table.frame.with_columns(pl.lit(label).alias("_file"))
+    original = table.original.with_columns(pl.lit(label).alias("_file"))
+    used = {j: (t if t in table.spec.columns else layout.headers[j]) for j, t in enumerate(layout.mapping) if t}
+    bad = _bad_cells(label, frame, used, marks.filter(pl.col("_row") > layout.header_row))
     if bad.height:
         result.errors = pl.concat([result.errors, bad])
         frame = frame.filter(~pl.col("_row").is_in(bad["row"].implode()))  # `original` keeps them for the user
-    result.tables.append(RawTable(label, spec, frame, original))
+    result.tables.append(RawTable(label, table.spec, frame, original, layout))
     return True
 
 
 def _bad_cells(label: str, frame: pl.DataFrame, used: dict[int, str], marks: pl.DataFrame) -> pl.DataFrame:
     """Error rows for the marked cells of the rows read and for cells holding NUL (which PostgreSQL cannot store)."""
-    nul = {j: pl.col(col).str.contains("\x00", literal=True) for j, col in used.items()}
-    parts = [marks.filter(pl.col("_col").is_in(list(used)))]
+    text = [c for c in frame.columns if not c.startswith("_") and frame.schema[c] == pl.String]
+    nul = {c: pl.col(c).str.contains("\x00", literal=True) for c in text}
+    where = {name: j for j, name in used.items()}
+    parts = [
+        marks.filter(pl.col("_col").is_in(list(used))).select(
+            "_row",
+            "_col",
+            pl.col("_col").replace_strict(used, return_dtype=pl.String).alias("column"),
+            "value",
+            "reason",
+        )
+    ]
     if nul and frame.select(pl.any_horizontal(*nul.values()).any()).item():  # one quick pass first: a million rows
         parts += [
             frame.filter(has).select(
                 "_row",
-                pl.lit(j, dtype=pl.Int64).alias("_col"),
-                pl.col(used[j]).str.replace_all("\x00", "\\x00", literal=True).alias("value"),
+                pl.lit(where.get(column, len(used)), dtype=pl.Int64).alias("_col"),
+                pl.lit(column).alias("column"),
+                pl.col(column).str.replace_all("\x00", "\\x00", literal=True).alias("value"),
                 pl.lit(NUL_REASON).alias("reason"),
             )
-            for j, has in nul.items()
+            for column, has in nul.items()
         ]
     cells = pl.concat(parts)
     if cells.height:
-        cells = cells.join(frame.select("_row"), on="_row", how="semi").sort("_row", "_col")
-    return cells.select(
-        pl.lit(label).alias("file"),
-        pl.col("_row").alias("row"),
-        pl.col("_col").replace_strict(used, return_dtype=pl.String).alias("column"),
-        "value",
-        "reason",
-    )
+        cells = cells.join(frame.select("_row").unique(), on="_row", how="semi").sort("_row", "_col")
+    return cells.select(pl.lit(label).alias("file"), pl.col("_row").alias("row"), "column", "value", "reason")
 
 
-def _unique_names(headers: list[str]) -> list[str]:
-    out: list[str] = []
-    for i, h in enumerate(headers):
-        name = h or f"column_{i + 1}"
-        while name in out:
-            name += "_"
-        out.append(name)
-    return out
+def _csv_grid(text: str) -> pl.DataFrame:
+    """A CSV text as a grid of text cells, as wide as its widest line among the first ones (a title line above
+    the header has fewer cells than the header, and polars takes the width of the first line)."""
+    end, lines = -1, 0
+    while lines < 200:
+        end = text.find("\n", end + 1)
+        lines += 1
+        if end == -1:
+            break
+    head = text if end == -1 else text[:end]
+    widths = [len(r) for r in csv.reader(io.StringIO(head))] or [1]
+    width = max(widths)
+    pad = width > widths[0]
+    data = ("," * (width - 1) + "\n" + text) if pad else text
+    grid = pl.read_csv(data.encode("utf-8"), has_header=False, infer_schema=False, truncate_ragged_lines=True)
+    return grid.slice(1) if pad else grid
 
 
-def read_csv_bytes(result: ReadResult, label: str, data: bytes, hint: str | None = None) -> None:
+def read_csv_bytes(
+    result: ReadResult, label: str, data: bytes, hint: str | None = None, choice: Sequence[str] | None = None
+) -> None:
     """Read one CSV given as bytes (UTF-8, UTF-8 with BOM or GBK)."""
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
-        line, reason = _undecodable(data, exc)
-        result.problem(label, line, "", None, reason)
+        line, why = _undecodable(data, exc)
+        result.problem(label, line, "", None, why)
         return
     if not text.strip():
-        result.problem(label, 1, "", None, "the file is empty: expected a header row")
+        result.problem(label, 1, "", None, reason("empty_file"))
         return
     try:
-        grid = pl.read_csv(
-            text.encode("utf-8"),
-            has_header=False,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-        )
-    except pl.exceptions.PolarsError as exc:
+        grid = _csv_grid(text)
+    except (pl.exceptions.PolarsError, csv.Error) as exc:
         result.problem(label, 1, "", None, f"not a readable CSV file: {str(exc).splitlines()[0]}")
         return
     if grid.width > MAX_COLUMNS:
         result.problem(label, 1, "", None, f"too many columns ({grid.width}; at most {MAX_COLUMNS})")
         return
-    _from_grid(result, label, grid, hint, 1)
+    _from_grid(result, label, grid, hint, choice=choice)
 
 
-def read_xlsx_bytes(result: ReadResult, label: str, data: bytes) -> None:
-    """Read every sheet of a workbook; sheets are named after their table (parks, flows, 流量 ...)."""
-    import fastexcel
-
+def read_xlsx_bytes(result: ReadResult, label: str, data: bytes, choices: Choices | None = None) -> None:
+    """Read every sheet of a workbook; a sheet's table is found by its header (its name may say which table)."""
     try:
-        reader = fastexcel.read_excel(data)
-    except Exception as exc:  # fastexcel raises its own error types for broken files
-        result.problem(label, 1, "", None, f"not a readable XLSX workbook: {exc}")
+        sheets = xlsx.read_sheets(data)
+    except xlsx.WorkbookError as exc:
+        result.problem(label, 1, "", None, str(exc))
         return
-    merged = _merged_cells(data)
-    any_filled = False
-    for name in reader.sheet_names:
-        # skip_rows=0 keeps leading blank rows, so grid row i is the sheet's row i + 1 as Excel numbers it;
-        # columns start at the first one used (absolute_index)
-        sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        batch, cell_errors = sheet.to_arrow_with_errors()
-        grid = pl.DataFrame(pl.from_arrow(batch))
-        filled = grid.select(~pl.all_horizontal(pl.all().is_null())).to_series().arg_true() if grid.width else None
-        if filled is None or filled.len() == 0:
-            continue
-        any_filled = True
-        header_at = int(filled[0])
-        first_col = sheet.selected_columns[0].absolute_index + 1
-        marks = _marks(merged.get(name, []), cell_errors, header_at + 1, first_col, grid.height, grid.width)
-        grid, first = grid.slice(header_at), header_at + 1
-        hint = name.strip().lower() if name.strip().lower() in BY_NAME or name.strip() in BY_NAME else None
+    if not sheets:
+        result.problem(label, 1, "", None, reason("empty_workbook"))
+        return
+    skipped: list[ReadResult] = []
+    before = len(result.tables), result.errors.height
+    for sheet in sheets:
+        name = sheet.name.strip()
+        hint = name.lower() if name.lower() in BY_NAME else name if name in BY_NAME else None
         sub = ReadResult()
-        if not _from_grid(sub, f"{label}[{name}]", grid, hint or name.strip(), first, marks) and hint is None:
-            result.warnings.append(f"{label}: sheet '{name}' is not a table mfa reads; skipped")
+        sheet_label = f"{label}[{sheet.name}]"
+        choice = (choices or {}).get(sheet_label)
+        if (
+            not _from_grid(
+                sub, sheet_label, sheet.grid, hint or name, sheet=sheet.name, sheet_marks=sheet.marks, choice=choice
+            )
+            and hint is None
+        ):
+            result.warnings.append(reason("sheet_skipped", file=label, sheet=sheet.name))
+            skipped.append(sub)
             continue
-        result.tables.extend(sub.tables)
-        result.errors = pl.concat([result.errors, sub.errors])
-        result.warnings.extend(sub.warnings)
-    if not any_filled:
-        result.problem(label, 1, "", None, "the workbook is empty: expected a sheet with a header row")
+        result.absorb(sub)
+    if (len(result.tables), result.errors.height) == before and skipped:
+        result.absorb(skipped[0], warnings=False)  # no sheet holds a table: say why for the first one
 
 
-_EXCEL_ERRORS = {
-    "Div0": "#DIV/0!",
-    "NA": "#N/A",
-    "Name": "#NAME?",
-    "Null": "#NULL!",
-    "Num": "#NUM!",
-    "Ref": "#REF!",
-    "Value": "#VALUE!",
-    "GettingData": "#GETTING_DATA",
-}
-_MERGE = re.compile(rb'mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
-
-
-def _letters(col: int) -> str:
-    """Excel's letters for a 1-based column number."""
-    out = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-def _number(letters: bytes) -> int:
-    out = 0
-    for ch in letters:
-        out = out * 26 + ch - 64
-    return out
-
-
-def _marks(
-    merged: list[tuple[int, int, int, int]], cell_errors: object, header: int, first_col: int, height: int, width: int
-) -> pl.DataFrame:
-    """The sheet's bad cells in MARK_SCHEMA: Excel error values, and cells hidden under a merge (fastexcel reads
-    them as empty, so a merged unit would silently become tonnes and a merged period look missing)."""
-    rows: list[tuple[int, int, str | None, str]] = []
-    for err in getattr(cell_errors, "errors", []):
-        row, col = err.position
-        found = re.search(r"Error\((\w+)\)", err.detail)
-        code = _EXCEL_ERRORS.get(found.group(1), found.group(1)) if found else err.detail
-        where = f"{_letters(first_col + col)}{row + 1}"
-        what = "header cell" if row + 1 == header else "cell"
-        rows.append(
-            (row + 1, col, code, f"the {what} {where} shows the Excel error {code}: correct it or type a value")
-        )
-    spans: list[tuple[int, int, int, str | None, str]] = []
-    for r1, c1, r2, c2 in merged:
-        ref = f"{_letters(c1)}{r1}:{_letters(c2)}{r2}"
-        for c in range(max(c1, first_col), min(c2, first_col + width - 1) + 1):
-            lo, hi = (r1 + 1 if c == c1 else r1), min(r2, height)
-            if header in range(lo, hi + 1):
-                reason = f"the header cells of {ref} are merged: unmerge them and give every column its own header"
-                spans.append((header, header, c - first_col, ref, reason))
-            reason = f"part of the merged cells {ref}, whose value only {_letters(c1)}{r1} holds: unmerge the cells "
-            spans.append((max(lo, header + 1), hi, c - first_col, None, reason + "and fill the value into every row"))
-    frame = pl.DataFrame(rows, schema=MARK_SCHEMA, orient="row")
-    if not spans:
-        return frame
-    covered = (
-        pl.DataFrame(spans, schema=["lo", "hi", "_col", "value", "reason"], orient="row")
-        .filter(pl.col("lo") <= pl.col("hi"))
-        .select(pl.int_ranges("lo", pl.col("hi") + 1).alias("_row"), "_col", "value", "reason")
-        .explode("_row")
-    )
-    return pl.concat([frame, covered.cast(MARK_SCHEMA)])  # type: ignore[arg-type]
-
-
-def _merged_cells(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
-    """Merged ranges per sheet name as (first row, first column, last row, last column), 1-based; fastexcel does
-    not report them. A package this cannot follow gives none (fastexcel reports broken files)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if max(zf.getinfo(n).file_size for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")) > 1 << 24:
-                return {}
-            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter() if r.tag.endswith("Relationship")}
-            out = {}
-            for sheet in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter():
-                rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-                if not sheet.tag.endswith("}sheet") or rid not in targets:
-                    continue
-                target = targets[rid]
-                part = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-                out[sheet.get("name", "")] = _scan_merges(zf, part)
-            return out
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError, EOFError):
-        return {}
-
-
-def _scan_merges(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of one worksheet part, read in chunks (a sheet's XML can be far larger than the file)."""
-    found: list[tuple[int, int, int, int]] = []
-    tail = b""
-    with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(1 << 22)
-            buf = tail + chunk
-            cut = len(buf) - 256 if chunk else len(buf)  # a match starting at `cut` or later is found again next time
-            for m in _MERGE.finditer(buf):
-                if m.start() < cut:
-                    found.append((int(m[2]), _number(m[1]), int(m[4] or m[2]), _number(m[3] or m[1])))
-            if not chunk:
-                return found
-            tail = buf[max(cut, 0) :]
-
-
-def read_files(paths: list[Path]) -> ReadResult:
+def read_files(paths: list[Path], choices: Choices | None = None) -> ReadResult:
     """Read CSV and XLSX files into tables; problems with whole files become error rows."""
     result = ReadResult()
     for path in paths:
-        read_path(result, path)
+        read_path(result, path, choices=choices)
     return result
 
 
-def read_path(result: ReadResult, path: Path, label: str | None = None) -> None:
+def read_path(result: ReadResult, path: Path, label: str | None = None, choices: Choices | None = None) -> None:
     """Read one file by its extension."""
     label = label or path.name
     try:
@@ -383,7 +282,7 @@ def read_path(result: ReadResult, path: Path, label: str | None = None) -> None:
     except OSError as exc:
         result.problem(label, 0, "", None, f"cannot open the file: {exc.strerror}")
         return
-    read_bytes(result, label, data)
+    read_bytes(result, label, data, choices=choices)
 
 
 def upload_limit_bytes() -> int:
@@ -391,8 +290,11 @@ def upload_limit_bytes() -> int:
     return int(float(os.environ.get("MFA_MAX_UPLOAD_MB", "100")) * 1024 * 1024)
 
 
-def read_bytes(result: ReadResult, label: str, data: bytes, limit: int | None = None) -> None:
-    """Read an uploaded file's bytes, by the name's extension; a file over `limit` bytes is refused whole."""
+def read_bytes(
+    result: ReadResult, label: str, data: bytes, limit: int | None = None, choices: Choices | None = None
+) -> None:
+    """Read an uploaded file's bytes, by the name's extension; a file over `limit` bytes is refused whole.
+    `choices` are column mappings the user chose, by table label."""
     if limit is not None and len(data) > limit:
         size, most = len(data) / 1024 / 1024, limit / 1024 / 1024
         result.problem(
@@ -401,8 +303,8 @@ def read_bytes(result: ReadResult, label: str, data: bytes, limit: int | None = 
         return
     suffix = Path(label).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        read_xlsx_bytes(result, label, data)
+        read_xlsx_bytes(result, label, data, choices)
     elif suffix in (".csv", ".txt", ""):
-        read_csv_bytes(result, label, data, hint=Path(label).stem)
+        read_csv_bytes(result, label, data, hint=Path(label).stem, choice=(choices or {}).get(label))
     else:
         result.problem(label, 0, "", None, f"unsupported file type {suffix} (use .csv or .xlsx)")

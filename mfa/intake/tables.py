@@ -3,6 +3,8 @@ other) headers accepted for each column, and how a header row is recognised."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -22,11 +24,21 @@ class TableSpec:
     aliases: dict[str, str] = field(default_factory=dict)
 
     def canonical(self, header: str) -> str | None:
-        """The canonical column a header names (English or Chinese, any case), or None."""
-        h = header.strip().lstrip("\ufeff").strip()
+        """The canonical column a header names (English or Chinese, any case, full-width or spaced out), or None."""
+        h = normalize_header(header)
         if h.lower() in self.columns:
             return h.lower()
         return self.aliases.get(h) or self.aliases.get(h.lower())
+
+
+_CJK = re.compile("[\u3400-\u9fff]")
+
+
+def normalize_header(text: str) -> str:
+    """A header as compared: full-width forms made plain (NFKC), blanks collapsed, a leading or trailing `*` or
+    colon dropped, and no blanks at all between Chinese characters (`期  间` is `期间`)."""
+    h = " ".join(unicodedata.normalize("NFKC", text).replace("\ufeff", "").split()).strip(" *:")
+    return h.replace(" ", "") if _CJK.search(h) else h
 
 
 _NAMES = {"名称": "name", "英文名称": "name", "中文名称": "name_zh", "中文名": "name_zh"}
@@ -88,10 +100,27 @@ FLOWS = TableSpec(
         "统计期": "period",
         "来源": "source",
         "来源设施": "source",
+        "移出单位": "source",
+        "产生单位": "source",
+        "来源单位": "source",
+        "移出人": "source",
+        "from": "source",
         "去向": "target",
         "去向设施": "target",
+        "接收单位": "target",
+        "接受单位": "target",
+        "利用处置单位": "target",
+        "接受人": "target",
+        "to": "target",
         "物料": "material",
         "材料": "material",
+        "废物名称": "material",
+        "固废种类": "material",
+        "物料名称": "material",
+        "固废名称": "material",
+        "转移量": "quantity",
+        "产生量": "quantity",
+        "重量": "quantity",
         "不确定度": "uncertainty",
         "数据质量": "data_quality",
         "备注": "note",
@@ -108,7 +137,36 @@ STOCKS = TableSpec(
     tuple(records.STOCK),
     ("period", "facility", "material", "quantity"),
     ("period", "facility", "material"),
-    {**_QTY, "期间": "period", "时期": "period", "年月": "period", "设施": "facility", "物料": "material"},
+    {
+        **_QTY,
+        "期间": "period",
+        "时期": "period",
+        "年月": "period",
+        "设施": "facility",
+        "贮存单位": "facility",
+        "贮存场所": "facility",
+        "物料": "material",
+        "废物名称": "material",
+        "固废种类": "material",
+        "物料名称": "material",
+        "库存量": "quantity",
+        "贮存量": "quantity",
+    },
+)
+MATERIAL_ALIASES = TableSpec(
+    "material_aliases",
+    "物料别名",
+    ("alias", "material", "source"),
+    ("alias", "material"),
+    ("alias",),
+    {
+        "别名": "alias",
+        "物料": "material",
+        "物料代码": "material",
+        "来源": "source",
+        "出处": "source",
+        "依据": "source",
+    },
 )
 TARGETS = TableSpec(
     "targets",
@@ -200,6 +258,7 @@ TABLES: tuple[TableSpec, ...] = (
     PARKS,
     FACILITIES,
     MATERIALS,
+    MATERIAL_ALIASES,
     FLOWS,
     STOCKS,
     TARGETS,

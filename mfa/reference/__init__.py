@@ -1,5 +1,5 @@
-"""Reference data shipped with mfa: the material tree, the plan's province targets, battery chemistries (pack mass
-and metal contents per kWh, BatPaC) and the bundled Hunan sample.
+"""Reference data shipped with mfa: the material tree and its aliases, the plan's province targets, battery
+chemistries (pack mass and metal contents per kWh, BatPaC) and the bundled Hunan sample.
 
 The material tree, the targets and the battery chemistries live here, as package data. The sample's home is
 `data/sample/`, beside its generator; a normal install copies it into this package at build time (setup.py), and
@@ -16,6 +16,8 @@ HERE = Path(__file__).resolve().parent
 MATERIALS_FILE = HERE / "materials.csv"
 TARGETS_FILE = HERE / "targets.csv"
 BATTERIES_FILE = HERE / "batteries.csv"
+ALIASES_FILE = HERE / "material_aliases.csv"
+"""Other names of materials shipped with mfa (and the national catalogue's category codes), as an import table."""
 INSTALLED_SAMPLE = HERE / "sample"
 CHECKOUT_SAMPLE = HERE.parent.parent / "data" / "sample"
 

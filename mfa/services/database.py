@@ -6,8 +6,9 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Connection, Engine
 
-from mfa.intake.validate import Refs, validate_targets
-from mfa.reference import TARGETS_FILE, bundled_materials
+from mfa.intake.names import material_index
+from mfa.intake.validate import Refs, validate_material_aliases, validate_targets
+from mfa.reference import ALIASES_FILE, TARGETS_FILE, bundled_materials
 from mfa.storage import engine as engines
 from mfa.storage import meta, reads, writes
 from mfa.storage.settings import ENV_VAR, database_url, default_sqlite_path, normalize_url
@@ -15,11 +16,12 @@ from mfa.storage.settings import ENV_VAR, database_url, default_sqlite_path, nor
 __all__ = ["ENV_VAR", "database_url", "default_sqlite_path", "normalize_url", "open_database", "seed"]
 
 TARGETS_SEEDED = "targets_seeded"
+ALIASES_SEEDED = "material_aliases_seeded"
 
 
 def seed(conn: Connection) -> None:
-    """Add bundled materials missing from the database; load the plan's targets once (a target deleted later stays
-    deleted); name the instance."""
+    """Add bundled materials missing from the database; load the plan's targets and the bundled material aliases
+    once (a target or alias deleted later stays deleted); name the instance."""
     existing = set(reads.material_parents(conn))
     missing = [m for m in bundled_materials() if m["code"] not in existing]
     if missing:
@@ -34,6 +36,18 @@ def seed(conn: Connection) -> None:
             raise ValueError(f"bundled targets are invalid: {checked.errors.row(0)}")
         writes.upsert_targets(conn, checked.valid, checked.columns)
         meta.set_once(conn, TARGETS_SEEDED, "1")
+    if meta.get(conn, ALIASES_SEEDED) is None:
+        frame = pl.read_csv(ALIASES_FILE, infer_schema=False).with_columns(
+            pl.lit(ALIASES_FILE.name).alias("_file"), (pl.int_range(pl.len()) + 2).alias("_row")
+        )
+        taken = set(reads.material_aliases(conn))
+        names = material_index(reads.material_names(conn), reads.material_aliases(conn))
+        refs = Refs(materials=reads.material_parents(conn), material_names=names)
+        checked = validate_material_aliases(frame.filter(~pl.col("alias").is_in(sorted(taken))), refs)
+        if checked.errors.height:
+            raise ValueError(f"bundled material aliases are invalid: {checked.errors.row(0)}")
+        writes.upsert_material_aliases(conn, checked.valid, checked.columns)
+        meta.set_once(conn, ALIASES_SEEDED, "1")
     meta.name_instance(conn)
     meta.bump_data_version(conn)
 

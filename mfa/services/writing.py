@@ -3,8 +3,8 @@ authorized for the actor, written in one transaction, and recorded as one change
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,12 +13,15 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from mfa.domain.roles import Actor, local_operator
-from mfa.intake.readers import RawTable, ReadResult, read_files
+from mfa.intake.headings import YEAR_TOTAL, is_month
+from mfa.intake.layouts import Layout
+from mfa.intake.readers import Choices, RawTable, ReadResult, read_files
 from mfa.intake.tables import TABLES
-from mfa.intake.validate import ERROR_SCHEMA, VALIDATORS, Checked, Refs, validate_flows, validate_stocks
+from mfa.intake.validate import ERROR_SCHEMA, VALIDATORS, Checked, validate_flows, validate_stocks
+from mfa.services import layouts
 from mfa.services.authorize import forbidden
-from mfa.storage import declarations, history, meta, reads, writes
-from mfa.storage import outlook as stored
+from mfa.services.references import extend_refs, load_refs
+from mfa.storage import history, meta, reads, writes
 from mfa.storage.engine import write_transaction
 
 Progress = Callable[[str], None]
@@ -38,6 +41,8 @@ class ImportReport:
     rejected_rows: dict[str, pl.DataFrame] = field(default_factory=dict)
     """Rejected rows per file (or sheet), in the columns as written, with an `error` column."""
     warnings: list[str] = field(default_factory=list)
+    layouts: list[Layout] = field(default_factory=list)
+    """What was understood of each table read: header row, unit, period, columns, rows skipped."""
     committed: bool = False
     dry_run: bool = False
 
@@ -59,20 +64,8 @@ class ImportReport:
             "rejected_rows": {file: frame["row"].to_list() for file, frame in self.rejected_rows.items()},
             "errors": self.errors.to_dicts(),
             "warnings": self.warnings,
+            "layouts": [layout.to_json() for layout in self.layouts],
         }
-
-
-def load_refs(conn: Connection, flow_years: Sequence[int] = ()) -> Refs:
-    """What the database holds, for validating new rows; the reporting granularity only for `flow_years`."""
-    return Refs(
-        parks=reads.park_codes(conn),
-        facilities=reads.facility_kinds(conn),
-        materials=reads.material_parents(conn),
-        flow_granularity=declarations.flow_granularity(conn, flow_years),
-        facility_parks=reads.facility_parks(conn),
-        products=stored.product_codes(conn),
-        inflows=stored.inflow_table(conn).select("year", "scope", "product", "quantity_t"),
-    )
 
 
 def _merge(tables: list[RawTable]) -> dict[str, tuple[pl.DataFrame, tuple[str, ...]]]:
@@ -83,26 +76,6 @@ def _merge(tables: list[RawTable]) -> dict[str, tuple[pl.DataFrame, tuple[str, .
         if parts:
             merged[spec.name] = (pl.concat(parts, how="diagonal_relaxed"), spec.columns)
     return merged
-
-
-def _extend_refs(refs: Refs, checked: Checked) -> Refs:
-    """Rows accepted in this import count as existing for the tables that depend on them."""
-    valid = checked.valid
-    if checked.table == "parks":
-        return replace(refs, parks=refs.parks | set(valid["code"].to_list()))
-    if checked.table == "facilities":
-        codes = valid["code"].to_list()
-        return replace(
-            refs,
-            facilities=refs.facilities | dict(zip(codes, valid["kind"].to_list(), strict=True)),
-            facility_parks=refs.facility_parks | dict(zip(codes, valid["park"].to_list(), strict=True)),
-        )
-    if checked.table == "materials":
-        materials = refs.materials | dict(zip(valid["code"].to_list(), valid["parent"].to_list(), strict=True))
-        flags = dict(zip(valid["code"].to_list(), valid["is_product"].to_list(), strict=True))
-        products = (refs.products - set(flags)) | {c for c, p in flags.items() if p}
-        return replace(refs, materials=materials, products=frozenset(products))
-    return refs
 
 
 def _flow_years(frame: pl.DataFrame) -> list[int]:
@@ -129,7 +102,9 @@ def import_tables(
     of the same transaction (e.g. deleting the flow an edit replaces), so it is undone if nothing is written.
     The write is one change in the history, made by `actor` through `via` (default: import of the files)."""
     say = progress or (lambda _msg: None)
-    report = ImportReport(files=sorted({t.file for t in read.tables}), dry_run=dry_run, warnings=read.warnings)
+    report = ImportReport(
+        files=sorted({t.file for t in read.tables}), dry_run=dry_run, warnings=read.warnings, layouts=read.layouts
+    )
     errors = [read.errors]
     checked: list[Checked] = []
     who = actor or local_operator()
@@ -151,7 +126,7 @@ def import_tables(
                 result = validate_stocks(frame, refs, today=today)
             else:
                 result = VALIDATORS[name](frame, refs)
-            refs = _extend_refs(refs, result)
+            refs = extend_refs(refs, result)
             checked.append(result)
             errors.append(result.errors)
         if actor is not None:
@@ -198,25 +173,32 @@ def _authorize(conn: Connection, actor: Actor, checked: list[Checked]) -> tuple[
         )
         for r, e in zip(checked, refused, strict=True)
     ]
-    return kept, pl.concat(refused)
+    return kept, pl.concat(refused) if refused else pl.DataFrame(schema=ERROR_SCHEMA)
 
 
 def _rejected_rows(tables: list[RawTable], errors: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The rows as the user wrote them, with their reasons, per file or sheet."""
+    """The rows as the user wrote them (or, for a table read through its layout, as read: unit and period filled
+    in, one row per month cell), with their reasons, per file or sheet: a file that imports again as it is."""
     out: dict[str, pl.DataFrame] = {}
     if errors.height == 0:
         return out
-    reasons = (
-        errors.filter(pl.col("row") > 1)
-        .group_by("file", "row", maintain_order=True)
-        .agg(pl.format("{}: {}", pl.col("column"), pl.col("reason")).str.join("; ").alias("error"))
+    reasons = errors.group_by("file", "row", maintain_order=True).agg(
+        pl.format("{}: {}", pl.col("column"), pl.col("reason")).str.join("; ").alias("error"),
+        pl.col("column").alias("__columns"),
     )
     for table in tables:
-        mine = reasons.filter(pl.col("file") == table.file)
-        if mine.height:
-            original = table.original.drop([c for c in REJECT_COLUMNS if c in table.original.columns])
-            rows = original.join(mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner")
-            out[table.file] = rows.drop("_file").rename({"_row": "row"})
+        header = table.layout.header_row if table.layout else 1
+        mine = reasons.filter((pl.col("file") == table.file) & (pl.col("row") > header))
+        if not mine.height:
+            continue
+        original = table.original.drop([c for c in REJECT_COLUMNS if c in table.original.columns])
+        rows = original.join(mine.rename({"file": "_file", "row": "_row"}), on=["_file", "_row"], how="inner")
+        layout = table.layout
+        if "_col" in rows.columns and layout is not None:  # month cells: those an error names, or all of a bad row
+            cells = {h for h, t in zip(layout.headers, layout.mapping, strict=True) if is_month(t) or t == YEAR_TOTAL}
+            whole = pl.col("__columns").list.eval(~pl.element().is_in(sorted(cells))).list.any()
+            rows = rows.filter(whole | pl.col("__columns").list.contains(pl.col("_col")))
+        out[table.file] = rows.drop("_file", "__columns", "_col", strict=False).rename({"_row": "row"})
     return out
 
 
@@ -229,12 +211,18 @@ def import_files(
     today: date | None = None,
     progress: Progress | None = None,
     actor: Actor | None = None,
+    choices: Choices | None = None,
 ) -> ImportReport:
     """Import CSV/XLSX files as one transaction, in dependency order whatever the order of the files; rows
-    `actor` may not write are refused like bad rows."""
+    `actor` may not write are refused like bad rows. A table whose header has a mapping a user confirmed (for the
+    actor's parks, else for everyone) is read with it, unless `choices` names its columns."""
     say = progress or (lambda _msg: None)
     say(f"reading {len(paths)} file(s)")
-    read = read_files(paths)
+    read = read_files(paths, choices=choices)
+    proposals = {k: v for k, v in layouts.remembered(engine, read, actor).items() if k not in (choices or {})}
+    if proposals:
+        read = read_files(paths, choices={**layouts.choices_of(proposals), **(choices or {})})
+        layouts.mark_remembered(read, proposals)
     report = import_tables(
         engine,
         read,

@@ -43,8 +43,9 @@ CHUNK_ROWS = 200_000
 """Rows read, written and inserted at a time (one Parquet row group)."""
 CSV_OPTIONS = csv.WriteOptions(include_header=False, quoting_style="needed")
 SKIPPED = frozenset({"alembic_version"})
-REFERENCE_TABLES = frozenset({"material", "target", "meta"})
-"""Tables a new database already fills (the bundled materials, the plan's targets, meta): not "data" to protect."""
+REFERENCE_TABLES = frozenset({"material", "material_alias", "target", "meta"})
+"""Tables a new database already fills (the bundled materials and aliases, the plan's targets, meta): not "data"
+to protect."""
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "integer": pa.int64(),

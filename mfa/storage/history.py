@@ -64,6 +64,10 @@ KINDS: dict[str, RecordKind] = {
     "target": RecordKind(
         "target", "targets", TARGET_KEY, TARGET_COLUMNS, "target r", _plain(*TARGET_COLUMNS),
     ),
+    "material_alias": RecordKind(
+        "material_alias", "material_aliases", ("alias",), ("alias", "material", "source"),
+        "material_alias r JOIN material m ON m.id = r.material_id", _plain("alias", "source") | {"material": "m.code"},
+    ),
 }  # fmt: skip
 BY_TABLE = {kind.table: kind for kind in KINDS.values()}
 HISTORY_COLUMNS = ["version", "status", "changed_at", "changed_by", "via", "change_id", "changes"]

@@ -47,10 +47,16 @@ def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
         f"SELECT {', '.join(records.TARGET)} FROM target ORDER BY indicator, scope_level, scope, target_year",
         records.TARGET,
     )
+    aliases = q(
+        "SELECT a.alias, m.code, a.source FROM material_alias a JOIN material m ON m.id = a.material_id "
+        "ORDER BY m.code, a.alias",
+        {"alias": pl.String, "material": pl.String, "source": pl.String},
+    )
     return {
         "parks": parks,
         "facilities": facilities,
         "materials": materials,
+        "material_aliases": aliases,
         "stocks": stocks,
         "targets": targets,
     }
@@ -113,9 +119,26 @@ def facility_kinds(conn: Connection) -> dict[str, str]:
     return dict(conn.execute(text("SELECT code, kind FROM facility")).all())
 
 
+def facility_names(conn: Connection) -> list[tuple[str, str | None, str | None]]:
+    """(code, name, name_zh) of every facility."""
+    return [(r[0], r[1], r[2]) for r in conn.execute(text("SELECT code, name, name_zh FROM facility")).all()]
+
+
+def material_names(conn: Connection) -> list[tuple[str, str | None, str | None]]:
+    """(code, name, name_zh) of every material."""
+    return [(r[0], r[1], r[2]) for r in conn.execute(text("SELECT code, name, name_zh FROM material")).all()]
+
+
+def material_aliases(conn: Connection) -> dict[str, str]:
+    """alias -> material code."""
+    rows = conn.execute(text("SELECT a.alias, m.code FROM material_alias a JOIN material m ON m.id = a.material_id"))
+    return {str(a): str(c) for a, c in rows.all()}
+
+
 def counts(conn: Connection) -> dict[str, int]:
     """How many records each table holds."""
     tables = {"parks": "park", "facilities": "facility", "materials": "material", "flows": "flow"}
     tables |= {"stocks": "stock", "targets": "target", "reported": "reported"}
     tables |= {"inflows": "inflow", "lifetimes": "lifetime", "capacities": "capacity"}
+    tables |= {"material_aliases": "material_alias"}
     return {name: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() or 0) for name, t in tables.items()}

@@ -56,6 +56,42 @@ class Material(SQLModel, table=True):
     version: int = Field(default=1)
 
 
+class MaterialAlias(SQLModel, table=True):
+    """Another name a park uses for a material (废钢, 钢渣), or a category code of the national catalogue (S02):
+    an import reads it as the material's code."""
+
+    __tablename__ = "material_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alias: str = Field(max_length=100, unique=True, index=True)
+    material_id: int = Field(foreign_key="material.id", index=True)
+    source: str | None = None
+    updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1)
+    change_id: int | None = Field(default=None, index=True)
+
+
+class ImportMapping(SQLModel, table=True):
+    """A column mapping a user confirmed for a table with a given header, remembered for their park (`scope` is a
+    park code, or `*` for everyone) and proposed again for the next file with the same header."""
+
+    __tablename__ = "import_mapping"
+    __table_args__ = (UniqueConstraint("scope", "signature", name="import_mapping_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=64)
+    signature: str = Field(max_length=64)
+    table_name: str = Field(max_length=32)
+    headers: str
+    """The header cells as written (JSON list)."""
+    mapping: str
+    """One token per header cell (JSON list): a column of the table, a layout role, or "" for not used."""
+    updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1)
+
+
 class Flow(SQLModel, table=True):
     """Tonnes of one material moving from one facility to another in a period (a year or a month), as one party
     declares it: the sender's or the receiver's declaration of the hand-over (period, source, target, material).
@@ -342,6 +378,17 @@ class FlowRevision(_Revision, table=True):
     note: str | None = None
     reference: str | None = None
     side: str | None = Field(default=None, max_length=8)
+
+
+class MaterialAliasRevision(_Revision, table=True):
+    """A replaced or deleted version of a material alias (its material by code)."""
+
+    __tablename__ = "material_alias_revision"
+    __table_args__ = (Index("ix_material_alias_revision_key", "alias"),)
+
+    alias: str | None = Field(default=None, max_length=100)
+    material: str | None = Field(default=None, max_length=64)
+    source: str | None = None
 
 
 class StockRevision(_Revision, table=True):

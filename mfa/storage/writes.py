@@ -20,7 +20,7 @@ WRITER_KEY = "mfa_writer"
 """conn.info key naming who writes in the current transaction (recorded as updated_by)."""
 CHANGE_KEY = "mfa_change"
 """conn.info key holding the id of the current transaction's change (recorded as change_id; see mfa.storage.history)."""
-HISTORY_TABLES = frozenset({"park", "facility", "flow", "stock", "target"})
+HISTORY_TABLES = frozenset({"park", "facility", "flow", "stock", "target", "material_alias"})
 """Tables whose replaced and deleted versions are kept (by triggers, into <table>_revision)."""
 _COPY_THRESHOLD = 5_000
 
@@ -140,6 +140,17 @@ def upsert_materials(conn: Connection, frame: pl.DataFrame, optional: Sequence[s
         rows = level.select(cols).iter_rows()
         _executemany(conn, sql, rows)
     mark_registry_changed(conn)
+    return frame.height
+
+
+def upsert_material_aliases(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update material aliases by alias (material given by its code)."""
+    cols = ["alias", "material_id", "source"]
+    if "source" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("source"))
+    update = ["material_id", *(["source"] if "source" in optional else [])]
+    frame = _with_ids(frame, id_map(conn, "material"), "material", "material_id")
+    _executemany(conn, _upsert_sql(conn, "material_alias", cols, ["alias"], update), frame.select(cols).iter_rows())
     return frame.height
 
 
@@ -337,6 +348,7 @@ UPSERTS = {
     "parks": upsert_parks,
     "facilities": upsert_facilities,
     "materials": upsert_materials,
+    "material_aliases": upsert_material_aliases,
     "flows": upsert_flows,
     "stocks": upsert_stocks,
     "targets": upsert_targets,

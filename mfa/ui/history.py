@@ -11,7 +11,7 @@ from mfa.ui import login, state
 from mfa.ui.i18n import labels, t
 from mfa.ui.widgets import header
 
-KINDS = ("flow", "facility", "park", "stock", "target")
+KINDS = ("flow", "facility", "park", "stock", "target", "material_alias")
 LIMITS = (20, 100, 500)
 
 

@@ -1,18 +1,22 @@
-"""Import page: upload CSV/XLSX files, preview them, validate (dry run) or import, download rejected rows and
-blank templates. The same importer as `mfa import`."""
+"""Import page: upload CSV/XLSX files, see what mfa understood of them (header row, unit, period, what each column
+is read as, rows not imported, the first records in tonnes) and correct a column's reading, validate (dry run) or
+import, download rejected rows and blank templates. The same importer as `mfa import`."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from mfa.intake.readers import ReadResult, read_bytes, upload_limit_bytes
+from mfa.domain.labels.reasons import translate
+from mfa.intake.readers import Choices, ReadResult, read_bytes, upload_limit_bytes
 from mfa.intake.tables import BY_NAME, TABLES
+from mfa.services import layouts
 from mfa.services.writing import ImportReport, import_tables
-from mfa.ui import login, state, templates
+from mfa.ui import login, state, templates, understanding
 from mfa.ui.i18n import labels, language, t
 from mfa.ui.widgets import CSV_MIME, XLSX_MIME, csv_bytes, header
 
@@ -20,12 +24,24 @@ PREVIEW_ROWS = 10
 MODES = ("all_or_nothing", "accept_valid")
 
 
-def read_uploads(files: list[Any]) -> ReadResult:
-    """Every uploaded file read into tables (problems with whole files become error rows)."""
+def read_uploads(files: list[Any], choices: Choices | None = None) -> ReadResult:
+    """Every uploaded file read into tables (problems with whole files become error rows), with the column
+    mappings chosen (by table label)."""
     result = ReadResult()
     for upload in files:
-        read_bytes(result, upload.name, upload.getvalue(), limit=upload_limit_bytes())
+        read_bytes(result, upload.name, upload.getvalue(), limit=upload_limit_bytes(), choices=choices)
     return result
+
+
+def read_with_mappings(files: list[Any]) -> ReadResult:
+    """The uploads read with the mappings the user chose here, else those remembered for their park."""
+    chosen = understanding.choices()
+    read = read_uploads(files, chosen)
+    proposals = {k: v for k, v in layouts.remembered(state.engine(), read, login.actor()).items() if k not in chosen}
+    if proposals:
+        read = read_uploads(files, {**layouts.choices_of(proposals), **chosen})
+        layouts.mark_remembered(read, proposals)
+    return read
 
 
 def tables_section(expanded: bool) -> None:
@@ -76,7 +92,7 @@ def preview(read: ReadResult) -> None:
         with st.expander(t("preview_title", file=table.file, table=label, n=f"{table.frame.height:,}")):
             st.dataframe(table.original.drop("_file", "_row").head(PREVIEW_ROWS), hide_index=True)
     for warning in read.warnings:
-        st.warning(warning, icon=":material/info:")
+        st.warning(translate(warning, language()), icon=":material/info:")
 
 
 def report_section(report: ImportReport) -> None:
@@ -104,8 +120,11 @@ def report_section(report: ImportReport) -> None:
         st.dataframe(pl.DataFrame(counts), hide_index=True)
     if bad:
         st.markdown(f"**{t('errors_title', n=bad)}**")
+        errors = report.errors.with_columns(
+            pl.col("reason").map_elements(lambda r: translate(r, language()), return_dtype=pl.String)
+        )
         st.dataframe(
-            report.errors,
+            errors,
             hide_index=True,
             height=min(400, 40 + 35 * bad),
             column_config={
@@ -147,10 +166,15 @@ def render() -> None:
     tables_section(expanded=not files)
     if not files:
         st.session_state.pop("import_report", None)
+        understanding.reset_choices()
         return
-    signature = [(f.name, f.size) for f in files]
-    read = read_uploads(files)
+    signature = [(f.name, f.size, hashlib.sha256(f.getvalue()).hexdigest()[:16]) for f in files]
+    if st.session_state.get("import_signature") != signature:
+        st.session_state["import_signature"] = signature
+        understanding.reset_choices()
+    read = read_with_mappings(files)
     preview(read)
+    understanding.understanding(read.layouts, layouts.preview(state.engine(), read))
     c_mode, c_dry = st.columns([2, 1], vertical_alignment="bottom")
     mode = c_mode.radio(
         t("import_mode"), MODES, key="import_mode", format_func=labels(MODES, lambda m: t(f"mode_{m}")), horizontal=True
@@ -162,6 +186,8 @@ def render() -> None:
             report = import_tables(
                 state.engine(), read, accept_valid=mode == "accept_valid", dry_run=dry_run, actor=login.actor()
             )
+            if report.committed and layouts.remember(state.engine(), login.actor(), read.layouts):
+                st.toast(t("mapping_remembered"), icon=":material/bookmark:")
         st.session_state["import_report"] = (signature, report)
     stored = st.session_state.get("import_report")
     if stored and stored[0] == signature:

@@ -62,6 +62,7 @@ def test_sql_and_the_flow_frame_keep_the_same_flows(engine: Engine, tmp_path: Pa
         "parks",
         "facilities",
         "materials",
+        "material_aliases",
         "stocks",
         "targets",
         "lifetimes",

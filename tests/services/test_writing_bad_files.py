@@ -185,7 +185,8 @@ def test_merged_cells_import_right_or_name_every_hidden_cell(
     used = {j: COLUMNS[j - 1] for j in range(2, len(COLUMNS) + 1) if (1, j) not in hidden}
     has_data = {j for (i, j), v in cell.items() if i > 1 and v is not None}
     header_errors = {(1, "") for r1, c1, _r2, c2 in ranges if r1 == 1 and has_data & set(range(c1 + 1, c2 + 1))}
-    header_errors |= {(1, c) for c in FLOWS.required if c not in used.values()}
+    lacking = ", ".join(c for c in FLOWS.required if c not in used.values())
+    header_errors |= {(1, lacking)} if lacking else set()  # one line names every missing column
     filled = [i for i in range(2, len(grid) + 1) if any(cell.get((i, j)) is not None for j in used)]
     body_errors = {(i, used[j]) for i, j in hidden if i in filled and j in used}
     bad_rows = {i for i, _c in body_errors}

@@ -361,6 +361,54 @@ _IMPORT: dict[str, tuple[str, str]] = {
     "download_rejected": ("Rejected rows of {file} ({n}, .csv)", "{file} 的被拒绝行（{n} 行，.csv）"),
 }
 
+_LAYOUT: dict[str, tuple[str, str]] = {
+    "understanding_title": ("What mfa read in the files", "mfa 对文件的理解"),
+    "mapping_help": (
+        "What each column is read as. Change a column's reading if it is wrong; the mapping you import with is "
+        "remembered for your park and proposed again for files with the same headers.",
+        "每一列的读取方式。如有误可修改；导入时使用的对应关系会为您的园区保存，下次遇到相同表头的文件时自动采用。",
+    ),
+    "layout_skip_kind": ("Why", "原因"),
+    "preview_flows": ("First records as they will be stored", "将写入的前几条记录"),
+    "preview_value": ("As written", "原值"),
+    "preview_unit": ("Unit", "单位"),
+    "preview_tonnes": ("Tonnes", "吨"),
+    "mapping_remembered": (
+        "Column mapping remembered for files with these headers.",
+        "已保存此表头的列对应关系。",
+    ),
+    "layout_table": ("{file} → {table}: header on row {row}", "{file} → {table}：表头在第 {row} 行"),
+    "layout_unit": ("unit {unit} (from the {where})", "单位 {unit}（来自{where}）"),
+    "layout_period": ("period {period} (from the {where})", "期间 {period}（来自{where}）"),
+    "from_title": ("title block", "标题"),
+    "from_header": ("quantity header", "数量列表头"),
+    "from_sheet": ("sheet name", "工作表名"),
+    "layout_records": ("records read: {n}", "读取记录：{n} 条"),
+    "layout_empty_cells": ("{n} month cells empty, 0 or a dash (no flow)", "{n} 个月份单元格为空、0 或横线（无流量）"),
+    "layout_remembered": (
+        "The column mapping confirmed for these headers is used.",
+        "已采用为此表头确认过的列对应关系。",
+    ),
+    "layout_columns": ("Columns", "列"),
+    "layout_row": ("row {row}", "第 {row} 行"),
+    "layout_header_row": ("header on row {row}", "表头在第 {row} 行"),
+    "layout_column": ("Column", "列名"),
+    "layout_field": ("Read as", "读作"),
+    "layout_skipped": ("Rows not imported", "未导入的行"),
+    "layout_title": ("Title block", "标题"),
+    "layout_problem": ("Cannot be read", "无法读取"),
+    "not_used": ("(not used)", "（不使用）"),
+    "role_year": ("year", "年份"),
+    "role_month": ("month", "月份"),
+    "role_total": ("year total (checked, not imported)", "全年合计（仅核对，不导入）"),
+    "role_month_n": ("month {month}", "{month}月"),
+    "role_year_month": ("month {period}", "{period} 月"),
+    "skip_total": ("totals row: checked, not imported", "合计行：已核对，不导入"),
+    "skip_subtotal": ("subtotal row: checked, not imported", "小计行：已核对，不导入"),
+    "skip_subset": ("\"of which\" row (part of the row above): not imported", "其中行（属于上一行的一部分）：不导入"),
+    "skip_note": ("note: not imported", "注释：不导入"),
+}
+
 _EXPORT: dict[str, tuple[str, str]] = {
     "export_title": ("Export", "导出"),
     "export_caption": (
@@ -615,6 +663,7 @@ MESSAGES: dict[str, tuple[str, str]] = (
     | _FLOWS
     | _ENTER
     | _IMPORT
+    | _LAYOUT
     | _EXPORT
     | _RECONCILIATION
     | _DIAGRAM

@@ -1,5 +1,6 @@
 """One validation for every way data comes in (import files, forms, CLI), one module per kind of table."""
 
+from mfa.intake.validate.aliases import validate_material_aliases
 from mfa.intake.validate.checks import ERROR_SCHEMA, Checked, Refs
 from mfa.intake.validate.flows import validate_flows, validate_stocks
 from mfa.intake.validate.outlook import validate_capacities, validate_inflows, validate_lifetimes
@@ -33,6 +34,7 @@ __all__ = [
     "validate_flows",
     "validate_inflows",
     "validate_lifetimes",
+    "validate_material_aliases",
     "validate_materials",
     "validate_parks",
     "validate_reported",

@@ -21,6 +21,7 @@ from mfa.domain.periods import (
     period_year,
 )
 from mfa.domain.units import AMBIGUOUS_UNITS, UNIT_HINT, UNITS
+from mfa.intake.names import NameIndex
 
 ERROR_SCHEMA = {
     "file": pl.String,
@@ -38,6 +39,11 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 IDENT_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+
+
+CELL_COLUMNS = frozenset({"quantity", "period"})
+"""Columns a record read from a month column takes from that column's cell and header: their errors name the
+column as the sheet heads it (`3月`), from the record's `_col`."""
 
 
 FORMULA_PREFIX = r"^'([=+\-@\t\r].*)$"
@@ -58,6 +64,10 @@ class Refs:
     """Materials flagged as products (is_product): what inflows and lifetimes are given for."""
     inflows: pl.DataFrame | None = None
     """Stored inflows (year, scope, product, quantity_t): a product's year is given for the province or by city."""
+    facility_names: NameIndex | None = None
+    """Facilities by code and name; without it, facilities are named by code only."""
+    material_names: NameIndex | None = None
+    """Materials by code, name and alias; without it, materials are named by code only."""
 
 
 @dataclass(frozen=True)
@@ -152,11 +162,14 @@ class Checks:
                 continue
             rows = bad_rows.filter(mask)
             value = pl.col(column).cast(pl.String) if column in rows.columns else pl.lit(None, dtype=pl.String)
+            label = pl.lit(column)
+            if "_col" in rows.columns and column in CELL_COLUMNS:  # a month column's cell: named by its header
+                label = pl.coalesce(pl.col("_col"), label)
             pieces.append(
                 rows.select(
                     pl.col("_file").alias("file"),
                     pl.col("_row").alias("row"),
-                    pl.lit(column).alias("column"),
+                    label.alias("column"),
                     value.alias("value"),
                     reason.cast(pl.String).alias("reason"),
                 )
@@ -271,6 +284,35 @@ def typed_period() -> list[pl.Expr]:
 def check_known(checks: Checks, column: str, known: list[str], what: str) -> None:
     s = pl.col(f"__{column}")
     checks.add(s.is_not_null() & ~s.is_in(known), column, pl.format("unknown {} '{}'", pl.lit(what), s))
+
+
+def resolve_names(
+    frame: pl.DataFrame, indexes: dict[str, NameIndex | None]
+) -> tuple[pl.DataFrame, dict[str, pl.Series | None]]:
+    """The `__column` cells of `frame` turned from names into codes by each column's index, and per column why a
+    cell names no single record (null where it does). Columns without an index are left to `check_known`."""
+    problems: dict[str, pl.Series | None] = {}
+    for column, index in indexes.items():
+        if index is None:
+            continue
+        resolved, why = index.resolve(frame.get_column(f"__{column}"))
+        if why is not None:
+            frame = frame.with_columns(resolved.alias(f"__{column}"))
+        problems[column] = why
+    return frame, problems
+
+
+def check_names(
+    checks: Checks, column: str, problems: dict[str, pl.Series | None], known: list[str], what: str
+) -> None:
+    """A facility or material cell must name one known record: by code (check_known) or, with an index, by name
+    (nothing to check when every cell is a code)."""
+    if column not in problems:
+        check_known(checks, column, known, what)
+        return
+    why = problems[column]
+    if why is not None:
+        checks.add(why.is_not_null(), column, why)
 
 
 def check_duplicates(

@@ -16,11 +16,12 @@ from mfa.intake.validate.checks import (
     cell_lookup,
     cell_missing,
     check_duplicates,
-    check_known,
+    check_names,
     check_period,
     check_quantity,
     prepare,
     present_columns,
+    resolve_names,
     typed_period,
     typed_quantity,
 )
@@ -62,6 +63,8 @@ def validate_flows(
     today = today or date.today()
     columns = ("period", "source", "target", "material", "quantity", "unit", "uncertainty", "data_quality")
     f = prepare(frame, (*columns, "note", "reference", "side"), today=today)
+    names = {"source": refs.facility_names, "target": refs.facility_names, "material": refs.material_names}
+    f, unnamed = resolve_names(f, names)  # facilities and materials named rather than coded: their codes
     f = f.with_columns(
         by_distinct(f["uncertainty"], cell_fraction("v")).alias("__u"),
         by_distinct(f["data_quality"], cell_lookup("v", DATA_QUALITY)).alias("__dq"),
@@ -89,9 +92,9 @@ def validate_flows(
     )
     check_period(checks, today)
     facilities = list(refs.facilities)
-    check_known(checks, "source", facilities, "facility")
-    check_known(checks, "target", facilities, "facility")
-    check_known(checks, "material", list(refs.materials), "material")
+    check_names(checks, "source", unnamed, facilities, "facility")
+    check_names(checks, "target", unnamed, facilities, "facility")
+    check_names(checks, "material", unnamed, list(refs.materials), "material")
     checks.add(pl.col("__source") == pl.col("__target"), "target", "a flow cannot go from a facility to itself")
     check_quantity(checks, allow_zero=False)
     u = pl.col("__u")
@@ -167,11 +170,12 @@ def validate_stocks(frame: pl.DataFrame, refs: Refs, *, today: date | None = Non
     """Check stock rows: period, known facility and material, a tonnage of zero or more."""
     today = today or date.today()
     f = prepare(frame, ("period", "facility", "material", "quantity", "unit"), today=today)
+    f, unnamed = resolve_names(f, {"facility": refs.facility_names, "material": refs.material_names})
     checks = Checks(f)
     checks.required(("period", "facility", "material", "quantity"))
     check_period(checks, today)
-    check_known(checks, "facility", list(refs.facilities), "facility")
-    check_known(checks, "material", list(refs.materials), "material")
+    check_names(checks, "facility", unnamed, list(refs.facilities), "facility")
+    check_names(checks, "material", unnamed, list(refs.materials), "material")
     check_quantity(checks, allow_zero=True)
     check_duplicates(checks, f, ["__facility", "__material", "__period"], "period")
     typed = f.select(

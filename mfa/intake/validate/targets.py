@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from mfa.domain import vocabulary
+from mfa.intake.validate.aliases import validate_material_aliases
 from mfa.intake.validate.checks import (
     IDENT_PATTERN,
     Checked,
@@ -147,6 +148,7 @@ VALIDATORS = {
     "parks": validate_parks,
     "facilities": validate_facilities,
     "materials": validate_materials,
+    "material_aliases": validate_material_aliases,
     "targets": validate_targets,
     "reported": validate_reported,
 }
