@@ -405,7 +405,7 @@ _LAYOUT: dict[str, tuple[str, str]] = {
     "role_year_month": ("month {period}", "{period} 月"),
     "skip_total": ("totals row: checked, not imported", "合计行：已核对，不导入"),
     "skip_subtotal": ("subtotal row: checked, not imported", "小计行：已核对，不导入"),
-    "skip_subset": ("\"of which\" row (part of the row above): not imported", "其中行（属于上一行的一部分）：不导入"),
+    "skip_subset": ('"of which" row (part of the row above): not imported', "其中行（属于上一行的一部分）：不导入"),
     "skip_note": ("note: not imported", "注释：不导入"),
 }
 
