@@ -131,7 +131,7 @@ MEASURE = """
           span: nodes.length ? (bottom - top) / view.height : 0, height: view.height,
           numbers: texts.filter((t) => /NUMBER/.test(t)).length, texts: texts, values: values};
 }
-""".replace("NUMBER", NUMBER.pattern.replace("\\", "\\\\"))
+""".replace("NUMBER", NUMBER.pattern)
 
 
 def measure(page: Any, svg: Path, figure: Any) -> dict[str, Any]:

@@ -424,10 +424,66 @@ _DIAGRAM: dict[str, tuple[str, str]] = {
     "sankey_inside": ("inside (not drawn) {tonnes}", "内部流动（未绘出） {tonnes}"),
     "sankey_merged": ("{n} smaller nodes", "合并 {n} 个较小节点"),
     "sankey_mainly": ("mainly {kind}", "以{kind}为主"),
-    "sankey_empty": ("No flows", "没有流量"),
+    "sankey_empty": ("No flows to draw for this selection", "所选范围内没有可绘制的流量"),
+}
+
+_SANKEY: dict[str, tuple[str, str]] = {
+    "sankey_other": ("Other ({n})", "其他（{n}）"),
+    "sankey_other_kind": ("Other {kind} ({n})", "其他{kind}（{n}）"),
+    "sankey_from_outside": ("From outside the province", "省外流入"),
+    "sankey_to_outside": ("To outside the province", "流出省外"),
+    "sankey_province": ("Hunan province", "湖南省"),
+    "sankey_title": ("Material flows, {scope}, {period}, {by}", "{scope}{period}年物质流向（{by}）"),
+    "sankey_title_month": ("Material flows, {scope}, {period}, {by}", "{scope}{period}物质流向（{by}）"),
+    "sankey_by_kind": ("by facility kind", "按设施类型"),
+    "sankey_by_facility": ("by facility", "按设施"),
+    "sankey_by_park": ("by park", "按园区"),
+    "sankey_by_city": ("by city", "按市州"),
+    "sankey_od": ("origin → destination", "来源 → 去向"),
+    "sankey_note": (
+        "Source: mfa database {db} · {period} · {scope} · {values} · drawn {date}",
+        "数据来源：mfa 数据库 {db} · {period} · {scope} · {values} · 绘制于 {date}",
+    ),
+    "sankey_reported": ("reported values", "填报值"),
+    "sankey_reconciled": ("reconciled values where saved", "校核值（已保存的）"),
+    "sankey_not_drawn": ("flows inside one node, not drawn: {tonnes}", "节点内部流动（未绘出）：{tonnes}"),
+    "sankey_values_rule": ("values on links of ≥ 2 % of {tonnes}", "标注占总量 ≥ 2% 的流向（总量 {tonnes}）"),
+    "sankey_legend_groups": ("Materials", "物料"),
+    "sankey_legend_kinds": ("Facility kinds", "设施类型"),
+    "sankey_view": ("View", "视图"),
+    "sankey_view_auto": ("Default", "默认"),
+    "sankey_view_stages": ("Stages", "环节"),
+    "sankey_view_od": ("Origin → destination", "来源 → 去向"),
+    "sankey_view_network": ("Network", "网络"),
+    "sankey_order": ("Node order", "节点顺序"),
+    "sankey_order_auto": ("Default", "默认"),
+    "sankey_order_tonnes": ("By tonnes", "按吨数"),
+    "sankey_order_name": ("By name", "按名称"),
+    "sankey_order_list": ("Put first (in this order)", "置顶（按此顺序）"),
+    "sankey_order_help": (
+        "Default: stages by facility kind, fewest crossings; origin → destination by tonnes. Other is always last.",
+        "默认：环节图按设施类型并尽量减少交叉；来源→去向图按吨数。“其他”总在最后。",
+    ),
+    "link_pick": ("Flows behind a link", "某一流向的明细"),
+    "link_pick_help": (
+        "Click a band of the diagram or choose a link here to see the flows it is made of.",
+        "点击图中的流带，或在此选择一条流向，查看其明细。",
+    ),
+    "link_none": ("Choose a link", "选择一条流向"),
+    "link_caption": (
+        "{n} flows, {tonnes}: facility to facility, by month",
+        "{n} 条流量，共 {tonnes}：逐设施、逐月",
+    ),
+    "link_too_many": ("The first {shown} of {n} flows, largest first", "按数量从大到小显示前 {shown} 条（共 {n} 条）"),
+    "link_none_found": ("No flows behind this link for the current filters.", "当前筛选下该流向没有明细。"),
+    "source_name": ("From (name)", "来源名称"),
+    "target_name": ("To (name)", "去向名称"),
+    "material_name": ("Material (name)", "物料名称"),
+    "history_link": ("History", "历史"),
+    "history_open": ("open", "查看"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = (
-    _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT | _RECONCILIATION | _DIAGRAM
+    _PAGES | _COMMON | _OVERVIEW | _FLOWS | _ENTER | _IMPORT | _EXPORT | _RECONCILIATION | _DIAGRAM | _SANKEY
 )
 """message key -> (English, Chinese)."""

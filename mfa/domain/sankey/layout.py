@@ -1,0 +1,368 @@
+"""Stage 3 of a Sankey diagram: geometry in figure px. Node boxes filling the height, link bands (forward bands as
+Bezier ribbons, return bands routed under every node), node labels beside their nodes without overlaps, and the
+tonnes of the big links on their bands (docs/sankey.md, "Layout"). Pure numbers: the plotly figure is drawn from
+this in mfa.export.sankey_figure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mfa.domain.labels import Language, format_tonnes
+from mfa.domain.sankey.bands import PAD, Point, bezier_band, lanes, return_band
+from mfa.domain.sankey.text import Box, first_free, shorten, spread, text_width
+
+if TYPE_CHECKING:
+    from mfa.domain.sankey.data import SankeyData
+
+WIDTH = 1200.0
+MIN_STEP = 170.0
+"""Smallest distance between two columns when the figure's width is automatic, px (room for middle labels)."""
+MAX_WIDTH = 2000.0
+MIN_FLOW = 40.0
+"""Room left in a gap between columns beside the return tracks running through it, px."""
+NODE_W = 14.0
+GAP = 10.0
+"""Smallest gap between two nodes of a column, px."""
+LABEL_SIZE = 12.0
+LABEL_H = 17.0
+"""A node label's line, px: its box and the pitch labels keep from each other."""
+VALUE_SIZE = 10.0
+VALUE_H = 13.0
+LABEL_PAD = 6.0
+MIN_NODE_AREA = 420.0
+NODE_SHARE = 0.62
+"""A figure of automatic height grows until its nodes span this share of it (return lanes take the rest)."""
+MAX_HEIGHT = 1800.0
+HEADER_H = 36.0
+"""Above the plot: the title (and the legend beside it)."""
+FOOT_H = 26.0
+"""Below the plot: the one-line source note."""
+CLEAR = 14.0
+"""Between the lowest node and the first return lane, px."""
+LANE_GAP = 3.0
+SCALE_PX = 400.0
+"""With a fixed scale, scale_t tonnes are drawn this many px tall."""
+VALUE_SHARE = 0.02
+"""Links carrying at least this share of the drawn tonnes show their tonnes on the band."""
+MAX_MARGIN = 0.28 * WIDTH
+"""The first and last columns' labels take at most this many px."""
+MAX_COLUMN_NODES = int((MAX_HEIGHT - HEADER_H - FOOT_H - 2 * CLEAR) // LABEL_H) - 4
+"""More nodes than this in one column cannot all be labelled: the smallest merge into Other."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A node's label: the name as drawn (shortened if need be), the tonnes, on one line or two, the box it takes,
+    the side of the node it sits on ("left" or "right"), and a leader line (x0, y0, x1, y1) when it had to move
+    away from its node."""
+
+    node: str
+    name: str
+    value: str
+    lines: int
+    box: Box
+    side: str
+    leader: tuple[float, float, float, float] | None
+
+
+@dataclass(frozen=True)
+class Band:
+    """A link drawn: its row in the links frame, its outline (a closed polygon), whether it is a return band,
+    and its tonnes as written with the box they take (None for links under VALUE_SHARE)."""
+
+    link: int
+    outline: list[Point]
+    is_return: bool
+    value: str | None
+    value_box: Box | None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The diagram in figure px: size, the plot area, px per tonne, whether the asked scale could be kept, a box
+    per node id, a band per link (in the links' order), a label per node."""
+
+    width: float
+    height: float
+    top: float
+    plot: Box
+    per_t: float
+    fits: bool
+    nodes: dict[str, Box]
+    bands: list[Band]
+    labels: list[Label]
+
+
+def label_parts(
+    name: str, tonnes: float, language: Language, room: float = math.inf, lines: int = 1
+) -> tuple[str, str, float, float]:
+    """A node's label as drawn, (name, tonnes, width, height): the name shortened so that the label is at most
+    `room` px wide, on one line with its tonnes or on two (`lines`)."""
+    value = format_tonnes(tonnes, language)
+    value_w = text_width(value, LABEL_SIZE, bold=True)
+    if lines == 2:
+        name = shorten(name, room - 4, LABEL_SIZE)
+        return name, value, max(text_width(name, LABEL_SIZE), value_w) + 4, 2 * LABEL_H - 2
+    name = shorten(name, room - 4 - value_w - text_width(" ", LABEL_SIZE), LABEL_SIZE) if room < math.inf else name
+    return name, value, text_width(f"{name} ", LABEL_SIZE) + value_w + 4, LABEL_H
+
+
+def _scale(columns: list[tuple[float, int]], lane_t: float, lane_n: int, plot_h: float) -> float:
+    """The px per tonne that lets every column (tonnes, nodes) and the return lanes below it fit in `plot_h`."""
+    clear = CLEAR if lane_n else 0.0
+    best = math.inf
+    for t, n in columns:
+        room = plot_h - (n - 1) * GAP - lane_n * LANE_GAP - clear
+        if t + lane_t > 0:
+            best = min(best, max(room, 1.0) / (t + lane_t))
+    return best if math.isfinite(best) else 1.0
+
+
+def _stack(data: SankeyData, per_t: float, xs: dict[int, float], top: float, area: float) -> dict[str, Box]:
+    """Node boxes: each column stacked in rank order GAP apart, then moved toward the nodes it exchanges with (as
+    d3-sankey relaxes), never out of order, overlapping, or out of [top, top + area]."""
+    rows = data.nodes.select("id", "column", "tonnes").rows()
+    heights = {v: max(t * per_t, 1.0) for v, _, t in rows}
+    column_of = {v: c for v, c, _ in rows}
+    stacks: dict[int, list[str]] = {}
+    for v, c, _ in rows:  # nodes come sorted by column and rank
+        stacks.setdefault(c, []).append(v)
+    centre: dict[str, float] = {}
+    for stack in stacks.values():
+        y = top
+        for v in stack:
+            centre[v] = y + heights[v] / 2
+            y += heights[v] + GAP
+    links = [(u, v, t) for u, v, t, loop in data.links.select("source", "target", "tonnes", "loop").rows() if not loop]
+    for sweep in range(6):
+        for c in sorted(stacks, reverse=sweep % 2 == 1):
+            pull: dict[str, tuple[float, float]] = {}
+            for u, v, t in links:
+                for here, there in ((u, v), (v, u)):
+                    if column_of[here] == c:
+                        s, w = pull.get(here, (0.0, 0.0))
+                        pull[here] = (s + centre[there] * t, w + t)
+            stack = stacks[c]
+            alpha = 0.5 if sweep < 4 else 0.25
+            wanted = [
+                centre[v] + alpha * (pull[v][0] / pull[v][1] - centre[v]) if pull.get(v, (0, 0))[1] > 0 else centre[v]
+                for v in stack
+            ]
+            placed = spread(wanted, [heights[v] + GAP for v in stack], top - GAP / 2, top + area + GAP / 2)
+            centre.update(zip(stack, placed, strict=True))
+    return {
+        v: Box(xs[column_of[v]], centre[v] - heights[v] / 2, xs[column_of[v]] + NODE_W, centre[v] + heights[v] / 2)
+        for v in centre
+    }
+
+
+def _steps(need: list[float], room: float) -> list[float] | None:
+    """Distances between neighbouring columns summing to `room`: equal, but at least what each gap `need`s for its
+    return tracks (None when the needs alone exceed the room)."""
+    if not need:
+        return []
+    if sum(need) > room:
+        return None
+    base = room / len(need)
+    for _ in range(len(need)):  # the gaps needing more take it; the others share what is left
+        wide = [n for n in need if n > base]
+        narrow = len(need) - len(wide)
+        if not narrow:
+            break
+        base = (room - sum(wide)) / narrow
+    return [max(base, n) for n in need]
+
+
+def _frame(
+    stats: list[tuple[float, int]],
+    lane_t: float,
+    lane_n: int,
+    top: float,
+    height: float | None,
+    scale_t: float | None,
+) -> tuple[float, float, bool]:
+    """(figure height, px per tonne, whether scale_t was kept): for `height` None, high enough for every column's
+    labels and for the nodes to span NODE_SHARE of it despite the return lanes (at most MAX_HEIGHT)."""
+    if height is None:
+        most = max(n for _, n in stats)
+        area = max(MIN_NODE_AREA, most * LABEL_H)
+        per_t = SCALE_PX / scale_t if scale_t is not None else _scale(stats, 0.0, 0, area)
+        area = max(area, max(t * per_t + (n - 1) * GAP for t, n in stats))
+        if lane_n:  # the lanes take a * area + b px: grow until the nodes span NODE_SHARE of the figure
+            a = lane_t * per_t / area
+            b = lane_n * LANE_GAP + CLEAR
+            if scale_t is None and 1 - NODE_SHARE * (1 + a) > 0:
+                area = max(area, NODE_SHARE * (top + FOOT_H + b) / (1 - NODE_SHARE * (1 + a)))
+            area += a * area + b
+        height = min(top + area + FOOT_H, MAX_HEIGHT)
+    best = _scale(stats, lane_t, lane_n, height - top - FOOT_H)
+    if scale_t is None:
+        return height, best, True
+    fits = SCALE_PX / scale_t <= best * (1 + 1e-9)
+    return height, SCALE_PX / scale_t if fits else best, fits
+
+
+def layout(
+    data: SankeyData,
+    *,
+    width: float | None = None,
+    height: float | None = None,
+    top: float = HEADER_H,
+    scale_t: float | None = None,
+) -> Layout:
+    """Geometry of the diagram below `top` px of header. `width` None gives the columns MIN_STEP px at least (from
+    WIDTH to MAX_WIDTH); `height` None grows the figure until every column's labels fit and the nodes span
+    NODE_SHARE of it; with `scale_t`, scale_t tonnes are SCALE_PX tall unless the diagram cannot fit then (`fits`
+    False, drawn at the largest scale that fits)."""
+    nodes = data.nodes
+    last = int(nodes["column"].max() or 0)  # type: ignore[arg-type]
+    column_of = dict(nodes.select("id", "column").rows())
+    stats = [(float(group["tonnes"].sum()), group.height) for _, group in nodes.group_by("column")]
+    links = data.links.select("source", "target", "tonnes", "loop").rows()
+    spans = [(column_of[v], column_of[u], t) for u, v, t, loop in links if loop]
+    depth, offsets = lanes(spans)
+    lane_t = max((t for t, _ in depth.values()), default=0.0)
+    lane_n = max((n for _, n in depth.values()), default=0)
+    height, per_t, fits = _frame(stats, lane_t, lane_n, top, height, scale_t)
+    plot_h = height - top - FOOT_H
+    area = plot_h - (lane_t * per_t + lane_n * LANE_GAP + CLEAR if lane_n else 0.0)
+    rows = nodes.select("label", "tonnes", "column").rows()
+
+    def widest(c: int) -> float:
+        return max((label_parts(n, t, data.language)[2] for n, t, col in rows if col == c), default=0.0)
+
+    label_w = (min(widest(0), MAX_MARGIN), min(widest(last), MAX_MARGIN))
+    for _ in range(8):  # return tracks need room beside their columns: shrink the scale if the width cannot give it
+        track_in = [sum(t * per_t + LANE_GAP for lo, _, t in spans if lo == c) for c in range(last + 1)]
+        track_out = [sum(t * per_t + LANE_GAP for _, hi, t in spans if hi == c) for c in range(last + 1)]
+        left_tracks = PAD + track_in[0] if track_in[0] else 0.0
+        right_tracks = PAD + track_out[last] if last and track_out[last] else 0.0
+        left = (label_w[0] + 2 * LABEL_PAD + left_tracks) if last else 2 * LABEL_PAD
+        right = label_w[1] + 2 * LABEL_PAD + right_tracks
+        need = [
+            track_out[g] + track_in[g + 1] + 2 * PAD + MIN_FLOW if track_out[g] + track_in[g + 1] else 0.0
+            for g in range(last)
+        ]
+        wide = width or min(max(WIDTH, left + right + NODE_W + sum(max(MIN_STEP, n) for n in need)), MAX_WIDTH)
+        steps = _steps(need, wide - left - right - NODE_W)
+        if steps is not None:
+            break
+        per_t *= 0.85
+    else:
+        steps = [max(wide - left - right - NODE_W, 0.0) / max(last, 1)] * last
+    width = wide
+    xs = {c: left + sum(steps[:c]) if last else (width - NODE_W) / 2 for c in range(last + 1)}
+    boxes = _stack(data, per_t, xs, top, area)
+    edges = (left - left_tracks, width - right + right_tracks)
+    rooms = [steps[c] - NODE_W - 2 * LABEL_PAD if 0 < c < last else 0.0 for c in range(last + 1)]
+    rooms[0] = left - left_tracks - 2 * LABEL_PAD if last else rooms[0]
+    rooms[last] = right - right_tracks - 2 * LABEL_PAD
+    labels = _labels(data, boxes, edges, rooms, top, top + area)
+    bands = _bands(data, boxes, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels])
+    plot = Box(left, top, width - right, top + plot_h)
+    return Layout(float(width), float(height), top, plot, per_t, fits, boxes, bands, labels)
+
+
+def _labels(
+    data: SankeyData,
+    boxes: dict[str, Box],
+    edges: tuple[float, float],
+    rooms: list[float],
+    top: float,
+    bottom: float,
+) -> list[Label]:
+    """One label per node: the first column's left of the nodes (beyond the return tracks, right-aligned at
+    edges[0]), every other column's right of them (the last column's from edges[1]), each at most `rooms` (first,
+    column) px wide; the labels of a column spread so that none overlaps another, with a leader line
+    to a label that had to move off its node."""
+    last = int(data.nodes["column"].max() or 0)  # type: ignore[arg-type]
+    labels: list[Label] = []
+    for c in range(last + 1):
+        rows = data.nodes.filter(column=c).select("id", "label", "tonnes").rows()
+        on_left = c == 0 and last > 0
+        room = rooms[c]
+        one = [label_parts(name, t, data.language) for _, name, t in rows]
+        wrap = any(w > room for *_, w, _ in one) and len(rows) * (2 * LABEL_H - 2) <= bottom - top
+        parts = [label_parts(name, t, data.language, room, 2 if wrap else 1) for _, name, t in rows]
+        ys = spread([boxes[v].cy for v, _, _ in rows], [p[3] for p in parts], top, bottom)
+        for (v, _, _), (name, value, w, h), y in zip(rows, parts, ys, strict=True):
+            node = boxes[v]
+            if on_left:
+                x1 = edges[0] - LABEL_PAD
+                box, edge = Box(x1 - w, y - h / 2, x1, y + h / 2), node.x0
+            else:
+                x0 = (edges[1] if c == last else node.x1) + LABEL_PAD
+                box, edge = Box(x0, y - h / 2, x0 + w, y + h / 2), node.x1
+            leader = None
+            if abs(y - node.cy) > max(node.y1 - node.y0, h) / 2:
+                near = min(max(y, node.y0), node.y1)
+                leader = (edge, near, box.x1 if on_left else box.x0, y)
+            labels.append(Label(v, name, value, 2 if wrap else 1, box, "left" if on_left else "right", leader))
+    return labels
+
+
+def _bands(
+    data: SankeyData,
+    boxes: dict[str, Box],
+    per_t: float,
+    lane_top: float,
+    offsets: list[tuple[float, int]],
+    labels: list[Box],
+) -> list[Band]:
+    """A band per link: forward links leave a node's right side stacked by the height of their targets and enter
+    the left side stacked by their sources; returns leave and enter flush with the bottom and run in lanes below."""
+    rows = data.links.select("source", "target", "tonnes", "loop").rows()
+    column_of = dict(data.nodes.select("id", "column").rows())
+    used_out = dict.fromkeys(boxes, 0.0)
+    used_in = dict.fromkeys(boxes, 0.0)
+    forward = [i for i, r in enumerate(rows) if not r[3]]
+    back = [i for i, r in enumerate(rows) if r[3]]
+    slot: dict[int, list[float]] = {i: [0.0, 0.0, 0.0, 0.0] for i in range(len(rows))}
+    for i in sorted(forward, key=lambda i: (boxes[rows[i][1]].cy, boxes[rows[i][0]].cy, i)):
+        u, _, t, _ = rows[i]
+        slot[i][0], used_out[u] = boxes[u].y0 + used_out[u], used_out[u] + t * per_t
+    for i in sorted(forward, key=lambda i: (boxes[rows[i][0]].cy, boxes[rows[i][1]].cy, i)):
+        _, v, t, _ = rows[i]
+        slot[i][2], used_in[v] = boxes[v].y0 + used_in[v], used_in[v] + t * per_t
+    lane_of = {i: offsets[k] for k, i in enumerate(back)}
+    bottom_out = dict.fromkeys(boxes, 0.0)
+    bottom_in = dict.fromkeys(boxes, 0.0)
+    track_out: dict[int, float] = {}
+    track_in: dict[int, float] = {}
+    for i in sorted(back, key=lambda i: (lane_of[i], i)):  # the shallowest lane lowest on the node, innermost
+        u, v, t, _ = rows[i]
+        w = t * per_t
+        slot[i][0], bottom_out[u] = boxes[u].y1 - bottom_out[u] - w, bottom_out[u] + w
+        slot[i][2], bottom_in[v] = boxes[v].y1 - bottom_in[v] - w, bottom_in[v] + w
+        slot[i][1] = track_out.get(column_of[u], 0.0)
+        slot[i][3] = track_in.get(column_of[v], 0.0)
+        track_out[column_of[u]] = slot[i][1] + w + 3.0
+        track_in[column_of[v]] = slot[i][3] + w + 3.0
+    total = data.total_t
+    taken = [*labels, *boxes.values()]
+    bands: list[Band] = []
+    for i, (u, v, t, loop) in enumerate(rows):
+        w = t * per_t
+        if loop:
+            offset_t, offset_n = lane_of[i]
+            lane = lane_top + offset_t * per_t + offset_n * LANE_GAP
+            outline, middle = return_band(
+                boxes[u].x1, slot[i][0], boxes[v].x0, slot[i][2], lane, w, slot[i][1], slot[i][3]
+            )
+            candidates = [middle]
+        else:
+            a0, b0 = slot[i][0], slot[i][2]
+            outline, candidates = bezier_band(boxes[u].x1, a0, a0 + w, boxes[v].x0, b0, b0 + w)
+        value = value_box = None
+        if total > 0 and t >= VALUE_SHARE * total:
+            value = format_tonnes(t, data.language)
+            vw = text_width(value, VALUE_SIZE) + 4
+            options = [Box(x - vw / 2, y - VALUE_H / 2, x + vw / 2, y + VALUE_H / 2) for x, y in candidates]
+            pick = first_free(options, taken)
+            value_box = options[0 if pick is None else pick]
+            taken.append(value_box)
+        bands.append(Band(i, outline, bool(loop), value, value_box))
+    return bands
