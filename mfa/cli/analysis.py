@@ -253,6 +253,7 @@ def sankey(
 ) -> None:
     """Draw the Sankey diagram of the selected flows and write it to a file (HTML, SVG, PNG, PDF or JSON)."""
     from mfa.domain.flowframe import Selection
+    from mfa.domain.labels import Language
     from mfa.domain.sankey import SankeyOptions, parse_order
     from mfa.domain.vocabulary import FACILITY_KINDS
     from mfa.export.sankey_figure import export_figure, sankey_json
@@ -276,16 +277,8 @@ def sankey(
     if material is not None and material not in data.parents:
         raise UserError(f"unknown material {material!r}")
     selection = Selection(year, month, scope, material, (kind,) if kind else (), reconciled)
-    made = sankey_figure_for(
-        engine,
-        data,
-        selection,
-        options,
-        language=language,
-        title=title,
-        width=width,
-        height=height,  # type: ignore[arg-type]
-    )
+    lang: Language = "zh" if language == "zh" else "en"
+    made = sankey_figure_for(engine, data, selection, options, language=lang, title=title, width=width, height=height)
     diagram = made.data
     if diagram.links.is_empty():
         console().print(f"[yellow]no flows to draw for {selection.period} {scope} at {level} level[/]")

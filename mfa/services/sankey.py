@@ -112,6 +112,33 @@ def source_note(
     return note
 
 
+def draw(
+    engine: Engine,
+    selection: Selection,
+    diagram: SankeyData,
+    options: SankeyOptions | None = None,
+    *,
+    title: str | None = None,
+    width: float | None = None,
+    height: float | None = None,
+    today: date | None = None,
+) -> SankeyFigure:
+    """The figure of a diagram made by sankey_for, with its title (default: sankey_title) and source note."""
+    import warnings
+
+    options = options or SankeyOptions()
+    language = diagram.language
+    caption = sankey_title(engine, selection, options, language) if title is None else title
+    note = source_note(engine, selection, diagram, language, today)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        figure = sankey_figure(
+            diagram, title=caption, note=note, scale_t=options.scale_t, language=language, width=width, height=height
+        )
+    fits = not any(issubclass(w.category, RuntimeWarning) for w in caught)
+    return SankeyFigure(diagram, figure, fits)
+
+
 def sankey_figure_for(
     engine: Engine,
     data: Data,
@@ -124,20 +151,9 @@ def sankey_figure_for(
     height: float | None = None,
     today: date | None = None,
 ) -> SankeyFigure:
-    """The diagram of the selection drawn as a figure with its title (default: sankey_title) and source note."""
-    import warnings
-
-    options = options or SankeyOptions()
+    """The diagram of the selection (sankey_for) drawn (draw): what `mfa sankey` writes and the app shows."""
     diagram = sankey_for(engine, data, selection, options, language=language)
-    caption = sankey_title(engine, selection, options, language) if title is None else title
-    note = source_note(engine, selection, diagram, language, today)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RuntimeWarning)
-        figure = sankey_figure(
-            diagram, title=caption, note=note, scale_t=options.scale_t, language=language, width=width, height=height
-        )
-    fits = not any(issubclass(w.category, RuntimeWarning) for w in caught)
-    return SankeyFigure(diagram, figure, fits)
+    return draw(engine, selection, diagram, options, title=title, width=width, height=height, today=today)
 
 
 LINK_COLUMNS = [

@@ -92,10 +92,13 @@ def render() -> None:
     stem = f"mfa-{f.period}" + (f"-{f.scope.code}" if f.scope.code else "")
 
     st.subheader(t("export_sankey"))
-    opts = filters.sankey_options("export", lambda o: state.sankey(url, version, f, o.level, o.min_share, lang).span_t)
-    title = filters.describe(f, url, version)
-    fig, _ = state.sankey_figure(url, version, f, opts.level, opts.min_share, lang, opts.scale_t, title)
-    st.plotly_chart(fig, key="export_sankey", theme=None, config={"displaylogo": False})
+    opts = filters.sankey_options("export", lambda o: state.sankey(url, version, f, o, lang))
+    made = state.sankey_figure(url, version, f, opts, lang)
+    fig = made.figure
+    if made.data.links.is_empty():
+        st.info(t("sankey_empty"))
+    else:
+        st.plotly_chart(fig, key="export_sankey", theme=None, width="content", config={"displaylogo": False})
     buttons(
         [
             (label, f"{stem}-sankey-{opts.level}{ext}", partial(figure_bytes, fig, ext), mime)

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from mfa.domain.flowframe import PROVINCE, Scope, Selection
+from mfa.domain.sankey import SankeyOptions
 from mfa.services import reconciling
 from mfa.ui import login, navigation, state
 from mfa.ui.i18n import coded, labels, language, name_of, t
@@ -119,10 +120,11 @@ def render() -> None:
     if not _saved(url, version, year):
         st.info(t("rec_not_saved"))
     f = Selection(year, scope=Scope("park", park) if park else PROVINCE, reconciled=True)
-    fig, _fits = state.sankey_figure(
-        url, version, f, "kind", 0.01, language(), None, f"{year} · {t('reconciled_values')}"
-    )
-    st.plotly_chart(fig, key="rec_sankey", theme=None, config={"displaylogo": False})
+    made = state.sankey_figure(url, version, f, SankeyOptions(level="kind", min_share=0.01), language())
+    if made.data.links.is_empty():
+        st.info(t("sankey_empty"))
+        return
+    st.plotly_chart(made.figure, key="rec_sankey", theme=None, width="content", config={"displaylogo": False})
 
 
 if __name__ == "__main__":

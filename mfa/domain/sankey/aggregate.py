@@ -44,7 +44,7 @@ class PlacePairs:
         """Each place's tonnes: the larger of what it receives and what it sends to other places."""
         sides = [self.pairs.group_by(place=side).agg(pl.col("t").sum()) for side in ("u", "v")]
         size = pl.concat(sides).group_by("place").agg(pl.col("t").max())
-        return dict(size.iter_rows())  # type: ignore[arg-type]
+        return dict(size.iter_rows())
 
 
 def place(side: str, level: GraphLevel) -> pl.Expr:
