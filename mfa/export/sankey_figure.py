@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from mfa.domain.labels import Language, format_tonnes, kind_label, text
 from mfa.domain.sankey.data import SankeyData
-from mfa.domain.sankey.layout import HEADER_H, LABEL_SIZE, VALUE_SIZE, Layout, layout
+from mfa.domain.sankey.layout import HEADER_H, LABEL_SIZE, VALUE_SIZE, Layout, lay_out
 from mfa.domain.vocabulary import FACILITY_KINDS, GROUPS
 
 KIND_COLOURS: dict[str, str] = {
@@ -53,8 +53,6 @@ FONTS: dict[str, str] = {
     ),
 }
 LABEL_BACKGROUND = "rgba(255, 255, 255, 0.72)"
-LEGEND_ROW = 24.0
-"""At facility level the legend (material groups and facility kinds) takes a row of its own below the title."""
 NOTE_COLOUR = "#555555"
 CHROMIUM = Path("/usr/bin/chromium")
 STATIC_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
@@ -145,7 +143,7 @@ def sankey_figure(
     if data.links.is_empty():
         return _empty(title, language, width or 1200, height or 420)
     kinds_row = data.level == "facility"
-    drawn = layout(data, width=width, height=height, top=HEADER_H + (LEGEND_ROW if kinds_row else 0), scale_t=scale_t)
+    drawn = lay_out(data, width=width, height=height, scale_t=scale_t)
     if not drawn.fits:
         warnings.warn(
             f"scale_t {format_tonnes(scale_t or 0.0, 'en')} does not fit this diagram (fullest column "

@@ -135,10 +135,10 @@ def sankey_options(page: str, diagram: Callable[[SankeyOptions], SankeyData]) ->
     if level in STAGE_LEVELS:
         views.append("stages")
     with c_view:
-        view = _select(page, "view", t("sankey_view"), views, lambda v: t(f"sankey_view_{v}"), "auto")
+        view = _select(page, "sankey_view", t("sankey_view"), views, lambda v: t(f"sankey_view_{v}"), "auto")
     with c_order:
         rules: list[OrderRule] = ["auto", "tonnes", "name"]
-        rule = _select(page, "order", t("sankey_order"), rules, lambda r: t(f"sankey_order_{r}"), "auto")
+        rule = _select(page, "sankey_order", t("sankey_order"), rules, lambda r: t(f"sankey_order_{r}"), "auto")
     c_share, c_fixed, c_scale = st.columns([3, 1.6, 1.6], vertical_alignment="bottom")
     with c_share:
         key = _shared(page, "min_share", 1.0)

@@ -3,7 +3,7 @@
 mfa.export.sankey_figure."""
 
 from mfa.domain.sankey.data import SankeyData, sankey_data
-from mfa.domain.sankey.layout import Layout, layout
+from mfa.domain.sankey.layout import Layout, lay_out
 from mfa.domain.sankey.options import SankeyOptions, parse_order
 
-__all__ = ["Layout", "SankeyData", "SankeyOptions", "layout", "parse_order", "sankey_data"]
+__all__ = ["Layout", "SankeyData", "SankeyOptions", "lay_out", "parse_order", "sankey_data"]

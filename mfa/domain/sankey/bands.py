@@ -52,30 +52,21 @@ def bezier_band(x0: float, a0: float, a1: float, x1: float, b0: float, b1: float
     return top + bottom, centre
 
 
-def _arc(cx: float, cy: float, r: float, start: float, end: float) -> list[Point]:
+def _arc(cx: float, cy: float, r: float, start: float, end: float) -> list[tuple[Point, Point]]:
+    """Points of a circular arc from angle `start` to `end` (degrees, y downwards) with their unit tangents."""
     n = 8
-    return [
-        (
-            cx + r * math.cos(math.radians(start + (end - start) * i / n)),
-            cy + r * math.sin(math.radians(start + (end - start) * i / n)),
-        )
-        for i in range(n + 1)
-    ]
+    turn = 1.0 if end > start else -1.0
+    out = []
+    for i in range(n + 1):
+        a = math.radians(start + (end - start) * i / n)
+        out.append(((cx + r * math.cos(a), cy + r * math.sin(a)), (-math.sin(a) * turn, math.cos(a) * turn)))
+    return out
 
 
-def _offset(line: list[Point], half: float) -> list[Point]:
-    """The closed outline of a ribbon `half` px either side of the polyline `line`."""
-    points = [p for i, p in enumerate(line) if i == 0 or math.dist(p, line[i - 1]) > 1e-9]
-    left: list[Point] = []
-    right: list[Point] = []
-    for i, (x, y) in enumerate(points):
-        a = points[max(i - 1, 0)]
-        b = points[min(i + 1, len(points) - 1)]
-        dx, dy = b[0] - a[0], b[1] - a[1]
-        norm = math.hypot(dx, dy) or 1.0
-        nx, ny = -dy / norm, dx / norm
-        left.append((x + nx * half, y + ny * half))
-        right.append((x - nx * half, y - ny * half))
+def _ribbon(line: list[tuple[Point, Point]], half: float) -> list[Point]:
+    """The closed outline of a ribbon `half` px either side of a centre line given as (point, unit tangent)."""
+    left = [(x - ty * half, y + tx * half) for (x, y), (tx, ty) in line]
+    right = [(x + ty * half, y - tx * half) for (x, y), (tx, ty) in line]
     return left + right[::-1]
 
 
@@ -90,17 +81,14 @@ def return_band(
     ya, yb, yl = a0 + half, b0 + half, lane + half
     xr = x_from + PAD + track_out + half
     xl = x_to - PAD - track_in - half
-    line: list[Point] = [(x_from, ya)]
+    right, down, left, up = (1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)
+    line: list[tuple[Point, Point]] = [((x_from, ya), right), ((xr - r, ya), right)]
     line += _arc(xr - r, ya + r, r, -90, 0)
+    line += [((xr, ya + r), down), ((xr, yl - r), down)]
     line += _arc(xr - r, yl - r, r, 0, 90)
+    line += [((xr - r, yl), left), ((xl + r, yl), left)]
     line += _arc(xl + r, yl - r, r, 90, 180)
+    line += [((xl, yl - r), up), ((xl, yb + r), up)]
     line += _arc(xl + r, yb + r, r, 180, 270)
-    line.append((x_to, yb))
-    return _offset(line, half), ((xr + xl) / 2, yl)
-
-
-def inside(point: Point, box: tuple[float, float, float, float]) -> bool:
-    """True when `point` lies strictly inside the rectangle (x0, y0, x1, y1)."""
-    x, y = point
-    x0, y0, x1, y1 = box
-    return x0 < x < x1 and y0 < y < y1
+    line += [((xl + r, yb), right), ((x_to, yb), right)]
+    return _ribbon(line, half), ((xr + xl) / 2, yl)

@@ -181,6 +181,9 @@ def _build(
         order = ordering.feedback_order(ids, weights, key)
         back = ordering.returns(order, list(weights))
         column = ordering.network_columns(order, [e for e in weights if e not in back])
+    back = {
+        (u, v) for u, v in weights if column[v] <= column[u]
+    }  # a link pointing back in the order may not in columns
     bottom = frozenset(end for edge in back for end in edge)
     forward = {e: t for e, t in weights.items() if e not in back}
     rank = ordering.ranked(
@@ -244,7 +247,7 @@ def sankey_data(
     group); nodes carrying less than min_share of the drawn tonnes, and the smallest nodes of a column holding more
     than `max_column_nodes` (default: as many as can be labelled), merge into Other nodes. `labels` (code -> text)
     names parks, materials and groups."""
-    from mfa.domain.sankey.layout import MAX_COLUMN_NODES, layout
+    from mfa.domain.sankey.layout import MAX_COLUMN_NODES, lay_out
 
     options = options or SankeyOptions()
     if language not in get_args(Language):
@@ -260,9 +263,11 @@ def sankey_data(
         limit = options.min_share * float(found.pairs["t"].sum())
         found = merge(found, [p for p, size in found.sizes().items() if size < limit], level)
     names = {code: (name, zh) for code, name, zh in facilities.select("code", "name", "name_zh").iter_rows()}
-    cap = max(max_column_nodes or MAX_COLUMN_NODES, 2)
     data = _build(found, options, language, labels, names)
-    for _ in range(10):
+    for _ in range(12):  # merge the smallest nodes of columns holding more labels than the layout can hold
+        if data.nodes.is_empty():
+            return data
+        cap = max(min(max_column_nodes or MAX_COLUMN_NODES, lay_out(data).capacity), 2)
         small = _crowded(data, cap)
         if not small:
             break
@@ -270,7 +275,7 @@ def sankey_data(
         data = _build(found, options, language, labels, names)
     if data.nodes.is_empty():
         return data
-    drawn = layout(data)
+    drawn = lay_out(data)
     y = [drawn.nodes[v].cy / drawn.height for v in data.nodes["id"]]
     return replace(data, nodes=data.nodes.with_columns(y=pl.Series(y, dtype=pl.Float64)))
 

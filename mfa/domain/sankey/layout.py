@@ -21,11 +21,15 @@ WIDTH = 1200.0
 MIN_STEP = 170.0
 """Smallest distance between two columns when the figure's width is automatic, px (room for middle labels)."""
 MAX_WIDTH = 2000.0
+MIN_GAP_STEP = 96.0
+"""The least distance between two columns: room for a label of a name and its tonnes on two lines, px."""
 MIN_FLOW = 40.0
 """Room left in a gap between columns beside the return tracks running through it, px."""
 NODE_W = 14.0
 GAP = 10.0
 """Smallest gap between two nodes of a column, px."""
+MIN_NODE_PX = 1.0
+"""A node is drawn at least this tall, however few tonnes it carries."""
 LABEL_SIZE = 12.0
 LABEL_H = 17.0
 """A node label's line, px: its box and the pitch labels keep from each other."""
@@ -38,6 +42,8 @@ NODE_SHARE = 0.62
 MAX_HEIGHT = 1800.0
 HEADER_H = 36.0
 """Above the plot: the title (and the legend beside it)."""
+LEGEND_ROW = 24.0
+"""At facility level the legend (material groups and facility kinds) takes a row of its own below the title."""
 FOOT_H = 26.0
 """Below the plot: the one-line source note."""
 CLEAR = 14.0
@@ -83,7 +89,7 @@ class Band:
 @dataclass(frozen=True)
 class Layout:
     """The diagram in figure px: size, the plot area, px per tonne, whether the asked scale could be kept, a box
-    per node id, a band per link (in the links' order), a label per node."""
+    per node id, a band per link (in the links' order), a label per node, and how many labels a column can hold."""
 
     width: float
     height: float
@@ -94,6 +100,14 @@ class Layout:
     nodes: dict[str, Box]
     bands: list[Band]
     labels: list[Label]
+    capacity: int
+    lanes: float
+    """px under the nodes taken by the return lanes (and the clearance above them)."""
+
+
+def header_height(level: str) -> float:
+    """The px above the plot: the title row, and at facility level the legend's own row."""
+    return HEADER_H + (LEGEND_ROW if level == "facility" else 0.0)
 
 
 def label_parts(
@@ -110,14 +124,24 @@ def label_parts(
     return name, value, text_width(f"{name} ", LABEL_SIZE) + value_w + 4, LABEL_H
 
 
-def _scale(columns: list[tuple[float, int]], lane_t: float, lane_n: int, plot_h: float) -> float:
-    """The px per tonne that lets every column (tonnes, nodes) and the return lanes below it fit in `plot_h`."""
+def _scale(columns: list[list[float]], lane_t: float, lane_n: int, plot_h: float) -> float:
+    """The px per tonne that lets every column (its nodes' tonnes; a node is at least MIN_NODE_PX tall) and the
+    return lanes below it fit in `plot_h`."""
     clear = CLEAR if lane_n else 0.0
     best = math.inf
-    for t, n in columns:
-        room = plot_h - (n - 1) * GAP - lane_n * LANE_GAP - clear
-        if t + lane_t > 0:
-            best = min(best, max(room, 1.0) / (t + lane_t))
+    for ts in columns:
+        room = plot_h - (len(ts) - 1) * GAP - lane_n * LANE_GAP - clear
+        total = sum(ts)
+        if total + lane_t <= 0:
+            continue
+        k = max(room, 1.0) / (total + lane_t)
+        for _ in range(6):  # nodes drawn at the smallest height take that much whatever the scale
+            small = [t for t in ts if t * k < MIN_NODE_PX]
+            big = total - sum(small) + lane_t
+            if big <= 0:
+                break
+            k = max(room - MIN_NODE_PX * len(small), 1.0) / big
+        best = min(best, k)
     return best if math.isfinite(best) else 1.0
 
 
@@ -125,7 +149,7 @@ def _stack(data: SankeyData, per_t: float, xs: dict[int, float], top: float, are
     """Node boxes: each column stacked in rank order GAP apart, then moved toward the nodes it exchanges with (as
     d3-sankey relaxes), never out of order, overlapping, or out of [top, top + area]."""
     rows = data.nodes.select("id", "column", "tonnes").rows()
-    heights = {v: max(t * per_t, 1.0) for v, _, t in rows}
+    heights = {v: max(t * per_t, MIN_NODE_PX) for v, _, t in rows}
     column_of = {v: c for v, c, _ in rows}
     stacks: dict[int, list[str]] = {}
     for v, c, _ in rows:  # nodes come sorted by column and rank
@@ -176,56 +200,83 @@ def _steps(need: list[float], room: float) -> list[float] | None:
     return [max(base, n) for n in need]
 
 
+def _column_px(stats: list[list[float]], per_t: float) -> float:
+    """The px the fullest column takes at `per_t`: its nodes (each at least MIN_NODE_PX) and the gaps between."""
+    return max(sum(max(t * per_t, MIN_NODE_PX) for t in ts) + (len(ts) - 1) * GAP for ts in stats)
+
+
 def _frame(
-    stats: list[tuple[float, int]],
+    stats: list[list[float]],
     lane_t: float,
     lane_n: int,
     top: float,
     height: float | None,
     scale_t: float | None,
+    per_t: float | None = None,
 ) -> tuple[float, float, bool]:
-    """(figure height, px per tonne, whether scale_t was kept): for `height` None, high enough for every column's
-    labels and for the nodes to span NODE_SHARE of it despite the return lanes (at most MAX_HEIGHT)."""
+    """(figure height, px per tonne, whether scale_t was kept). For `height` None: the least height at which every
+    column's labels fit, the nodes have MIN_NODE_AREA px (unless `per_t` is given: the width allowed no more) and
+    span NODE_SHARE of the figure when the return lanes let them; at most MAX_HEIGHT."""
+    fixed = per_t if per_t is not None else SCALE_PX / scale_t if scale_t is not None else None
+
+    def lanes_px(k: float) -> float:
+        return lane_t * k + lane_n * LANE_GAP + CLEAR if lane_n else 0.0
+
     if height is None:
-        most = max(n for _, n in stats)
-        area = max(MIN_NODE_AREA, most * LABEL_H)
-        per_t = SCALE_PX / scale_t if scale_t is not None else _scale(stats, 0.0, 0, area)
-        area = max(area, max(t * per_t + (n - 1) * GAP for t, n in stats))
-        if lane_n:  # the lanes take a * area + b px: grow until the nodes span NODE_SHARE of the figure
-            a = lane_t * per_t / area
-            b = lane_n * LANE_GAP + CLEAR
-            if scale_t is None and 1 - NODE_SHARE * (1 + a) > 0:
-                area = max(area, NODE_SHARE * (top + FOOT_H + b) / (1 - NODE_SHARE * (1 + a)))
-            area += a * area + b
-        height = min(top + area + FOOT_H, MAX_HEIGHT)
+        labels = max(len(ts) for ts in stats) * LABEL_H
+        if fixed is not None:
+            area = max(labels, _column_px(stats, fixed), MIN_NODE_AREA if per_t is None else 0.0)
+            height = min(top + area + lanes_px(fixed) + FOOT_H, MAX_HEIGHT)
+        else:
+
+            def fine(h: float, share: bool) -> bool:
+                k = _scale(stats, lane_t, lane_n, h - top - FOOT_H)
+                area = h - top - FOOT_H - lanes_px(k)
+                nodes = _column_px(stats, k)
+                return area >= max(labels, MIN_NODE_AREA) and (not share or nodes >= NODE_SHARE * h)
+
+            low = top + FOOT_H + max(labels, MIN_NODE_AREA)
+            share = fine(MAX_HEIGHT, True)  # can the nodes span NODE_SHARE at all?
+            high = MAX_HEIGHT
+            if fine(low, share):
+                high = low
+            else:
+                for _ in range(40):
+                    middle = (low + high) / 2
+                    low, high = (low, middle) if fine(middle, share) else (middle, high)
+            height = high
     best = _scale(stats, lane_t, lane_n, height - top - FOOT_H)
-    if scale_t is None:
+    if fixed is None:
         return height, best, True
-    fits = SCALE_PX / scale_t <= best * (1 + 1e-9)
-    return height, SCALE_PX / scale_t if fits else best, fits
+    if per_t is not None:
+        return height, min(per_t, best), True
+    fits = fixed <= best * (1 + 1e-9)
+    return height, fixed if fits else best, fits
 
 
-def layout(
+def lay_out(
     data: SankeyData,
     *,
     width: float | None = None,
     height: float | None = None,
-    top: float = HEADER_H,
+    top: float | None = None,
     scale_t: float | None = None,
 ) -> Layout:
-    """Geometry of the diagram below `top` px of header. `width` None gives the columns MIN_STEP px at least (from
-    WIDTH to MAX_WIDTH); `height` None grows the figure until every column's labels fit and the nodes span
-    NODE_SHARE of it; with `scale_t`, scale_t tonnes are SCALE_PX tall unless the diagram cannot fit then (`fits`
-    False, drawn at the largest scale that fits)."""
+    """Geometry of the diagram below `top` px of header (default: header_height). `width` None gives the columns
+    MIN_STEP px at least (from WIDTH to MAX_WIDTH), and the return tracks room between them; `height` None grows the
+    figure until every column's labels fit and the nodes span NODE_SHARE of it; with `scale_t`, scale_t tonnes are
+    SCALE_PX tall unless the diagram cannot fit then (`fits` False, drawn at the largest scale that fits)."""
     nodes = data.nodes
+    top = header_height(data.level) if top is None else top
     last = int(nodes["column"].max() or 0)  # type: ignore[arg-type]
     column_of = dict(nodes.select("id", "column").rows())
-    stats = [(float(group["tonnes"].sum()), group.height) for _, group in nodes.group_by("column")]
+    stats = [group["tonnes"].to_list() for _, group in nodes.group_by("column")]
     links = data.links.select("source", "target", "tonnes", "loop").rows()
     spans = [(column_of[v], column_of[u], t) for u, v, t, loop in links if loop]
     depth, offsets = lanes(spans)
     lane_t = max((t for t, _ in depth.values()), default=0.0)
     lane_n = max((n for _, n in depth.values()), default=0)
+    given_height = height
     height, per_t, fits = _frame(stats, lane_t, lane_n, top, height, scale_t)
     plot_h = height - top - FOOT_H
     area = plot_h - (lane_t * per_t + lane_n * LANE_GAP + CLEAR if lane_n else 0.0)
@@ -235,7 +286,8 @@ def layout(
         return max((label_parts(n, t, data.language)[2] for n, t, col in rows if col == c), default=0.0)
 
     label_w = (min(widest(0), MAX_MARGIN), min(widest(last), MAX_MARGIN))
-    for _ in range(8):  # return tracks need room beside their columns: shrink the scale if the width cannot give it
+    start = per_t
+    for _ in range(10):  # return tracks need room beside their columns: shrink the scale if the width cannot give it
         track_in = [sum(t * per_t + LANE_GAP for lo, _, t in spans if lo == c) for c in range(last + 1)]
         track_out = [sum(t * per_t + LANE_GAP for _, hi, t in spans if hi == c) for c in range(last + 1)]
         left_tracks = PAD + track_in[0] if track_in[0] else 0.0
@@ -243,17 +295,24 @@ def layout(
         left = (label_w[0] + 2 * LABEL_PAD + left_tracks) if last else 2 * LABEL_PAD
         right = label_w[1] + 2 * LABEL_PAD + right_tracks
         need = [
-            track_out[g] + track_in[g + 1] + 2 * PAD + MIN_FLOW if track_out[g] + track_in[g + 1] else 0.0
+            max(
+                track_out[g] + track_in[g + 1] + 2 * PAD + MIN_FLOW if track_out[g] + track_in[g + 1] else 0.0,
+                MIN_GAP_STEP,
+            )
             for g in range(last)
         ]
         wide = width or min(max(WIDTH, left + right + NODE_W + sum(max(MIN_STEP, n) for n in need)), MAX_WIDTH)
         steps = _steps(need, wide - left - right - NODE_W)
         if steps is not None:
             break
-        per_t *= 0.85
+        per_t *= 0.8
     else:
         steps = [max(wide - left - right - NODE_W, 0.0) / max(last, 1)] * last
     width = wide
+    if per_t < start:  # the width allowed less: a figure of automatic height shrinks to the nodes
+        height, per_t, _ = _frame(stats, lane_t, lane_n, top, given_height, None, per_t)
+        plot_h = height - top - FOOT_H
+        area = plot_h - (lane_t * per_t + lane_n * LANE_GAP + CLEAR if lane_n else 0.0)
     xs = {c: left + sum(steps[:c]) if last else (width - NODE_W) / 2 for c in range(last + 1)}
     boxes = _stack(data, per_t, xs, top, area)
     edges = (left - left_tracks, width - right + right_tracks)
@@ -263,7 +322,9 @@ def layout(
     labels = _labels(data, boxes, edges, rooms, top, top + area)
     bands = _bands(data, boxes, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels])
     plot = Box(left, top, width - right, top + plot_h)
-    return Layout(float(width), float(height), top, plot, per_t, fits, boxes, bands, labels)
+    capacity = int(area // LABEL_H)
+    lanes_px = plot_h - area
+    return Layout(float(width), float(height), top, plot, per_t, fits, boxes, bands, labels, capacity, lanes_px)
 
 
 def _labels(
