@@ -240,10 +240,7 @@ def _draw_bands(fig: go.Figure, data: SankeyData, drawn: Layout, labels: dict[st
             )
         )
     # a point on every band to click (Streamlit reports clicks on points, not on fills)
-    points = [
-        ((b.value_box.x0 + b.value_box.x1) / 2, b.value_box.cy) if b.value_box else _middle(b.outline)
-        for b in drawn.bands
-    ]
+    points = [band.anchor for band in drawn.bands]
     fig.add_trace(
         go.Scatter(
             x=[round(x, 2) for x, _ in points],
@@ -258,12 +255,6 @@ def _draw_bands(fig: go.Figure, data: SankeyData, drawn: Layout, labels: dict[st
             name="links",
         )
     )
-
-
-def _middle(outline: list[tuple[float, float]]) -> tuple[float, float]:
-    half = len(outline) // 2
-    top, bottom = outline[half // 2], outline[half + half // 2]
-    return (top[0] + bottom[0]) / 2, (top[1] + bottom[1]) / 2
 
 
 def _draw_nodes(fig: go.Figure, data: SankeyData, drawn: Layout, language: Language) -> None:

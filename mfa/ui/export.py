@@ -16,6 +16,7 @@ from mfa.domain.indicators import INDICATORS
 from mfa.export.sankey_figure import export_figure
 from mfa.ui import filters, navigation, state
 from mfa.ui.i18n import format_value, indicator_name, language, t
+from mfa.ui.sankey import container_width
 from mfa.ui.widgets import CSV_MIME, PARQUET_MIME, XLSX_MIME, csv_bytes, header, table_bytes, xlsx_bytes
 
 FIGURE_FORMATS: dict[str, tuple[str, str]] = {
@@ -93,12 +94,13 @@ def render() -> None:
 
     st.subheader(t("export_sankey"))
     opts = filters.sankey_options("export", lambda o: state.sankey(url, version, f, o, lang))
-    made = state.sankey_figure(url, version, f, opts, lang)
+    made = state.sankey_figure(url, version, f, opts, lang)  # the files: laid out at their own width, for print
     fig = made.figure
     if made.data.links.is_empty():
         st.info(t("sankey_empty"))
     else:
-        st.plotly_chart(fig, key="export_sankey", theme=None, width="content", config={"displaylogo": False})
+        shown = state.sankey_figure(url, version, f, opts, lang, width=container_width("export_width")).figure
+        st.plotly_chart(shown, key="export_sankey", theme=None, width="content", config={"displaylogo": False})
     buttons(
         [
             (label, f"{stem}-sankey-{opts.level}{ext}", partial(figure_bytes, fig, ext), mime)

@@ -2,139 +2,25 @@
 
 from __future__ import annotations
 
-from functools import partial
-from urllib.parse import quote
-
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from mfa.domain.flowframe import Selection
 from mfa.domain.network import GraphLevel
-from mfa.domain.sankey import SankeyData, SankeyOptions
-from mfa.domain.sankey.data import link_rows
 from mfa.domain.vocabulary import FACILITY_KINDS
 from mfa.export.sankey_figure import KIND_COLOURS
 from mfa.services.network import LOOP_MAX_CYCLES, LOOP_MAX_LENGTH
 from mfa.ui import filters, navigation, state
-from mfa.ui.i18n import coded, format_percent, format_tonnes, kind_name, labels, language, name_of, t
-from mfa.ui.widgets import header, table_bytes, tonnes_column
+from mfa.ui.i18n import coded, format_percent, format_tonnes, kind_name, labels, name_of, t
+from mfa.ui.sankey import sankey_view
+from mfa.ui.widgets import header, tonnes_column
 
 VIEWS = ("sankey", "table", "balance", "loops", "trace")
 TRACE_WHAT = ("facility", "park", "material")
 TABLE_ROWS = 20_000  # the table shows at most this many flows (the largest); the export holds them all
 WARN_STATUSES = ("imbalanced", "no_input")
 DEFAULT_TOLERANCE = 5.0
-
-
-def sankey_view(url: str, version: int, f: Selection) -> None:
-    """The diagram as `mfa sankey` draws it, and the flows behind a link (clicked, or chosen from the list)."""
-    lang = language()
-    opts = filters.sankey_options("flows", lambda o: state.sankey(url, version, f, o, lang))
-    made = state.sankey_figure(url, version, f, opts, lang)
-    diagram = made.data
-    if diagram.links.is_empty():
-        st.info(t("sankey_empty"))
-        return
-    if not made.fits:
-        st.info(t("scale_not_kept", span=format_tonnes(diagram.span_t)))
-    event = st.plotly_chart(
-        made.figure,
-        key="flows_sankey",
-        theme=None,
-        width="content",
-        config={"displaylogo": False, "scrollZoom": False},
-        on_select="rerun",
-        selection_mode="points",
-    )
-    st.caption(
-        t(
-            "sankey_caption",
-            total=format_tonnes(diagram.total_t),
-            internal=format_tonnes(diagram.internal_t),
-            loops=format_tonnes(diagram.loops_t),
-        )
-    )
-    link_section(url, version, f, opts, diagram, clicked(event))
-
-
-def clicked(event: object) -> int | None:
-    """The link of the band point clicked in the diagram (Streamlit reports clicks on points), else None."""
-    points = getattr(getattr(event, "selection", None), "points", None) or []
-    for point in points:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, int | float):
-            return int(data)
-        if isinstance(data, list) and data and isinstance(data[0], int | float):
-            return int(data[0])
-    return None
-
-
-def link_section(
-    url: str, version: int, f: Selection, opts: SankeyOptions, diagram: SankeyData, click: int | None
-) -> None:
-    """The flows behind one link: the one clicked, or chosen from the links largest first; shown and exported."""
-    rows = link_rows(diagram)
-    choices: list[int | None] = [None, *(row["link"] for row in rows)]
-    written = {
-        row["link"]: f"{row['source_label']} → {row['target_label']} · {row['group_label']} · "
-        f"{format_tonnes(row['tonnes'])}"
-        for row in rows
-    }
-    if click is not None and click != st.session_state.get("flows_link_clicked"):
-        st.session_state["flows_link_clicked"] = click
-        st.session_state["flows_link"] = click
-    if st.session_state.get("flows_link") not in choices:
-        st.session_state["flows_link"] = None
-    link = st.selectbox(
-        t("link_pick"),
-        choices,
-        key="flows_link",
-        format_func=labels(choices, lambda c: t("link_none") if c is None else written[c]),
-        help=t("link_pick_help"),
-    )
-    if link is None:
-        return
-    flows = state.link_flows(url, version, f, opts, language(), int(link))
-    if flows.is_empty():
-        st.info(t("link_none_found"))
-        return
-    st.caption(t("link_caption", n=f"{flows.height:,}", tonnes=format_tonnes(float(flows["quantity_t"].sum()))))
-    shown = flows.head(TABLE_ROWS).with_columns(
-        history=pl.lit("history?record=flow&key=") + pl.col("history_key").map_elements(quote, return_dtype=pl.String)
-    )
-    if flows.height > TABLE_ROWS:
-        st.caption(t("link_too_many", shown=f"{TABLE_ROWS:,}", n=f"{flows.height:,}"))
-    st.dataframe(
-        shown.drop("history_key"),
-        key="flows_link_table",
-        hide_index=True,
-        height=360,
-        column_config={
-            "period": t("period"),
-            "source": t("source"),
-            "source_name": t("source_name"),
-            "target": t("target"),
-            "target_name": t("target_name"),
-            "material": t("material"),
-            "material_name": t("material_name"),
-            "quantity_t": tonnes_column(t("quantity_t")),
-            "history": st.column_config.LinkColumn(t("history_link"), display_text=t("history_open")),
-        },
-    )
-    stem = f"mfa-{f.period}-link-{int(link) + 1}"
-    for col, (ext, label) in zip(
-        st.columns(3), ((".csv", "CSV"), (".xlsx", "XLSX"), (".parquet", "Parquet")), strict=True
-    ):
-        col.download_button(
-            label,
-            partial(table_bytes, flows, ext),
-            file_name=f"{stem}{ext}",
-            key=f"flows_link_{ext[1:]}",
-            icon=":material/download:",
-            on_click="ignore",
-            width="stretch",
-        )
 
 
 def labelled(frame: pl.DataFrame, column: str, names: dict[str, tuple[str | None, str | None]]) -> pl.Expr:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import plotly.io
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
@@ -161,13 +162,35 @@ def sankey(url: str, version: int, f: Selection, options: SankeyOptions, languag
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def sankey_figure(
-    url: str, version: int, f: Selection, options: SankeyOptions, language: Language, title: str | None = None
-) -> SankeyFigure:
-    """The diagram drawn as `mfa sankey` draws it (title, values, legend, source note), and whether the fixed scale
-    could be kept."""
+def _drawn(
+    url: str,
+    version: int,
+    f: Selection,
+    options: SankeyOptions,
+    language: Language,
+    title: str | None,
+    width: int | None,
+) -> tuple[SankeyData, str, bool]:
     diagram = sankey(url, version, f, options, language)
-    return sankey_service.draw(_engine(url), f, diagram, options, title=title)
+    made = sankey_service.draw(_engine(url), f, diagram, options, title=title, width=width)
+    return made.data, made.figure.to_json(), made.fits
+
+
+def sankey_figure(
+    url: str,
+    version: int,
+    f: Selection,
+    options: SankeyOptions,
+    language: Language,
+    title: str | None = None,
+    width: int | None = None,
+) -> SankeyFigure:
+    """The diagram drawn as `mfa sankey` draws it (title, values, legend, source note), laid out for `width` px (the
+    page's; None: its own width, as the files are), and whether the fixed scale could be kept. The figure is made
+    from its cached JSON on every run, so that its spec is the same string each time: Streamlit keys a chart's
+    selection (a clicked band) to its spec."""
+    diagram, spec, fits = _drawn(url, version, f, options, language, title, width)
+    return SankeyFigure(diagram, plotly.io.from_json(spec), fits)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

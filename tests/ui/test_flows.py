@@ -98,7 +98,7 @@ def test_the_flows_behind_a_link_are_listed_with_history_links_and_exported(
 
 def test_a_clicked_band_opens_its_flows(app: Callable[..., AppTest]) -> None:
     """Streamlit reports a click on a band's point as a selection carrying the link number."""
-    from mfa.ui.flows import clicked
+    from mfa.ui.sankey import clicked
 
     class Event:
         selection = type("Selection", (), {"points": [{"curve_number": 3, "customdata": 2}]})()

@@ -72,10 +72,10 @@ def _ribbon(line: list[tuple[Point, Point]], half: float) -> list[Point]:
 
 def return_band(
     x_from: float, a0: float, x_to: float, b0: float, lane: float, width: float, track_out: float, track_in: float
-) -> tuple[list[Point], Point]:
+) -> tuple[list[Point], list[Point]]:
     """A return band `width` px thick leaving the right side of a node at x_from (slot top a0), turning down
     `track_out` px beyond PAD, running left in the lane whose top is `lane`, and rising `track_in` px beyond PAD
-    left of the target's left side at x_to (slot top b0). Its outline and the middle of its lane."""
+    left of the target's left side at x_to (slot top b0). Its outline and points along its lane (middle first)."""
     half = width / 2
     r = half + RADIUS
     ya, yb, yl = a0 + half, b0 + half, lane + half
@@ -91,4 +91,4 @@ def return_band(
     line += [((xl, yl - r), up), ((xl, yb + r), up)]
     line += _arc(xl + r, yb + r, r, 180, 270)
     line += [((xl + r, yb), right), ((x_to, yb), right)]
-    return _ribbon(line, half), ((xr + xl) / 2, yl)
+    return _ribbon(line, half), [(xl + (xr - xl) * f, yl) for f in (0.5, 0.3, 0.7, 0.15, 0.85)]

@@ -7,7 +7,7 @@ this in mfa.export.sankey_figure.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mfa.domain.labels import Language, format_tonnes
@@ -77,13 +77,15 @@ class Label:
 @dataclass(frozen=True)
 class Band:
     """A link drawn: its row in the links frame, its outline (a closed polygon), whether it is a return band,
-    and its tonnes as written with the box they take (None for links under VALUE_SHARE)."""
+    its tonnes as written with the box they take (None for links under VALUE_SHARE), and a point to click it."""
 
     link: int
     outline: list[Point]
     is_return: bool
     value: str | None
     value_box: Box | None
+    anchor: Point
+    """A point on the band clear of labels and values: where a click picks it."""
 
 
 @dataclass(frozen=True)
@@ -286,10 +288,11 @@ def lay_out(
         return max((label_parts(n, t, data.language)[2] for n, t, col in rows if col == c), default=0.0)
 
     label_w = (min(widest(0), MAX_MARGIN), min(widest(last), MAX_MARGIN))
-    start = per_t
-    for _ in range(10):  # return tracks need room beside their columns: shrink the scale if the width cannot give it
-        track_in = [sum(t * per_t + LANE_GAP for lo, _, t in spans if lo == c) for c in range(last + 1)]
-        track_out = [sum(t * per_t + LANE_GAP for _, hi, t in spans if hi == c) for c in range(last + 1)]
+
+    def across(k: float) -> tuple[float, float, float, float, list[float]]:
+        """(left margin, right margin, its return tracks on the left, on the right, what each gap needs) at k."""
+        track_in = [sum(t * k + LANE_GAP for lo, _, t in spans if lo == c) for c in range(last + 1)]
+        track_out = [sum(t * k + LANE_GAP for _, hi, t in spans if hi == c) for c in range(last + 1)]
         left_tracks = PAD + track_in[0] if track_in[0] else 0.0
         right_tracks = PAD + track_out[last] if last and track_out[last] else 0.0
         left = (label_w[0] + 2 * LABEL_PAD + left_tracks) if last else 2 * LABEL_PAD
@@ -301,13 +304,21 @@ def lay_out(
             )
             for g in range(last)
         ]
-        wide = width or min(max(WIDTH, left + right + NODE_W + sum(max(MIN_STEP, n) for n in need)), MAX_WIDTH)
-        steps = _steps(need, wide - left - right - NODE_W)
-        if steps is not None:
-            break
-        per_t *= 0.8
-    else:
-        steps = [max(wide - left - right - NODE_W, 0.0) / max(last, 1)] * last
+        return left, right, left_tracks, right_tracks, need
+
+    def wanted(k: float) -> float:
+        left, right, _, _, need = across(k)
+        return left + right + NODE_W + sum(need)
+
+    wide = width or min(max(WIDTH, wanted(per_t) + sum(max(MIN_STEP - n, 0.0) for n in across(per_t)[4])), MAX_WIDTH)
+    start = per_t
+    if wanted(per_t) > wide:  # the return tracks need more room than the width has: the largest scale that fits
+        low, high = 0.0, per_t
+        for _ in range(40):
+            low, high = ((low + high) / 2, high) if wanted((low + high) / 2) <= wide else (low, (low + high) / 2)
+        per_t = low
+    left, right, left_tracks, right_tracks, need = across(per_t)
+    steps = _steps(need, wide - left - right - NODE_W) or [max(wide - left - right - NODE_W, 0.0) / max(last, 1)] * last
     width = wide
     if per_t < start:  # the width allowed less: a figure of automatic height shrinks to the nodes
         height, per_t, _ = _frame(stats, lane_t, lane_n, top, given_height, None, per_t)
@@ -400,20 +411,20 @@ def _bands(
         slot[i][2], bottom_in[v] = boxes[v].y1 - bottom_in[v] - w, bottom_in[v] + w
         slot[i][1] = track_out.get(column_of[u], 0.0)
         slot[i][3] = track_in.get(column_of[v], 0.0)
-        track_out[column_of[u]] = slot[i][1] + w + 3.0
-        track_in[column_of[v]] = slot[i][3] + w + 3.0
+        track_out[column_of[u]] = slot[i][1] + w + LANE_GAP
+        track_in[column_of[v]] = slot[i][3] + w + LANE_GAP
     total = data.total_t
     taken = [*labels, *boxes.values()]
     bands: list[Band] = []
+    spots: list[list[Point]] = []
     for i, (u, v, t, loop) in enumerate(rows):
         w = t * per_t
         if loop:
             offset_t, offset_n = lane_of[i]
             lane = lane_top + offset_t * per_t + offset_n * LANE_GAP
-            outline, middle = return_band(
+            outline, candidates = return_band(
                 boxes[u].x1, slot[i][0], boxes[v].x0, slot[i][2], lane, w, slot[i][1], slot[i][3]
             )
-            candidates = [middle]
         else:
             a0, b0 = slot[i][0], slot[i][2]
             outline, candidates = bezier_band(boxes[u].x1, a0, a0 + w, boxes[v].x0, b0, b0 + w)
@@ -425,5 +436,11 @@ def _bands(
             pick = first_free(options, taken)
             value_box = options[0 if pick is None else pick]
             taken.append(value_box)
-        bands.append(Band(i, outline, bool(loop), value, value_box))
+        bands.append(Band(i, outline, bool(loop), value, value_box, candidates[0]))
+        spots.append(candidates)
+    for k, (band, candidates) in enumerate(zip(bands, spots, strict=True)):  # a point to click clear of any text
+        clear = [
+            p for p in candidates if not any(Box(p[0] - 7, p[1] - 7, p[0] + 7, p[1] + 7).overlaps(b) for b in taken)
+        ]
+        bands[k] = replace(band, anchor=clear[0] if clear else band.anchor)
     return bands
