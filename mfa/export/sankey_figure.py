@@ -152,49 +152,38 @@ def sankey_figure(
             RuntimeWarning,
             stacklevel=2,
         )
-    fig = go.Figure()
     labels = dict(data.nodes.select("id", "label").iter_rows())
-    _draw_bands(fig, data, drawn, labels, language)
-    _draw_nodes(fig, data, drawn, language)
-    elements = _annotate(fig, data, drawn)
-    _legend(fig, data, language)
+    traces = [*_bands(data, drawn, labels, language), *_nodes(data, drawn, language), *_legend(data, language)]
+    annotations, shapes, elements = _annotations(data, drawn)
     h, w = drawn.height, drawn.width
     if note:
-        fig.add_annotation(
-            text=inert(note),
-            x=8,
-            y=h - 6,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 10, "color": NOTE_COLOUR},
-            xref="x",
-            yref="y",
+        annotations.append(
+            {
+                "text": inert(note),
+                "x": 8,
+                "y": h - 6,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 10, "color": NOTE_COLOUR},
+                "xref": "x",
+                "yref": "y",
+            }
         )
-    fig.update_layout(
-        title={
-            "text": inert(title),
-            "x": 8 / w,
-            "xanchor": "left",
-            "y": 1 - 8 / h,
-            "yanchor": "top",
-            "font": {"size": 16},
-        }
-        if title
-        else None,
-        width=w,
-        height=h,
-        margin={"t": 0, "b": 0, "l": 0, "r": 0, "pad": 0},
-        xaxis={"range": [0, w], "visible": False, "fixedrange": True},
-        yaxis={"range": [h, 0], "visible": False, "fixedrange": True},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        font={"family": FONTS[language], "size": LABEL_SIZE},
-        hovermode="closest",
-        hoverlabel={"namelength": -1, "font": {"family": FONTS[language]}},
-        dragmode=False,
-        showlegend=True,
-        legend={
+    layout: dict[str, Any] = {
+        "width": w,
+        "height": h,
+        "margin": {"t": 0, "b": 0, "l": 0, "r": 0, "pad": 0},
+        "xaxis": {"range": [0, w], "visible": False, "fixedrange": True},
+        "yaxis": {"range": [h, 0], "visible": False, "fixedrange": True},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "font": {"family": FONTS[language], "size": LABEL_SIZE},
+        "hovermode": "closest",
+        "hoverlabel": {"namelength": -1, "font": {"family": FONTS[language]}},
+        "dragmode": False,
+        "showlegend": True,
+        "legend": {
             "orientation": "h",
             "x": 8 / w if kinds_row else 1 - 8 / w,
             "xanchor": "left" if kinds_row else "right",
@@ -205,173 +194,207 @@ def sankey_figure(
             "traceorder": "grouped",
             "bgcolor": "rgba(255, 255, 255, 0)",
         },
-        meta={
+        "annotations": annotations,
+        "shapes": shapes,
+        "meta": {
             "mfa_sankey": sankey_json(data),
             "mfa_elements": elements,
             "per_t_px": drawn.per_t,
             "scale_t": scale_t,
             "fits": drawn.fits,
         },
-    )
-    return fig
+    }
+    if title:
+        layout["title"] = {
+            "text": inert(title),
+            "x": 8 / w,
+            "xanchor": "left",
+            "y": 1 - 8 / h,
+            "yanchor": "top",
+            "font": {"size": 16},
+        }
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)  # built from checked parts: fast
 
 
-def _draw_bands(fig: go.Figure, data: SankeyData, drawn: Layout, labels: dict[str, str], language: Language) -> None:
-    """One filled polygon per link, coloured by material group; hovering anywhere on it tells its tonnes."""
+def _fill(xs: list[float], ys: list[float], colour: str, hover: str, uid: str, **more: Any) -> dict[str, Any]:
+    """A filled polygon trace whose hover shows `hover` anywhere inside it."""
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "fill": "toself",
+        "fillcolor": colour,
+        "hoveron": "fills",
+        "hoverinfo": "name",
+        "name": hover,
+        "uid": uid,
+        "showlegend": False,
+        **more,
+    }
+
+
+def _bands(data: SankeyData, drawn: Layout, labels: dict[str, str], language: Language) -> list[dict[str, Any]]:
+    """One filled polygon per link, coloured by material group, and a point on every band to click (Streamlit
+    reports clicks on points, not on fills)."""
     rows = data.links.to_dicts()
+    hover = [_link_hover(row, labels, language) for row in rows]
+    traces = []
     for band in drawn.bands:
         row = rows[band.link]
         xs, ys = _polygon(band.outline)
         colour = GROUP_COLOURS.get(row["material_group"], OTHER_GROUP_COLOUR)
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                fill="toself",
-                fillcolor=colour,
+        traces.append(
+            _fill(
+                xs,
+                ys,
+                colour,
+                hover[band.link],
+                f"mfa-link-{band.link}",
                 line={"width": 0},
-                hoveron="fills",
-                hoverinfo="name",
-                name=_link_hover(row, labels, language),
-                uid=f"mfa-link-{band.link}",
                 legendgroup=row["material_group"],
-                showlegend=False,
             )
         )
-    # a point on every band to click (Streamlit reports clicks on points, not on fills)
-    points = [band.anchor for band in drawn.bands]
-    fig.add_trace(
-        go.Scatter(
-            x=[round(x, 2) for x, _ in points],
-            y=[round(y, 2) for _, y in points],
-            mode="markers",
-            marker={"size": 14, "opacity": 0},
-            customdata=[b.link for b in drawn.bands],
-            hovertemplate="%{text}<extra></extra>",
-            text=[_link_hover(rows[b.link], labels, language) for b in drawn.bands],
-            uid="mfa-link-points",
-            showlegend=False,
-            name="links",
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [round(b.anchor[0], 2) for b in drawn.bands],
+            "y": [round(b.anchor[1], 2) for b in drawn.bands],
+            "mode": "markers",
+            "marker": {"size": 14, "opacity": 0},
+            "customdata": [b.link for b in drawn.bands],
+            "text": [hover[b.link] for b in drawn.bands],
+            "hovertemplate": "%{text}<extra></extra>",
+            "uid": "mfa-link-points",
+            "showlegend": False,
+            "name": "links",
+        }
     )
+    return traces
 
 
-def _draw_nodes(fig: go.Figure, data: SankeyData, drawn: Layout, language: Language) -> None:
+def _nodes(data: SankeyData, drawn: Layout, language: Language) -> list[dict[str, Any]]:
     """One filled rectangle per node, coloured by kind (at kind and facility level)."""
     aggregated = data.level in ("park", "city")
+    traces = []
     for i, row in enumerate(data.nodes.to_dicts()):
         box = drawn.nodes[row["id"]]
         xs, ys = _polygon([(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)])
         colour = node_colour(row["kind"], data.level)
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                fill="toself",
-                fillcolor=colour,
+        traces.append(
+            _fill(
+                xs,
+                ys,
+                colour,
+                _node_hover(row, language, aggregated),
+                f"mfa-node-{i}",
                 line={"width": 0.6, "color": "white"},
-                hoveron="fills",
-                hoverinfo="name",
-                name=_node_hover(row, language, aggregated),
-                uid=f"mfa-node-{i}",
-                showlegend=False,
             )
         )
+    return traces
 
 
-def _annotate(fig: go.Figure, data: SankeyData, drawn: Layout) -> dict[str, list[list[int]]]:
-    """Node labels (with leader lines) and link values as annotations; which annotation is which."""
+def _annotations(data: SankeyData, drawn: Layout) -> tuple[list[dict], list[dict], dict[str, list[list[int]]]]:
+    """Node labels and link values as annotations, leader lines as shapes, and which annotation is which."""
     index = {v: i for i, v in enumerate(data.nodes["id"])}
+    annotations: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
     node_labels: list[list[int]] = []
     link_values: list[list[int]] = []
     for label in drawn.labels:
-        box = label.box
-        node_labels.append([index[label.node], len(fig.layout.annotations)])
+        box, left = label.box, label.side == "left"
+        node_labels.append([index[label.node], len(annotations)])
         joint = "<br>" if label.lines == 2 else " " if label.name else ""
-        fig.add_annotation(
-            text=f"{inert(label.name)}{joint}<b>{label.value}</b>",
-            x=box.x1 if label.side == "left" else box.x0,
-            y=box.cy,
-            xanchor="right" if label.side == "left" else "left",
-            yanchor="middle",
-            showarrow=False,
-            align="right" if label.side == "left" else "left",
-            font={"size": LABEL_SIZE, "color": "#1a1a1a"},
-            bgcolor=LABEL_BACKGROUND,
-            borderpad=1,
-            xref="x",
-            yref="y",
+        annotations.append(
+            {
+                "text": f"{inert(label.name)}{joint}<b>{label.value}</b>",
+                "x": box.x1 if left else box.x0,
+                "y": box.cy,
+                "xanchor": "right" if left else "left",
+                "yanchor": "middle",
+                "showarrow": False,
+                "align": "right" if left else "left",
+                "font": {"size": LABEL_SIZE, "color": "#1a1a1a"},
+                "bgcolor": LABEL_BACKGROUND,
+                "borderpad": 1,
+                "xref": "x",
+                "yref": "y",
+            }
         )
         if label.leader:
             x0, y0, x1, y1 = label.leader
-            fig.add_shape(
-                type="line",
-                x0=x0,
-                y0=y0,
-                x1=x1,
-                y1=y1,
-                line={"width": 0.6, "color": "#888888"},
-                xref="x",
-                yref="y",
-                layer="above",
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": x0,
+                    "y0": y0,
+                    "x1": x1,
+                    "y1": y1,
+                    "xref": "x",
+                    "yref": "y",
+                    "line": {"width": 0.6, "color": "#888888"},
+                    "layer": "above",
+                }
             )
     for band in drawn.bands:
         if band.value is None or band.value_box is None:
             continue
         box = band.value_box
-        link_values.append([band.link, len(fig.layout.annotations)])
-        fig.add_annotation(
-            text=band.value,
-            x=(box.x0 + box.x1) / 2,
-            y=box.cy,
-            xanchor="center",
-            yanchor="middle",
-            showarrow=False,
-            font={"size": VALUE_SIZE, "color": "#222222"},
-            bgcolor="rgba(255, 255, 255, 0.55)",
-            borderpad=0,
-            xref="x",
-            yref="y",
+        link_values.append([band.link, len(annotations)])
+        annotations.append(
+            {
+                "text": band.value,
+                "x": (box.x0 + box.x1) / 2,
+                "y": box.cy,
+                "xanchor": "center",
+                "yanchor": "middle",
+                "showarrow": False,
+                "font": {"size": VALUE_SIZE, "color": "#222222"},
+                "bgcolor": "rgba(255, 255, 255, 0.55)",
+                "borderpad": 0,
+                "xref": "x",
+                "yref": "y",
+            }
         )
-    return {"node_labels": node_labels, "link_values": link_values}
+    return annotations, shapes, {"node_labels": node_labels, "link_values": link_values}
 
 
-def _legend(fig: go.Figure, data: SankeyData, language: Language) -> None:
+def _legend(data: SankeyData, language: Language) -> list[dict[str, Any]]:
     """Legend entries: the material groups drawn (clicking one hides its bands), and at facility level the kinds."""
     found = dict(data.links.select("material_group", "group_label").unique().iter_rows())
+    entries = []
     for group in sorted(found, key=lambda g: (GROUPS.index(g) if g in GROUPS else len(GROUPS), g)):
-        name = found[group]
         colour = solid(GROUP_COLOURS.get(group, OTHER_GROUP_COLOUR))
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"symbol": "square", "size": 12, "color": colour},
-                name=inert(name),
-                legendgroup=group,
-                showlegend=True,
-                hoverinfo="skip",
-            )
+        entries.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": inert(found[group]),
+                "marker": {"symbol": "square", "size": 12, "color": colour},
+                "legendgroup": group,
+                "showlegend": True,
+                "hoverinfo": "skip",
+            }
         )
-    if data.level != "facility":
-        return
-    kinds = [k for k in (*FACILITY_KINDS, "other") if k in set(data.nodes["kind"])]
-    for kind in kinds:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=kind_label(kind, language),
-                showlegend=True,
-                marker={"symbol": "square", "size": 10, "color": KIND_COLOURS.get(kind, KIND_COLOURS["other"])},
-                legendgroup=f"kind {kind}",
-                hoverinfo="skip",
+    if data.level == "facility":
+        for kind in [k for k in (*FACILITY_KINDS, "other") if k in set(data.nodes["kind"])]:
+            colour = KIND_COLOURS.get(kind, KIND_COLOURS["other"])
+            entries.append(
+                {
+                    "type": "scatter",
+                    "x": [None],
+                    "y": [None],
+                    "mode": "markers",
+                    "name": kind_label(kind, language),
+                    "marker": {"symbol": "square", "size": 10, "color": colour},
+                    "legendgroup": f"kind {kind}",
+                    "showlegend": True,
+                    "hoverinfo": "skip",
+                }
             )
-        )
+    return entries
 
 
 def sankey_json_empty(language: Language) -> dict[str, Any]:

@@ -267,7 +267,7 @@ def sankey_data(
     for _ in range(12):  # merge the smallest nodes of columns holding more labels than the layout can hold
         if data.nodes.is_empty():
             return data
-        cap = max(min(max_column_nodes or MAX_COLUMN_NODES, lay_out(data).capacity), 2)
+        cap = max(min(max_column_nodes or MAX_COLUMN_NODES, lay_out(data, detail=False).capacity), 2)
         small = _crowded(data, cap)
         if not small:
             break
@@ -275,7 +275,7 @@ def sankey_data(
         data = _build(found, options, language, labels, names)
     if data.nodes.is_empty():
         return data
-    drawn = lay_out(data)
+    drawn = lay_out(data, detail=False)
     y = [drawn.nodes[v].cy / drawn.height for v in data.nodes["id"]]
     return replace(data, nodes=data.nodes.with_columns(y=pl.Series(y, dtype=pl.Float64)))
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from mfa.domain.labels import Language, format_tonnes
 from mfa.domain.sankey.bands import PAD, Point, bezier_band, lanes, return_band
-from mfa.domain.sankey.text import Box, first_free, shorten, spread, text_width
+from mfa.domain.sankey.text import Box, Boxes, first_free, shorten, spread, text_width
 
 if TYPE_CHECKING:
     from mfa.domain.sankey.data import SankeyData
@@ -263,11 +263,13 @@ def lay_out(
     height: float | None = None,
     top: float | None = None,
     scale_t: float | None = None,
+    detail: bool = True,
 ) -> Layout:
     """Geometry of the diagram below `top` px of header (default: header_height). `width` None gives the columns
     MIN_STEP px at least (from WIDTH to MAX_WIDTH), and the return tracks room between them; `height` None grows the
     figure until every column's labels fit and the nodes span NODE_SHARE of it; with `scale_t`, scale_t tonnes are
-    SCALE_PX tall unless the diagram cannot fit then (`fits` False, drawn at the largest scale that fits)."""
+    SCALE_PX tall unless the diagram cannot fit then (`fits` False, drawn at the largest scale that fits). Without
+    `detail`, only the nodes are placed (no labels, no bands)."""
     nodes = data.nodes
     top = header_height(data.level) if top is None else top
     last = int(nodes["column"].max() or 0)  # type: ignore[arg-type]
@@ -330,8 +332,8 @@ def lay_out(
     rooms = [steps[c] - NODE_W - 2 * LABEL_PAD if 0 < c < last else 0.0 for c in range(last + 1)]
     rooms[0] = left - left_tracks - 2 * LABEL_PAD if last else rooms[0]
     rooms[last] = right - right_tracks - 2 * LABEL_PAD
-    labels = _labels(data, boxes, edges, rooms, top, top + area)
-    bands = _bands(data, boxes, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels])
+    labels = _labels(data, boxes, edges, rooms, top, top + area) if detail else []
+    bands = _bands(data, boxes, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels]) if detail else []
     plot = Box(left, top, width - right, top + plot_h)
     capacity = int(area // LABEL_H)
     lanes_px = plot_h - area
@@ -414,7 +416,7 @@ def _bands(
         track_out[column_of[u]] = slot[i][1] + w + LANE_GAP
         track_in[column_of[v]] = slot[i][3] + w + LANE_GAP
     total = data.total_t
-    taken = [*labels, *boxes.values()]
+    taken = Boxes([*labels, *boxes.values()])
     bands: list[Band] = []
     spots: list[list[Point]] = []
     for i, (u, v, t, loop) in enumerate(rows):
@@ -435,12 +437,10 @@ def _bands(
             options = [Box(x - vw / 2, y - VALUE_H / 2, x + vw / 2, y + VALUE_H / 2) for x, y in candidates]
             pick = first_free(options, taken)
             value_box = options[0 if pick is None else pick]
-            taken.append(value_box)
+            taken.add(value_box)
         bands.append(Band(i, outline, bool(loop), value, value_box, candidates[0]))
         spots.append(candidates)
     for k, (band, candidates) in enumerate(zip(bands, spots, strict=True)):  # a point to click clear of any text
-        clear = [
-            p for p in candidates if not any(Box(p[0] - 7, p[1] - 7, p[0] + 7, p[1] + 7).overlaps(b) for b in taken)
-        ]
+        clear = [p for p in candidates if not taken.hits(Box(p[0] - 7, p[1] - 7, p[0] + 7, p[1] + 7))]
         bands[k] = replace(band, anchor=clear[0] if clear else band.anchor)
     return bands

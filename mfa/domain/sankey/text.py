@@ -88,9 +88,37 @@ def spread(wanted: Sequence[float], heights: Sequence[float], top: float, bottom
     return ys
 
 
-def first_free(candidates: Sequence[Box], taken: Sequence[Box]) -> int | None:
-    """The index of the first candidate box overlapping none of `taken`, else None."""
+class Boxes:
+    """Boxes already placed, found by the grid cells they cover (so a diagram of many links stays fast)."""
+
+    CELL = 64.0
+
+    def __init__(self, boxes: Sequence[Box] = ()) -> None:
+        self._cells: dict[tuple[int, int], list[Box]] = {}
+        for box in boxes:
+            self.add(box)
+
+    def _keys(self, box: Box) -> list[tuple[int, int]]:
+        c = self.CELL
+        return [
+            (i, j)
+            for i in range(int(box.x0 // c), int(box.x1 // c) + 1)
+            for j in range(int(box.y0 // c), int(box.y1 // c) + 1)
+        ]
+
+    def add(self, box: Box) -> None:
+        """Place a box."""
+        for key in self._keys(box):
+            self._cells.setdefault(key, []).append(box)
+
+    def hits(self, box: Box) -> bool:
+        """True when `box` overlaps a placed box."""
+        return any(box.overlaps(other) for key in self._keys(box) for other in self._cells.get(key, ()))
+
+
+def first_free(candidates: Sequence[Box], taken: Boxes) -> int | None:
+    """The index of the first candidate box overlapping none of the `taken` boxes, else None."""
     for i, box in enumerate(candidates):
-        if not any(box.overlaps(other) for other in taken):
+        if not taken.hits(box):
             return i
     return None
