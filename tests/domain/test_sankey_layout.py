@@ -1,7 +1,8 @@
 """mfa.domain.sankey.layout on hand-built graphs with loops: what issue 13 asks of a diagram a report can print.
 
 Labels never overlap each other or another node, the nodes span at least 60 % of the figure's height, every link
-carrying 2 % of the tonnes shows its tonnes, return bands never pass over a node, each node is drawn once."""
+carrying 2 % of the tonnes shows its tonnes, no band passes over a node (returns run under them, links spanning
+several columns through waypoints), each node is drawn once."""
 
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def check(data: SankeyData, drawn: Layout, *, height_goal: float | None = HEIGHT
     bottom = max(b.y1 for b in drawn.nodes.values())
     labels_top = min(label.box.y0 for label in drawn.labels)
     labels_bottom = max(label.box.y1 for label in drawn.labels)
-    filled = max(bottom, labels_bottom) - min(top, labels_top)
+    forward = [y for band in drawn.bands if not band.is_return for _, y in band.outline]
+    filled = max(bottom, labels_bottom, *forward) - min(top, labels_top, *forward)
     assert filled + drawn.lanes + drawn.top + 30 >= drawn.plot.y1  # no empty band: nodes or their labels fill it
     if height_goal is not None and drawn.lanes < 0.6 * (bottom - top) and labels_bottom - labels_top <= bottom - top:
         assert (bottom - top) / drawn.height >= height_goal  # unless heavy returns or many labels need the height
@@ -74,12 +76,11 @@ def check(data: SankeyData, drawn: Layout, *, height_goal: float | None = HEIGHT
         else:
             assert band.value is None
         assert band.is_return == row["loop"]
-        if band.is_return:
-            outline = band.outline + band.outline[:1]
-            for box in drawn.nodes.values():
-                assert not any(segment_enters(p, q, box) for p, q in itertools.pairwise(outline)), (
-                    f"return {row['source']} -> {row['target']} passes over a node"
-                )
+        outline = band.outline + band.outline[:1]
+        for box in drawn.nodes.values():  # returns run under the nodes, links spanning columns through waypoints
+            assert not any(segment_enters(p, q, box) for p, q in itertools.pairwise(outline)), (
+                f"{'return' if band.is_return else 'link'} {row['source']} -> {row['target']} passes over a node"
+            )
 
 
 def steel(level: str, view: str = "auto") -> SankeyData:

@@ -4,6 +4,7 @@ and the lanes those returns take (docs/sankey.md, "Return bands")."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -42,14 +43,24 @@ def _bezier(x0: float, y0: float, x1: float, y1: float, s: float) -> Point:
     return x, y
 
 
-def bezier_band(x0: float, a0: float, a1: float, x1: float, b0: float, b1: float) -> tuple[list[Point], list[Point]]:
-    """A forward band from the slot [a0, a1] at x0 to the slot [b0, b1] at x1: its outline and the points on its
-    centre line where its value may be written (VALUE_AT)."""
-    steps = [i / SAMPLES for i in range(SAMPLES + 1)]
-    top = [_bezier(x0, a0, x1, b0, s) for s in steps]
-    bottom = [_bezier(x0, a1, x1, b1, s) for s in steps[::-1]]
-    centre = [_bezier(x0, (a0 + a1) / 2, x1, (b0 + b1) / 2, s) for s in VALUE_AT]
-    return top + bottom, centre
+def chain_band(gates: Sequence[tuple[float, float, float]], width: float) -> tuple[list[Point], list[Point]]:
+    """A forward band `width` px thick through `gates` (x where it enters, x where it leaves, top y): its source's
+    right side, the waypoints it crosses straight, its target's left side, with Bezier curves between. Its outline
+    and the points on its centre line (first stretch) where its value may be written (VALUE_AT)."""
+    steps = [i / SAMPLES for i in range(1, SAMPLES + 1)]
+
+    def edge(shift: float) -> list[Point]:
+        x_in, x_out, y = gates[0]
+        points = [(x_in, y + shift)] + ([(x_out, y + shift)] if x_out > x_in else [])
+        for (_, xa, ya), (xb_in, xb_out, yb) in itertools.pairwise(gates):
+            points += [_bezier(xa, ya + shift, xb_in, yb + shift, s) for s in steps]
+            if xb_out > xb_in:
+                points.append((xb_out, yb + shift))
+        return points
+
+    (_, xa, ya), (xb, _, yb) = gates[0], gates[1]
+    centre = [_bezier(xa, ya + width / 2, xb, yb + width / 2, s) for s in VALUE_AT]
+    return edge(0.0) + edge(width)[::-1], centre
 
 
 def _arc(cx: float, cy: float, r: float, start: float, end: float) -> list[tuple[Point, Point]]:

@@ -6,12 +6,13 @@ this in mfa.export.sankey_figure.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mfa.domain.labels import Language, format_tonnes
-from mfa.domain.sankey.bands import PAD, Point, bezier_band, lanes, return_band
+from mfa.domain.sankey.bands import PAD, Point, chain_band, lanes, return_band
 from mfa.domain.sankey.text import Box, Boxes, first_free, shorten, spread, text_width
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ VALUE_SIZE = 10.0
 VALUE_H = 13.0
 LABEL_PAD = 6.0
 MIN_NODE_AREA = 420.0
-NODE_SHARE = 0.62
+NODE_SHARE = 0.61
 """A figure of automatic height grows until its nodes span this share of it (return lanes take the rest)."""
 MAX_HEIGHT = 1800.0
 HEADER_H = 36.0
@@ -126,19 +127,41 @@ def label_parts(
     return name, value, text_width(f"{name} ", LABEL_SIZE) + value_w + 4, LABEL_H
 
 
-def _scale(columns: list[list[float]], lane_t: float, lane_n: int, plot_h: float) -> float:
-    """The px per tonne that lets every column (its nodes' tonnes; a node is at least MIN_NODE_PX tall) and the
-    return lanes below it fit in `plot_h`."""
+@dataclass(frozen=True)
+class Load:
+    """What a column holds: its nodes' tonnes, and the tonnes of the forward links passing through it on their way
+    to a later column (drawn through a waypoint of their own, so that they never pass over a node)."""
+
+    nodes: list[float]
+    passing: list[float]
+
+    @property
+    def gaps(self) -> float:
+        """The px between its nodes (a bunch of passing links takes one gap, shared with its neighbours)."""
+        return (len(self.nodes) - 1 + (1 if self.passing else 0)) * GAP
+
+    def px(self, per_t: float) -> float:
+        """Its height at `per_t`: nodes (each at least MIN_NODE_PX), passing links and gaps."""
+        return sum(max(t * per_t, MIN_NODE_PX) for t in self.nodes) + sum(self.passing) * per_t + self.gaps
+
+    def node_px(self, per_t: float) -> float:
+        """The height its nodes alone take at `per_t`, from the first one's top to the last one's bottom."""
+        return sum(max(t * per_t, MIN_NODE_PX) for t in self.nodes) + (len(self.nodes) - 1) * GAP
+
+
+def _scale(columns: list[Load], lane_t: float, lane_n: int, plot_h: float) -> float:
+    """The px per tonne that lets every column (a node is at least MIN_NODE_PX tall) and the return lanes below it
+    fit in `plot_h`."""
     clear = CLEAR if lane_n else 0.0
     best = math.inf
-    for ts in columns:
-        room = plot_h - (len(ts) - 1) * GAP - lane_n * LANE_GAP - clear
-        total = sum(ts)
+    for load in columns:
+        room = plot_h - load.gaps - lane_n * LANE_GAP - clear
+        total = sum(load.nodes) + sum(load.passing)
         if total + lane_t <= 0:
             continue
         k = max(room, 1.0) / (total + lane_t)
         for _ in range(6):  # nodes drawn at the smallest height take that much whatever the scale
-            small = [t for t in ts if t * k < MIN_NODE_PX]
+            small = [t for t in load.nodes if t * k < MIN_NODE_PX]
             big = total - sum(small) + lane_t
             if big <= 0:
                 break
@@ -147,42 +170,83 @@ def _scale(columns: list[list[float]], lane_t: float, lane_n: int, plot_h: float
     return best if math.isfinite(best) else 1.0
 
 
-def _stack(data: SankeyData, per_t: float, xs: dict[int, float], top: float, area: float) -> dict[str, Box]:
-    """Node boxes: each column stacked in rank order GAP apart, then moved toward the nodes it exchanges with (as
-    d3-sankey relaxes), never out of order, overlapping, or out of [top, top + area]."""
+def _hops(data: SankeyData) -> list[tuple[int, int]]:
+    """(link, column) for every column a forward link passes through between its source's and its target's."""
+    column = dict(data.nodes.select("id", "column").rows())
+    rows = data.links.select("source", "target", "loop").rows()
+    return [(i, c) for i, (u, v, loop) in enumerate(rows) if not loop for c in range(column[u] + 1, column[v])]
+
+
+Item = str | tuple[int, int]
+"""A node id, or a waypoint (link, column)."""
+
+
+def _stack(
+    data: SankeyData, per_t: float, xs: dict[int, float], top: float, area: float
+) -> tuple[dict[str, Box], dict[tuple[int, int], Box]]:
+    """Node boxes and waypoint boxes. Each column is stacked in rank order GAP apart, the waypoints of the links
+    passing through it slotted between its nodes where the links would cross, then everything moves toward what it
+    exchanges with (as d3-sankey relaxes), never out of order, overlapping, or out of [top, top + area]."""
     rows = data.nodes.select("id", "column", "tonnes").rows()
-    heights = {v: max(t * per_t, MIN_NODE_PX) for v, _, t in rows}
-    column_of = {v: c for v, c, _ in rows}
-    stacks: dict[int, list[str]] = {}
+    links = data.links.select("source", "target", "tonnes", "loop").rows()
+    height: dict[Item, float] = {v: max(t * per_t, MIN_NODE_PX) for v, _, t in rows}
+    column_of: dict[Item, int] = {v: c for v, c, _ in rows}
+    stacks: dict[int, list[Item]] = {}
     for v, c, _ in rows:  # nodes come sorted by column and rank
         stacks.setdefault(c, []).append(v)
-    centre: dict[str, float] = {}
+    centre: dict[Item, float] = {}
     for stack in stacks.values():
         y = top
-        for v in stack:
-            centre[v] = y + heights[v] / 2
-            y += heights[v] + GAP
-    links = [(u, v, t) for u, v, t, loop in data.links.select("source", "target", "tonnes", "loop").rows() if not loop]
+        for item in stack:
+            centre[item] = y + height[item] / 2
+            y += height[item] + GAP
+    chains: dict[int, list[Item]] = {}  # link -> source, its waypoints, target
+    for i, (u, v, t, loop) in enumerate(links):
+        if loop:
+            continue
+        chain: list[Item] = [u]
+        for c in range(int(column_of[u]) + 1, int(column_of[v])):
+            hop = (i, c)
+            share = (c - column_of[u]) / (column_of[v] - column_of[u])
+            height[hop], column_of[hop] = t * per_t, c
+            centre[hop] = centre[u] + share * (centre[v] - centre[u])
+            chain.append(hop)
+        chains[i] = [*chain, v]
+    for c, stack in stacks.items():  # a waypoint goes before the first node below where its link would cross
+        hops = sorted(
+            (h for h in column_of if isinstance(h, tuple) and column_of[h] == c), key=lambda h: (centre[h], h)
+        )
+        merged: list[Item] = []
+        for item in stack:
+            while hops and centre[hops[0]] < centre[item]:
+                merged.append(hops.pop(0))
+            merged.append(item)
+        merged.extend(hops)
+        stacks[c] = merged
+    pulls: dict[Item, list[tuple[Item, float]]] = {item: [] for item in centre}
+    for i, chain in chains.items():
+        t = links[i][2]
+        for a, b in itertools.pairwise(chain):
+            pulls[a].append((b, t))
+            pulls[b].append((a, t))
     for sweep in range(6):
+        alpha = 0.5 if sweep < 4 else 0.25
         for c in sorted(stacks, reverse=sweep % 2 == 1):
-            pull: dict[str, tuple[float, float]] = {}
-            for u, v, t in links:
-                for here, there in ((u, v), (v, u)):
-                    if column_of[here] == c:
-                        s, w = pull.get(here, (0.0, 0.0))
-                        pull[here] = (s + centre[there] * t, w + t)
             stack = stacks[c]
-            alpha = 0.5 if sweep < 4 else 0.25
-            wanted = [
-                centre[v] + alpha * (pull[v][0] / pull[v][1] - centre[v]) if pull.get(v, (0, 0))[1] > 0 else centre[v]
-                for v in stack
-            ]
-            placed = spread(wanted, [heights[v] + GAP for v in stack], top - GAP / 2, top + area + GAP / 2)
+            wanted = []
+            for item in stack:
+                weight = sum(t for _, t in pulls[item])
+                mean = sum(centre[o] * t for o, t in pulls[item]) / weight if weight > 0 else centre[item]
+                wanted.append(centre[item] + alpha * (mean - centre[item]))
+            sizes = [height[item] + (0.0 if isinstance(item, tuple) else GAP) for item in stack]
+            placed = spread(wanted, sizes, top - GAP / 2, top + area + GAP / 2)
             centre.update(zip(stack, placed, strict=True))
-    return {
-        v: Box(xs[column_of[v]], centre[v] - heights[v] / 2, xs[column_of[v]] + NODE_W, centre[v] + heights[v] / 2)
-        for v in centre
-    }
+
+    def box(item: Item) -> Box:
+        x = xs[column_of[item]]
+        return Box(x, centre[item] - height[item] / 2, x + NODE_W, centre[item] + height[item] / 2)
+
+    return {v: box(v) for v, _, _ in rows}, {h: box(h) for h in column_of if isinstance(h, tuple)}
 
 
 def _steps(need: list[float], room: float) -> list[float] | None:
@@ -202,13 +266,13 @@ def _steps(need: list[float], room: float) -> list[float] | None:
     return [max(base, n) for n in need]
 
 
-def _column_px(stats: list[list[float]], per_t: float) -> float:
-    """The px the fullest column takes at `per_t`: its nodes (each at least MIN_NODE_PX) and the gaps between."""
-    return max(sum(max(t * per_t, MIN_NODE_PX) for t in ts) + (len(ts) - 1) * GAP for ts in stats)
+def _column_px(stats: list[Load], per_t: float) -> float:
+    """The px the fullest column takes at `per_t`."""
+    return max(load.px(per_t) for load in stats)
 
 
 def _frame(
-    stats: list[list[float]],
+    stats: list[Load],
     lane_t: float,
     lane_n: int,
     top: float,
@@ -225,7 +289,7 @@ def _frame(
         return lane_t * k + lane_n * LANE_GAP + CLEAR if lane_n else 0.0
 
     if height is None:
-        labels = max(len(ts) for ts in stats) * LABEL_H
+        labels = max(len(load.nodes) for load in stats) * LABEL_H
         if fixed is not None:
             area = max(labels, _column_px(stats, fixed), MIN_NODE_AREA if per_t is None else 0.0)
             height = min(top + area + lanes_px(fixed) + FOOT_H, MAX_HEIGHT)
@@ -234,7 +298,7 @@ def _frame(
             def fine(h: float, share: bool) -> bool:
                 k = _scale(stats, lane_t, lane_n, h - top - FOOT_H)
                 area = h - top - FOOT_H - lanes_px(k)
-                nodes = _column_px(stats, k)
+                nodes = max(load.node_px(k) for load in stats)
                 return area >= max(labels, MIN_NODE_AREA) and (not share or nodes >= NODE_SHARE * h)
 
             low = top + FOOT_H + max(labels, MIN_NODE_AREA)
@@ -274,7 +338,11 @@ def lay_out(
     top = header_height(data.level) if top is None else top
     last = int(nodes["column"].max() or 0)  # type: ignore[arg-type]
     column_of = dict(nodes.select("id", "column").rows())
-    stats = [group["tonnes"].to_list() for _, group in nodes.group_by("column")]
+    hops = _hops(data)
+    passing: dict[int, list[float]] = {}
+    for i, c in hops:
+        passing.setdefault(c, []).append(float(data.links["tonnes"][i]))
+    stats = [Load(group["tonnes"].to_list(), passing.get(c, [])) for (c,), group in nodes.group_by("column")]
     links = data.links.select("source", "target", "tonnes", "loop").rows()
     spans = [(column_of[v], column_of[u], t) for u, v, t, loop in links if loop]
     depth, offsets = lanes(spans)
@@ -327,13 +395,15 @@ def lay_out(
         plot_h = height - top - FOOT_H
         area = plot_h - (lane_t * per_t + lane_n * LANE_GAP + CLEAR if lane_n else 0.0)
     xs = {c: left + sum(steps[:c]) if last else (width - NODE_W) / 2 for c in range(last + 1)}
-    boxes = _stack(data, per_t, xs, top, area)
+    boxes, waypoints = _stack(data, per_t, xs, top, area)
     edges = (left - left_tracks, width - right + right_tracks)
     rooms = [steps[c] - NODE_W - 2 * LABEL_PAD if 0 < c < last else 0.0 for c in range(last + 1)]
     rooms[0] = left - left_tracks - 2 * LABEL_PAD if last else rooms[0]
     rooms[last] = right - right_tracks - 2 * LABEL_PAD
     labels = _labels(data, boxes, edges, rooms, top, top + area) if detail else []
-    bands = _bands(data, boxes, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels]) if detail else []
+    bands = (
+        _bands(data, boxes, waypoints, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels]) if detail else []
+    )
     plot = Box(left, top, width - right, top + plot_h)
     capacity = int(area // LABEL_H)
     lanes_px = plot_h - area
@@ -359,7 +429,7 @@ def _labels(
         on_left = c == 0 and last > 0
         room = rooms[c]
         one = [label_parts(name, t, data.language) for _, name, t in rows]
-        wrap = any(w > room for *_, w, _ in one) and len(rows) * (2 * LABEL_H - 2) <= bottom - top
+        wrap = any(w > room + 0.5 for *_, w, _ in one) and len(rows) * (2 * LABEL_H - 2) <= bottom - top
         parts = [label_parts(name, t, data.language, room, 2 if wrap else 1) for _, name, t in rows]
         ys = spread([boxes[v].cy for v, _, _ in rows], [p[3] for p in parts], top, bottom)
         for (v, _, _), (name, value, w, h), y in zip(rows, parts, ys, strict=True):
@@ -381,13 +451,15 @@ def _labels(
 def _bands(
     data: SankeyData,
     boxes: dict[str, Box],
+    waypoints: dict[tuple[int, int], Box],
     per_t: float,
     lane_top: float,
     offsets: list[tuple[float, int]],
     labels: list[Box],
 ) -> list[Band]:
-    """A band per link: forward links leave a node's right side stacked by the height of their targets and enter
-    the left side stacked by their sources; returns leave and enter flush with the bottom and run in lanes below."""
+    """A band per link: forward links leave a node's right side stacked by the height of where they go next (their
+    target or first waypoint), cross their waypoints, and enter the left side stacked by where they come from;
+    returns leave and enter flush with the bottom and run in lanes below."""
     rows = data.links.select("source", "target", "tonnes", "loop").rows()
     column_of = dict(data.nodes.select("id", "column").rows())
     used_out = dict.fromkeys(boxes, 0.0)
@@ -395,10 +467,15 @@ def _bands(
     forward = [i for i, r in enumerate(rows) if not r[3]]
     back = [i for i, r in enumerate(rows) if r[3]]
     slot: dict[int, list[float]] = {i: [0.0, 0.0, 0.0, 0.0] for i in range(len(rows))}
-    for i in sorted(forward, key=lambda i: (boxes[rows[i][1]].cy, boxes[rows[i][0]].cy, i)):
+    chain: dict[int, list[Box]] = {i: [] for i in forward}
+    for j, c in sorted(waypoints):
+        chain[j].append(waypoints[(j, c)])
+    after = {i: (chain[i][0] if chain[i] else boxes[rows[i][1]]).cy for i in forward}
+    before = {i: (chain[i][-1] if chain[i] else boxes[rows[i][0]]).cy for i in forward}
+    for i in sorted(forward, key=lambda i: (after[i], boxes[rows[i][1]].cy, i)):
         u, _, t, _ = rows[i]
         slot[i][0], used_out[u] = boxes[u].y0 + used_out[u], used_out[u] + t * per_t
-    for i in sorted(forward, key=lambda i: (boxes[rows[i][0]].cy, boxes[rows[i][1]].cy, i)):
+    for i in sorted(forward, key=lambda i: (before[i], boxes[rows[i][0]].cy, i)):
         _, v, t, _ = rows[i]
         slot[i][2], used_in[v] = boxes[v].y0 + used_in[v], used_in[v] + t * per_t
     lane_of = {i: offsets[k] for k, i in enumerate(back)}
@@ -428,8 +505,10 @@ def _bands(
                 boxes[u].x1, slot[i][0], boxes[v].x0, slot[i][2], lane, w, slot[i][1], slot[i][3]
             )
         else:
-            a0, b0 = slot[i][0], slot[i][2]
-            outline, candidates = bezier_band(boxes[u].x1, a0, a0 + w, boxes[v].x0, b0, b0 + w)
+            gates = [(boxes[u].x1, boxes[u].x1, slot[i][0])]
+            gates += [(hop.x0, hop.x1, hop.y0) for hop in chain[i]]
+            gates.append((boxes[v].x0, boxes[v].x0, slot[i][2]))
+            outline, candidates = chain_band(gates, w)
         value = value_box = None
         if total > 0 and t >= VALUE_SHARE * total:
             value = format_tonnes(t, data.language)
