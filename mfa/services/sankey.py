@@ -108,7 +108,8 @@ def source_note(
         date=(today or date.today()).isoformat(),
     )
     if diagram.internal_t > 0:
-        note += " · " + text("sankey_not_drawn", language, tonnes=format_tonnes(diagram.internal_t, language))
+        tonnes = format_tonnes(diagram.internal_t, language)
+        note += " · " + text(f"sankey_not_drawn_{diagram.level}", language, tonnes=tonnes)
     return note
 
 
