@@ -161,7 +161,10 @@ def readability(url: str, out: Path) -> list[dict[str, Any]]:
     """Measure every case; one row per case."""
     from playwright.sync_api import sync_playwright
 
-    from mfa.export.sankey_figure import export_figure
+    try:
+        from mfa.export.sankey_files import export_figure
+    except ImportError:  # the code before issue 13
+        from mfa.export.sankey_figure import export_figure  # type: ignore[no-redef]
     from mfa.services import loading
     from mfa.services.database import open_database
 
@@ -206,7 +209,7 @@ def sweep(url: str, out: Path) -> list[str]:
     import kaleido
 
     from mfa.domain.flowframe import PROVINCE, Scope
-    from mfa.export.sankey_figure import chromium_path, export_figure
+    from mfa.export.sankey_files import chromium_path, export_figure
     from mfa.services import loading, tables
     from mfa.services.database import open_database
 

@@ -256,7 +256,7 @@ def sankey(
     from mfa.domain.labels import Language
     from mfa.domain.sankey import SankeyOptions, parse_order
     from mfa.domain.vocabulary import FACILITY_KINDS
-    from mfa.export.sankey_figure import export_figure, sankey_json
+    from mfa.export.sankey_files import export_figure, sankey_json
     from mfa.services import loading
     from mfa.services.sankey import sankey_figure_for
 

@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from mfa.domain.indicators import INDICATORS
-from mfa.export.sankey_figure import export_figure
+from mfa.export.sankey_files import export_figure
 from mfa.ui import filters, navigation, state
 from mfa.ui.i18n import format_value, indicator_name, language, t
 from mfa.ui.sankey import container_width

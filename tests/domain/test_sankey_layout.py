@@ -13,7 +13,7 @@ import pytest
 
 from mfa.domain.labels import format_tonnes
 from mfa.domain.sankey import Layout, SankeyData, SankeyOptions, lay_out, sankey_data
-from mfa.domain.sankey.layout import GAP, LABEL_H, SCALE_PX, VALUE_SHARE
+from mfa.domain.sankey.metrics import GAP, LABEL_H, SCALE_PX, VALUE_SHARE
 from mfa.domain.sankey.text import Box, spread
 from tests.domain.sankey_world import FACILITIES, PARENTS, ROWS, facility_frame, make_flows, random_world
 

@@ -1,4 +1,4 @@
-"""mfa.export.sankey_figure: the figure drawn from the layout, its JSON for d3, and the files (HTML, SVG, PNG, PDF)."""
+"""mfa.export.sankey_figure and sankey_files: the figure drawn from the layout, its JSON for d3, and the files."""
 
 from __future__ import annotations
 
@@ -17,15 +17,9 @@ import networkx as nx
 import polars as pl
 import pytest
 
-from mfa.domain.sankey import SankeyData, SankeyOptions, sankey_data
-from mfa.export.sankey_figure import (
-    GROUP_COLOURS,
-    KIND_COLOURS,
-    chromium_path,
-    export_figure,
-    sankey_figure,
-    sankey_json,
-)
+from mfa.domain.sankey import SankeyData, SankeyOptions, lay_out, sankey_data
+from mfa.export.sankey_figure import GROUP_COLOURS, KIND_COLOURS, sankey_figure
+from mfa.export.sankey_files import chromium_path, export_figure, sankey_json
 from tests.domain.sankey_world import PARENTS, ROWS, facility_frame, make_flows, random_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -219,8 +213,9 @@ def test_what_chromium_draws_has_no_overlapping_labels_fills_the_height_and_show
         browser.close()
     assert found["nodes"] == data.nodes.height and found["labels"] == data.nodes.height
     assert found["over_label"] == 0 and found["over_node"] == 0
-    drawn = fig.layout.meta
-    assert found["span"] >= 0.6 or drawn["per_t_px"] * data.loops_t > 0.3 * found["height"]
+    drawn = lay_out(data)  # what the layout meant is what Chromium drew
+    top, bottom = min(b.y0 for b in drawn.nodes.values()), max(b.y1 for b in drawn.nodes.values())
+    assert found["span"] == pytest.approx((bottom - top) / drawn.height, abs=0.01)
     big, shown = bench.values_shown(data, found)
     assert big == shown > 0
 

@@ -247,7 +247,8 @@ def sankey_data(
     group); nodes carrying less than min_share of the drawn tonnes, and the smallest nodes of a column holding more
     than `max_column_nodes` (default: as many as can be labelled), merge into Other nodes. `labels` (code -> text)
     names parks, materials and groups."""
-    from mfa.domain.sankey.layout import MAX_COLUMN_NODES, lay_out
+    from mfa.domain.sankey.layout import lay_out
+    from mfa.domain.sankey.metrics import MAX_COLUMN_NODES
 
     options = options or SankeyOptions()
     if language not in get_args(Language):

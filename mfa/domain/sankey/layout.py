@@ -6,73 +6,43 @@ this in mfa.export.sankey_figure.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from mfa.domain.labels import Language, format_tonnes
+from mfa.domain.labels import format_tonnes
 from mfa.domain.sankey.bands import PAD, Point, chain_band, lanes, return_band
-from mfa.domain.sankey.text import Box, Boxes, first_free, shorten, spread, text_width
+from mfa.domain.sankey.metrics import (
+    CLEAR,
+    FOOT_H,
+    GAP,
+    HEADER_H,
+    LABEL_H,
+    LABEL_PAD,
+    LANE_GAP,
+    LEGEND_ROW,
+    MAX_HEIGHT,
+    MAX_MARGIN,
+    MAX_WIDTH,
+    MIN_FLOW,
+    MIN_GAP_STEP,
+    MIN_NODE_AREA,
+    MIN_NODE_PX,
+    MIN_STEP,
+    NODE_SHARE,
+    NODE_W,
+    SCALE_PX,
+    VALUE_H,
+    VALUE_SHARE,
+    VALUE_SIZE,
+    WIDTH,
+)
+from mfa.domain.sankey.node_labels import Label, label_parts, place_labels
+from mfa.domain.sankey.stack import hops, stack
+from mfa.domain.sankey.text import Box, Boxes, first_free, text_width
 
 if TYPE_CHECKING:
     from mfa.domain.sankey.data import SankeyData
-
-WIDTH = 1200.0
-MIN_STEP = 170.0
-"""Smallest distance between two columns when the figure's width is automatic, px (room for middle labels)."""
-MAX_WIDTH = 2000.0
-MIN_GAP_STEP = 96.0
-"""The least distance between two columns: room for a label of a name and its tonnes on two lines, px."""
-MIN_FLOW = 40.0
-"""Room left in a gap between columns beside the return tracks running through it, px."""
-NODE_W = 14.0
-GAP = 10.0
-"""Smallest gap between two nodes of a column, px."""
-MIN_NODE_PX = 1.0
-"""A node is drawn at least this tall, however few tonnes it carries."""
-LABEL_SIZE = 12.0
-LABEL_H = 17.0
-"""A node label's line, px: its box and the pitch labels keep from each other."""
-VALUE_SIZE = 10.0
-VALUE_H = 13.0
-LABEL_PAD = 6.0
-MIN_NODE_AREA = 420.0
-NODE_SHARE = 0.61
-"""A figure of automatic height grows until its nodes span this share of it (return lanes take the rest)."""
-MAX_HEIGHT = 1800.0
-HEADER_H = 36.0
-"""Above the plot: the title (and the legend beside it)."""
-LEGEND_ROW = 24.0
-"""At facility level the legend (material groups and facility kinds) takes a row of its own below the title."""
-FOOT_H = 26.0
-"""Below the plot: the one-line source note."""
-CLEAR = 14.0
-"""Between the lowest node and the first return lane, px."""
-LANE_GAP = 3.0
-SCALE_PX = 400.0
-"""With a fixed scale, scale_t tonnes are drawn this many px tall."""
-VALUE_SHARE = 0.02
-"""Links carrying at least this share of the drawn tonnes show their tonnes on the band."""
-MAX_MARGIN = 0.28 * WIDTH
-"""The first and last columns' labels take at most this many px."""
-MAX_COLUMN_NODES = int((MAX_HEIGHT - HEADER_H - FOOT_H - 2 * CLEAR) // LABEL_H) - 4
-"""More nodes than this in one column cannot all be labelled: the smallest merge into Other."""
-
-
-@dataclass(frozen=True)
-class Label:
-    """A node's label: the name as drawn (shortened if need be), the tonnes, on one line or two, the box it takes,
-    the side of the node it sits on ("left" or "right"), and a leader line (x0, y0, x1, y1) when it had to move
-    away from its node."""
-
-    node: str
-    name: str
-    value: str
-    lines: int
-    box: Box
-    side: str
-    leader: tuple[float, float, float, float] | None
 
 
 @dataclass(frozen=True)
@@ -111,20 +81,6 @@ class Layout:
 def header_height(level: str) -> float:
     """The px above the plot: the title row, and at facility level the legend's own row."""
     return HEADER_H + (LEGEND_ROW if level == "facility" else 0.0)
-
-
-def label_parts(
-    name: str, tonnes: float, language: Language, room: float = math.inf, lines: int = 1
-) -> tuple[str, str, float, float]:
-    """A node's label as drawn, (name, tonnes, width, height): the name shortened so that the label is at most
-    `room` px wide, on one line with its tonnes or on two (`lines`)."""
-    value = format_tonnes(tonnes, language)
-    value_w = text_width(value, LABEL_SIZE, bold=True)
-    if lines == 2:
-        name = shorten(name, room - 4, LABEL_SIZE)
-        return name, value, max(text_width(name, LABEL_SIZE), value_w) + 4, 2 * LABEL_H - 2
-    name = shorten(name, room - 4 - value_w - text_width(" ", LABEL_SIZE), LABEL_SIZE) if room < math.inf else name
-    return name, value, text_width(f"{name} ", LABEL_SIZE) + value_w + 4, LABEL_H
 
 
 @dataclass(frozen=True)
@@ -168,85 +124,6 @@ def _scale(columns: list[Load], lane_t: float, lane_n: int, plot_h: float) -> fl
             k = max(room - MIN_NODE_PX * len(small), 1.0) / big
         best = min(best, k)
     return best if math.isfinite(best) else 1.0
-
-
-def _hops(data: SankeyData) -> list[tuple[int, int]]:
-    """(link, column) for every column a forward link passes through between its source's and its target's."""
-    column = dict(data.nodes.select("id", "column").rows())
-    rows = data.links.select("source", "target", "loop").rows()
-    return [(i, c) for i, (u, v, loop) in enumerate(rows) if not loop for c in range(column[u] + 1, column[v])]
-
-
-Item = str | tuple[int, int]
-"""A node id, or a waypoint (link, column)."""
-
-
-def _stack(
-    data: SankeyData, per_t: float, xs: dict[int, float], top: float, area: float
-) -> tuple[dict[str, Box], dict[tuple[int, int], Box]]:
-    """Node boxes and waypoint boxes. Each column is stacked in rank order GAP apart, the waypoints of the links
-    passing through it slotted between its nodes where the links would cross, then everything moves toward what it
-    exchanges with (as d3-sankey relaxes), never out of order, overlapping, or out of [top, top + area]."""
-    rows = data.nodes.select("id", "column", "tonnes").rows()
-    links = data.links.select("source", "target", "tonnes", "loop").rows()
-    height: dict[Item, float] = {v: max(t * per_t, MIN_NODE_PX) for v, _, t in rows}
-    column_of: dict[Item, int] = {v: c for v, c, _ in rows}
-    stacks: dict[int, list[Item]] = {}
-    for v, c, _ in rows:  # nodes come sorted by column and rank
-        stacks.setdefault(c, []).append(v)
-    centre: dict[Item, float] = {}
-    for stack in stacks.values():
-        y = top
-        for item in stack:
-            centre[item] = y + height[item] / 2
-            y += height[item] + GAP
-    chains: dict[int, list[Item]] = {}  # link -> source, its waypoints, target
-    for i, (u, v, t, loop) in enumerate(links):
-        if loop:
-            continue
-        chain: list[Item] = [u]
-        for c in range(int(column_of[u]) + 1, int(column_of[v])):
-            hop = (i, c)
-            share = (c - column_of[u]) / (column_of[v] - column_of[u])
-            height[hop], column_of[hop] = t * per_t, c
-            centre[hop] = centre[u] + share * (centre[v] - centre[u])
-            chain.append(hop)
-        chains[i] = [*chain, v]
-    for c, stack in stacks.items():  # a waypoint goes before the first node below where its link would cross
-        hops = sorted(
-            (h for h in column_of if isinstance(h, tuple) and column_of[h] == c), key=lambda h: (centre[h], h)
-        )
-        merged: list[Item] = []
-        for item in stack:
-            while hops and centre[hops[0]] < centre[item]:
-                merged.append(hops.pop(0))
-            merged.append(item)
-        merged.extend(hops)
-        stacks[c] = merged
-    pulls: dict[Item, list[tuple[Item, float]]] = {item: [] for item in centre}
-    for i, chain in chains.items():
-        t = links[i][2]
-        for a, b in itertools.pairwise(chain):
-            pulls[a].append((b, t))
-            pulls[b].append((a, t))
-    for sweep in range(6):
-        alpha = 0.5 if sweep < 4 else 0.25
-        for c in sorted(stacks, reverse=sweep % 2 == 1):
-            stack = stacks[c]
-            wanted = []
-            for item in stack:
-                weight = sum(t for _, t in pulls[item])
-                mean = sum(centre[o] * t for o, t in pulls[item]) / weight if weight > 0 else centre[item]
-                wanted.append(centre[item] + alpha * (mean - centre[item]))
-            sizes = [height[item] + (0.0 if isinstance(item, tuple) else GAP) for item in stack]
-            placed = spread(wanted, sizes, top - GAP / 2, top + area + GAP / 2)
-            centre.update(zip(stack, placed, strict=True))
-
-    def box(item: Item) -> Box:
-        x = xs[column_of[item]]
-        return Box(x, centre[item] - height[item] / 2, x + NODE_W, centre[item] + height[item] / 2)
-
-    return {v: box(v) for v, _, _ in rows}, {h: box(h) for h in column_of if isinstance(h, tuple)}
 
 
 def _steps(need: list[float], room: float) -> list[float] | None:
@@ -338,9 +215,8 @@ def lay_out(
     top = header_height(data.level) if top is None else top
     last = int(nodes["column"].max() or 0)  # type: ignore[arg-type]
     column_of = dict(nodes.select("id", "column").rows())
-    hops = _hops(data)
     passing: dict[int, list[float]] = {}
-    for i, c in hops:
+    for i, c in hops(data):
         passing.setdefault(c, []).append(float(data.links["tonnes"][i]))
     stats = [Load(group["tonnes"].to_list(), passing.get(c, [])) for (c,), group in nodes.group_by("column")]
     links = data.links.select("source", "target", "tonnes", "loop").rows()
@@ -395,12 +271,12 @@ def lay_out(
         plot_h = height - top - FOOT_H
         area = plot_h - (lane_t * per_t + lane_n * LANE_GAP + CLEAR if lane_n else 0.0)
     xs = {c: left + sum(steps[:c]) if last else (width - NODE_W) / 2 for c in range(last + 1)}
-    boxes, waypoints = _stack(data, per_t, xs, top, area)
+    boxes, waypoints = stack(data, per_t, xs, top, area)
     edges = (left - left_tracks, width - right + right_tracks)
     rooms = [steps[c] - NODE_W - 2 * LABEL_PAD if 0 < c < last else 0.0 for c in range(last + 1)]
     rooms[0] = left - left_tracks - 2 * LABEL_PAD if last else rooms[0]
     rooms[last] = right - right_tracks - 2 * LABEL_PAD
-    labels = _labels(data, boxes, edges, rooms, top, top + area) if detail else []
+    labels = place_labels(data, boxes, edges, rooms, top, top + area) if detail else []
     bands = (
         _bands(data, boxes, waypoints, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels]) if detail else []
     )
@@ -408,44 +284,6 @@ def lay_out(
     capacity = int(area // LABEL_H)
     lanes_px = plot_h - area
     return Layout(float(width), float(height), top, plot, per_t, fits, boxes, bands, labels, capacity, lanes_px)
-
-
-def _labels(
-    data: SankeyData,
-    boxes: dict[str, Box],
-    edges: tuple[float, float],
-    rooms: list[float],
-    top: float,
-    bottom: float,
-) -> list[Label]:
-    """One label per node: the first column's left of the nodes (beyond the return tracks, right-aligned at
-    edges[0]), every other column's right of them (the last column's from edges[1]), each at most `rooms` (first,
-    column) px wide; the labels of a column spread so that none overlaps another, with a leader line
-    to a label that had to move off its node."""
-    last = int(data.nodes["column"].max() or 0)  # type: ignore[arg-type]
-    labels: list[Label] = []
-    for c in range(last + 1):
-        rows = data.nodes.filter(column=c).select("id", "label", "tonnes").rows()
-        on_left = c == 0 and last > 0
-        room = rooms[c]
-        one = [label_parts(name, t, data.language) for _, name, t in rows]
-        wrap = any(w > room + 0.5 for *_, w, _ in one) and len(rows) * (2 * LABEL_H - 2) <= bottom - top
-        parts = [label_parts(name, t, data.language, room, 2 if wrap else 1) for _, name, t in rows]
-        ys = spread([boxes[v].cy for v, _, _ in rows], [p[3] for p in parts], top, bottom)
-        for (v, _, _), (name, value, w, h), y in zip(rows, parts, ys, strict=True):
-            node = boxes[v]
-            if on_left:
-                x1 = edges[0] - LABEL_PAD
-                box, edge = Box(x1 - w, y - h / 2, x1, y + h / 2), node.x0
-            else:
-                x0 = (edges[1] if c == last else node.x1) + LABEL_PAD
-                box, edge = Box(x0, y - h / 2, x0 + w, y + h / 2), node.x1
-            leader = None
-            if abs(y - node.cy) > max(node.y1 - node.y0, h) / 2:
-                near = min(max(y, node.y0), node.y1)
-                leader = (edge, near, box.x1 if on_left else box.x0, y)
-            labels.append(Label(v, name, value, 2 if wrap else 1, box, "left" if on_left else "right", leader))
-    return labels
 
 
 def _bands(
