@@ -118,16 +118,19 @@ MEASURE = """
     }
     for (const [link, i] of elements.link_values) {
       const g = annotation(i); if (!g) continue;
-      values.push({link: link, text: g.querySelector('.annotation-text').textContent});
+      const t = g.querySelector('.annotation-text');
+      values.push({link: link, text: t.textContent, ...box(t)});
     }
   }
   const cut = (a, b) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 1
                      && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 1;
   const overLabel = labels.filter((a, i) => labels.some((b, j) => i !== j && cut(a, b))).length;
   const overNode = labels.filter((a) => nodes.some((n, j) => j !== a.node && cut(a, n))).length;
+  const valuesOver = values.filter((v) => labels.some((l) => cut(v, l)) || values.some((o) => o !== v && cut(v, o)));
   const top = Math.min(...nodes.map((n) => n.y0)), bottom = Math.max(...nodes.map((n) => n.y1));
   const texts = [...svg.querySelectorAll('text')].map((t) => t.textContent);
-  return {nodes: nodes.length, labels: labels.length, over_label: overLabel, over_node: overNode,
+  return {nodes: nodes.length, labels: labels.length, over_label: overLabel, over_node: overNode, label_boxes: labels,
+          values_over: valuesOver.length,
           span: nodes.length ? (bottom - top) / view.height : 0, height: view.height,
           numbers: texts.filter((t) => /NUMBER/.test(t)).length, texts: texts, values: values};
 }
@@ -197,6 +200,7 @@ def readability(url: str, out: Path) -> list[dict[str, Any]]:
                 "numbers": found["numbers"],
                 "links_2pct": big,
                 "links_2pct_valued": shown,
+                "values_over_text": found.get("values_over", 0),
                 "seconds": round(time.perf_counter() - start, 2),
             }
             rows.append(row)
@@ -239,16 +243,17 @@ def sweep(url: str, out: Path) -> list[str]:
 def table(rows: list[dict[str, Any]]) -> str:
     """The rows as a markdown table."""
     head = "| diagram | nodes | links (loops) | labels overlapping another | labels over another node | "
-    head += "height the nodes span | numbers on the diagram | links >= 2 % with their value |\n"
-    head += "|---|---|---|---|---|---|---|---|\n"
+    head += "height the nodes span | numbers on the diagram | links >= 2 % with their value | values over text |\n"
+    head += "|---|---|---|---|---|---|---|---|---|\n"
     lines = []
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['diagram']} | fails: {r['error'][:80]} | | | | | | |")
+            lines.append(f"| {r['diagram']} | fails: {r['error'][:80]} | | | | | | | |")
             continue
         lines.append(
             f"| {r['diagram']} | {r['nodes']} | {r['links']} ({r['loops']}) | {r['over_label']} of {r['labels']} | "
-            f"{r['over_node']} | {r['span']:.2f} | {r['numbers']} | {r['links_2pct_valued']} of {r['links_2pct']} |"
+            f"{r['over_node']} | {r['span']:.2f} | {r['numbers']} | {r['links_2pct_valued']} of {r['links_2pct']} | "
+            f"{r['values_over_text']} |"
         )
     return head + "\n".join(lines)
 

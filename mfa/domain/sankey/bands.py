@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 Point = tuple[float, float]
 SAMPLES = 16
-VALUE_AT = (0.5, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86)
+VALUE_AT = (0.5, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86, 0.92, 0.08)
 """Where along a forward band its tonnes may be written, in order of preference."""
 RADIUS = 4.0
 """The inner radius of a return band's turns, px."""

@@ -37,7 +37,7 @@ from mfa.domain.sankey.metrics import (
     VALUE_SIZE,
     WIDTH,
 )
-from mfa.domain.sankey.node_labels import Label, label_parts, place_labels
+from mfa.domain.sankey.node_labels import Label, label_parts, make_room, place_labels
 from mfa.domain.sankey.stack import hops, stack
 from mfa.domain.sankey.text import Box, Boxes, first_free, text_width
 
@@ -280,6 +280,7 @@ def lay_out(
     bands = (
         _bands(data, boxes, waypoints, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels]) if detail else []
     )
+    labels = make_room(data, labels, [b.value_box for b in bands if b.value_box is not None])
     plot = Box(left, top, width - right, top + plot_h)
     capacity = int(area // LABEL_H)
     lanes_px = plot_h - area
@@ -352,8 +353,7 @@ def _bands(
             value = format_tonnes(t, data.language)
             vw = text_width(value, VALUE_SIZE) + 4
             options = [Box(x - vw / 2, y - VALUE_H / 2, x + vw / 2, y + VALUE_H / 2) for x, y in candidates]
-            pick = first_free(options, taken)
-            value_box = options[0 if pick is None else pick]
+            value_box = options[first_free(options, taken)]
             taken.add(value_box)
         bands.append(Band(i, outline, bool(loop), value, value_box, candidates[0]))
         spots.append(candidates)

@@ -4,7 +4,7 @@ column has, spread so that no two overlap, with a leader line to a label that ha
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mfa.domain.labels import Language, format_tonnes
@@ -80,3 +80,24 @@ def place_labels(
                 leader = (edge, near, box.x1 if on_left else box.x0, y)
             labels.append(Label(v, name, value, 2 if wrap else 1, box, "left" if on_left else "right", leader))
     return labels
+
+
+def make_room(data: SankeyData, labels: list[Label], values: list[Box]) -> list[Label]:
+    """Labels right of their node shortened further where the tonnes of a link could only be written over them:
+    the name is cut to end before the value (never the tonnes, never to less than a few characters)."""
+    names = dict(data.nodes.select("id", "label").rows())
+    tonnes = dict(data.nodes.select("id", "tonnes").rows())
+    out = []
+    for label in labels:
+        box = label.box
+        blocking = [v.x0 for v in values if label.side == "right" and v.overlaps(box) and v.x0 > box.x0 + 40]
+        if not blocking:
+            out.append(label)
+            continue
+        room = min(blocking) - 2 - box.x0
+        name, value, w, _ = label_parts(names[label.node], tonnes[label.node], data.language, room, label.lines)
+        if w > room or len(name) < 4:
+            out.append(label)
+            continue
+        out.append(replace(label, name=name, value=value, box=Box(box.x0, box.y0, box.x0 + w, box.y1)))
+    return out

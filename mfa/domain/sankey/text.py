@@ -115,10 +115,19 @@ class Boxes:
         """True when `box` overlaps a placed box."""
         return any(box.overlaps(other) for key in self._keys(box) for other in self._cells.get(key, ()))
 
+    def covered(self, box: Box) -> float:
+        """The area of `box` that placed boxes cover (each counted once per box it overlaps)."""
+        seen = {id(o): o for key in self._keys(box) for o in self._cells.get(key, ())}
+        return sum(
+            max(min(box.x1, o.x1) - max(box.x0, o.x0), 0.0) * max(min(box.y1, o.y1) - max(box.y0, o.y0), 0.0)
+            for o in seen.values()
+        )
 
-def first_free(candidates: Sequence[Box], taken: Boxes) -> int | None:
-    """The index of the first candidate box overlapping none of the `taken` boxes, else None."""
+
+def first_free(candidates: Sequence[Box], taken: Boxes) -> int:
+    """The index of the first candidate box overlapping none of the `taken` boxes, else of the one they cover
+    least."""
     for i, box in enumerate(candidates):
         if not taken.hits(box):
             return i
-    return None
+    return min(range(len(candidates)), key=lambda i: (taken.covered(candidates[i]), i))
