@@ -369,9 +369,9 @@ _EXPORT: dict[str, tuple[str, str]] = {
     ),
     "export_sankey": ("Sankey diagram", "桑基图"),
     "export_sankey_caption": (
-        "HTML stays interactive and works offline; SVG and PDF are vector graphics for reports; JSON holds the nodes "
-        "and links.",
-        "HTML 可交互且可离线使用；SVG 和 PDF 为矢量图，适合报告；JSON 含节点和连线数据。",
+        "HTML stays interactive and works offline; SVG and PDF are vector graphics for reports, laid out at their own "
+        "width for print; JSON holds the nodes and links (returns marked), as d3-sankey reads them.",
+        "HTML 可交互且可离线使用；SVG 和 PDF 为矢量图，按打印宽度排版，适合报告；JSON 含节点和连线数据（回流已标注），可供 d3-sankey 读取。",
     ),
     "export_flows": ("Flows", "流量明细"),
     "export_flows_caption": (
@@ -450,7 +450,7 @@ _SANKEY: dict[str, tuple[str, str]] = {
     "sankey_not_drawn_park": ("not drawn: {tonnes} inside one park", "未绘出：园区内部 {tonnes}"),
     "sankey_not_drawn_city": ("not drawn: {tonnes} inside one city", "未绘出：市州内部 {tonnes}"),
     "sankey_not_drawn_facility": ("not drawn: {tonnes} inside merged nodes", "未绘出：合并节点内部 {tonnes}"),
-    "sankey_view": ("View", "视图"),
+    "sankey_view": ("Drawn as", "绘制方式"),
     "sankey_view_auto": ("Default", "默认"),
     "sankey_view_stages": ("Stages", "环节"),
     "sankey_view_od": ("Origin → destination", "来源 → 去向"),
