@@ -371,7 +371,8 @@ _EXPORT: dict[str, tuple[str, str]] = {
     "export_sankey_caption": (
         "HTML stays interactive and works offline; SVG and PDF are vector graphics for reports, laid out at their own "
         "width for print; JSON holds the nodes and links (returns marked), as d3-sankey reads them.",
-        "HTML 可交互且可离线使用；SVG 和 PDF 为矢量图，按打印宽度排版，适合报告；JSON 含节点和连线数据（回流已标注），可供 d3-sankey 读取。",
+        "HTML 可交互且可离线使用；SVG 和 PDF 为矢量图，按打印宽度排版，适合报告；"
+        "JSON 含节点和连线数据（回流已标注），可供 d3-sankey 读取。",
     ),
     "export_flows": ("Flows", "流量明细"),
     "export_flows_caption": (
