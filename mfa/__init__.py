@@ -30,7 +30,7 @@ _API = {
     "trace_fate": "mfa.domain.fate",
     "sankey_data": "mfa.domain.sankey",
     "sankey_figure": "mfa.export.sankey_figure",
-    "export_figure": "mfa.export.sankey_figure",
+    "export_figure": "mfa.export.sankey_files",
     "reconcile": "mfa.domain.reconciliation",
     "Reconciliation": "mfa.domain.reconciliation",
 }

@@ -228,43 +228,74 @@ def sankey(
     material: Annotated[str | None, typer.Option(help="This material and those below it.")] = None,
     kind: Annotated[str | None, typer.Option(help="Flows from or to facilities of this kind.")] = None,
     level: Annotated[str, typer.Option(help="Nodes: facility, park, city or kind.")] = "kind",
+    view: Annotated[
+        str,
+        typer.Option(
+            help="auto (stages at kind and facility level, origin-destination at city and park level), stages, od "
+            "(origin-destination) or network."
+        ),
+    ] = "auto",
+    order: Annotated[
+        str,
+        typer.Option(
+            help="Node order in a column: auto, tonnes, name, or node codes/labels to put first, comma-separated."
+        ),
+    ] = "auto",
     min_share: Annotated[float, typer.Option(help="Merge nodes below this share of the tonnes into 'other'.")] = 0.0,
     scale: Annotated[float | None, typer.Option(help="Fix the scale to this many tonnes (compare years).")] = None,
     language: Annotated[str, typer.Option(help="Labels in en or zh.")] = "en",
-    title: Annotated[str | None, typer.Option(help="Title (default: period, scope and level).")] = None,
+    title: Annotated[str | None, typer.Option(help="Title (default: scope, period and level).")] = None,
+    width: Annotated[int | None, typer.Option(min=400, max=4000, help="Width in px (default: fit the labels).")] = None,
+    height: Annotated[
+        int | None, typer.Option(min=300, max=4000, help="Height in px (default: fit the labels).")
+    ] = None,
     reconciled: ReconciledOption = False,
 ) -> None:
     """Draw the Sankey diagram of the selected flows and write it to a file (HTML, SVG, PNG, PDF or JSON)."""
     from mfa.domain.flowframe import Selection
+    from mfa.domain.labels import Language
+    from mfa.domain.sankey import SankeyOptions, parse_order
     from mfa.domain.vocabulary import FACILITY_KINDS
-    from mfa.export.sankey_figure import export_figure, sankey_figure
+    from mfa.export.sankey_files import export_figure, sankey_json
     from mfa.services import loading
-    from mfa.services.sankey import sankey_for
+    from mfa.services.sankey import sankey_figure_for
 
-    if level not in ("facility", "park", "city", "kind"):
-        raise UserError(f"unknown level {level!r} (facility, park, city or kind)")
     if language not in ("en", "zh"):
         raise UserError(f"unknown language {language!r} (en or zh)")
     if kind is not None and kind not in FACILITY_KINDS:
         raise UserError(f"unknown kind {kind!r} ({', '.join(FACILITY_KINDS)})")
     if out.suffix.lower() not in (".html", ".svg", ".png", ".pdf", ".json"):
         raise UserError(f"unsupported format {out.suffix!r} (use .html, .svg, .png, .pdf or .json)")
+    try:
+        options = SankeyOptions(level, view, parse_order(order), min_share, scale)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
     scope = _scope(city, park)
     engine = open_engine(db)
     _year(engine, year)
     data = loading.load(engine, [year], reconciled=reconciled)
     if material is not None and material not in data.parents:
         raise UserError(f"unknown material {material!r}")
-    selection = Selection(year, month, scope, material, (kind,) if kind else ())
-    diagram = sankey_for(engine, data, selection, level=level, min_share=min_share, language=language)  # type: ignore[arg-type]
-    period = f"{year}" if month is None else f"{year}-{month:02d}"
-    caption = title or f"{period} · {scope.code or scope.level} · {level}"
-    try:
-        figure = sankey_figure(diagram, title=caption, scale_t=scale, language=diagram.language)
-        export_figure(figure, out, data=diagram)  # the same files as the app's Export page
-    except RuntimeError as exc:
-        raise UserError(str(exc)) from exc
-    console().print(f"wrote {out} ({diagram.links.height} links, {diagram.nodes.height} nodes)")
+    selection = Selection(year, month, scope, material, (kind,) if kind else (), reconciled)
+    lang: Language = "zh" if language == "zh" else "en"
+    made = sankey_figure_for(engine, data, selection, options, language=lang, title=title, width=width, height=height)
+    diagram = made.data
+    if diagram.links.is_empty():
+        console().print(f"[yellow]no flows to draw for {selection.period} {scope} at {level} level[/]")
+    if not made.fits:
+        console().print(f"[yellow]the scale {scale:,.0f} t does not fit; drawn at the largest scale that fits[/]")
+    if out.suffix.lower() == ".json":
+        out.write_text(json.dumps(sankey_json(diagram), ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        try:
+            export_figure(made.figure, out, data=diagram)
+        except RuntimeError as exc:
+            raise UserError(str(exc)) from exc
+    loops = int(diagram.links["loop"].sum())
+    console().print(
+        f"wrote {out} ({diagram.links.height} links, {loops} drawn as returns, {diagram.nodes.height} nodes, "
+        f"{diagram.view} view)"
+    )
 
 
 @app.command("reconcile")

@@ -122,7 +122,7 @@ def _write(result: Outlook, out: Path, scope: str, names: dict[str, str], langua
         write_table(result.rows, out)
     else:
         from mfa.export.outlook_figure import outlook_figure
-        from mfa.export.sankey_figure import export_figure
+        from mfa.export.sankey_files import export_figure
 
         figure = outlook_figure(
             result.rows,

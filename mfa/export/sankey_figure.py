@@ -1,33 +1,26 @@
-"""SankeyData -> plotly figure (explicit node positions, a fixed tonnes scale) -> html, svg, png, pdf, json.
+"""SankeyData -> a plotly figure drawn from our own layout (the files are mfa.export.sankey_files).
 
-How the scale is kept (docs/sankey.md): plotly.js sizes nodes itself (d3-sankey: the fullest column fills the
-plot height; with loops d3-sankey-circular takes 0.3 of that and shrinks it for the loops' margins). We
-take that rule over with invisible padding drawn below the plot: a chain of nodes, one per column, carrying
-the tonnes that make the fullest column exactly the total we want, and, in diagrams with loops, two tiny
-loops that put plotly on its predictable branch (loops both above and below: no stretching).
+plotly's Sankey trace decides node sizes and routes loops itself (over nodes, squeezing the nodes into a quarter of
+the height when there are loops) and cannot write values on links. So the figure is drawn from
+mfa.domain.sankey.layout in figure px: every node and every band is a filled scatter polygon (hover anywhere on
+it; tagged `mfa-node-<i>` / `mfa-link-<i>` in the SVG), labels and values are annotations, the colours of the
+material groups are the legend, a title above and a one-line source note below (docs/sankey.md, "Renderer").
 """
 
 from __future__ import annotations
 
 import html
-import json
-import os
 import warnings
-from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
-import polars as pl
 
 from mfa.domain.labels import Language, format_tonnes, kind_label, text
-from mfa.domain.sankey.data import (
-    D3_CIRCULAR_SCALE,
-    D3_LOOP_MARGIN,
-    DEFAULT_SCALE_FILL,
-    SankeyData,
-    vertical_layout,
-)
-from mfa.domain.vocabulary import FACILITY_KINDS
+from mfa.domain.sankey.diagram import SankeyData
+from mfa.domain.sankey.layout import Layout, lay_out
+from mfa.domain.sankey.metrics import HEADER_H, LABEL_SIZE, VALUE_SIZE
+from mfa.domain.vocabulary import FACILITY_KINDS, GROUPS
+from mfa.export.sankey_files import sankey_json, sankey_json_empty
 
 KIND_COLOURS: dict[str, str] = {
     "source": "#8c8c8c",
@@ -41,7 +34,9 @@ KIND_COLOURS: dict[str, str] = {
     "disposal": "#3d3d3d",
     "other": "#c8c8c8",
 }
-"""Node colour per facility kind (Okabe-Ito based); aggregated nodes take their dominant kind's colour."""
+"""Node colour per facility kind (Okabe-Ito based), at kind and facility level."""
+PLACE_COLOUR = "#4e5d6c"
+"""Node colour of parks and cities (a place is no kind)."""
 GROUP_COLOURS: dict[str, str] = {
     "renewable": "rgba(0, 158, 115, 0.40)",
     "bulk_solid_waste": "rgba(166, 118, 29, 0.40)",
@@ -49,21 +44,38 @@ GROUP_COLOURS: dict[str, str] = {
 }
 """Link colour per material group, semi-transparent so crossing links stay readable."""
 OTHER_GROUP_COLOUR = "rgba(120, 120, 120, 0.35)"
-TRANSPARENT = "rgba(0, 0, 0, 0)"
 FONTS: dict[str, str] = {
-    "en": "Open Sans, Noto Sans, Arial, sans-serif",
+    "en": "Arial, Liberation Sans, Helvetica, Noto Sans, sans-serif",
     "zh": (
         "WenQuanYi Micro Hei, Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, "
         "sans-serif"
     ),
 }
-CHROMIUM = Path("/usr/bin/chromium")
-STATIC_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+LABEL_BACKGROUND = "rgba(255, 255, 255, 0.72)"
+NOTE_COLOUR = "#555555"
+
+
+def inert(value: str) -> str:
+    """User text (facility names, titles) as plotly shows it literally: its labels read <b>, <a href> and the like
+    as markup, so < > & are written as entities."""
+    return html.escape(value or "", quote=False)
+
+
+def solid(colour: str) -> str:
+    """A group colour without its transparency (for the legend)."""
+    return colour.rsplit(",", 1)[0] + ", 0.9)" if colour.startswith("rgba") else colour
+
+
+def node_colour(kind: str, level: str) -> str:
+    """A node's colour: its kind's at kind and facility level, one colour for places (parks, cities)."""
+    if level in ("park", "city") and kind not in ("boundary", "other"):
+        return PLACE_COLOUR
+    return KIND_COLOURS.get(kind, KIND_COLOURS["other"])
 
 
 def _node_hover(row: dict[str, Any], language: Language, aggregated: bool) -> str:
     """The hover text of one node."""
-    lines = [f"<b>{row['label']}</b>"]
+    lines = [f"<b>{inert(row['label'])}</b>"]
     if row["kind"] in FACILITY_KINDS:
         kind = kind_label(row["kind"], language)
         lines.append(text("sankey_mainly", language, kind=kind) if aggregated else kind)
@@ -78,197 +90,305 @@ def _node_hover(row: dict[str, Any], language: Language, aggregated: bool) -> st
 
 def _link_hover(row: dict[str, Any], labels: dict[str, str], language: Language) -> str:
     """The hover text of one link: ends, group and tonnes, then the materials."""
-    parts = row["materials"].split("; ")
+    parts = inert(row["materials"]).split("; ")
     shown = parts[:8] + (["…"] if len(parts) > 8 else [])
-    head = f"{labels[row['source']]} → {labels[row['target']]}"
-    return "<br>".join([f"<b>{head}</b>", f"{row['group_label']}: {format_tonnes(row['tonnes'], language)}", *shown])
+    head = f"{inert(labels[row['source']])} → {inert(labels[row['target']])}"
+    group = inert(row["group_label"])
+    return "<br>".join([f"<b>{head}</b>", f"{group}: {format_tonnes(row['tonnes'], language)}", *shown])
 
 
-def _padding_t(data: SankeyData, per_t: float, plot_height: float) -> tuple[float, float]:
-    """(padding tonnes per column, tonnes of each tiny loop) making plotly draw `per_t` px per tonne."""
-    h, span, loops_t = plot_height, data.span_t, data.loops_t
-    if loops_t <= 0:
-        return max(h / per_t - span, 0.0), 0.0
-    tiny = span * 1e-9
-    loops_t += 2 * tiny
-    unscaled = per_t * (h + 2 * D3_LOOP_MARGIN) / (h - per_t * loops_t)
-    return max(D3_CIRCULAR_SCALE * h / unscaled - span, 0.0), tiny
+def _polygon(points: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    xs = [round(x, 2) for x, _ in points]
+    ys = [round(y, 2) for _, y in points]
+    return [*xs, xs[0]], [*ys, ys[0]]
 
 
-def inert(text: str) -> str:
-    """User text (facility names, titles) as plotly shows it literally: its labels read <b>, <a href> and the like
-    as markup, so < > & are written as entities."""
-    return html.escape(text or "", quote=False)
+def _empty(title: str, language: Language, width: float, height: float) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=text("sankey_empty", language), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(
+        title={"text": inert(title), "x": 0.01} if title else None,
+        width=width,
+        height=height,
+        font_family=FONTS[language],
+        xaxis_visible=False,
+        yaxis_visible=False,
+        plot_bgcolor="white",
+        meta={"mfa_sankey": sankey_json_empty(language), "mfa_elements": {"node_labels": [], "link_values": []}},
+    )
+    return fig
 
 
 def sankey_figure(
     data: SankeyData,
     *,
     title: str = "",
+    note: str = "",
     scale_t: float | None = None,
     language: Language | None = None,
-    height: int = 600,
-    scale_fill: float = DEFAULT_SCALE_FILL,
+    width: float | None = None,
+    height: float | None = None,
 ) -> go.Figure:
-    """The diagram as a plotly Sankey with fixed node positions; with `scale_t`, node heights are
-    scale_fill * plot height * tonnes / scale_t, the same in every figure drawn with that scale_t."""
+    """The diagram as a plotly figure drawn from mfa.domain.sankey.layout: `width` and `height` None fit every
+    label; with `scale_t`, scale_t tonnes are drawn SCALE_PX tall in every figure (a RuntimeWarning when that cannot
+    fit). The title and the material-group legend go above, the one-line source `note` below."""
     language = language or data.language
     if language not in FONTS:
         raise ValueError(f"unknown language {language!r}; expected one of {sorted(FONTS)}")
     if scale_t is not None and not scale_t > 0:
         raise ValueError(f"scale_t must be a positive number of tonnes, got {scale_t}")
-    top, bottom = (60 if title else 20), 20
-    plot_h = float(height - top - bottom)
-    fig = go.Figure()
     if data.links.is_empty():
-        fig.add_annotation(
-            text=text("sankey_empty", language), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
-        )
-        fig.update_layout(
-            title=title, height=height, font_family=FONTS[language], xaxis_visible=False, yaxis_visible=False
-        )
-        return fig
-    layout = vertical_layout(data.nodes, data.loops_t, plot_height=plot_h, scale_t=scale_t, scale_fill=scale_fill)
-    if not layout.fits:
+        return _empty(title, language, width or 1200, height or 420)
+    kinds_row = data.level == "facility"
+    drawn = lay_out(data, width=width, height=height, scale_t=scale_t)
+    if not drawn.fits:
         warnings.warn(
             f"scale_t {format_tonnes(scale_t or 0.0, 'en')} does not fit this diagram (fullest column "
-            f"{format_tonnes(data.span_t, 'en')}, loops {format_tonnes(data.loops_t, 'en')}); drawn at the largest "
-            "scale that fits",
+            f"{format_tonnes(data.span_t, 'en')}, returns {format_tonnes(data.loops_t, 'en')}); drawn at the "
+            "largest scale that fits",
             RuntimeWarning,
             stacklevel=2,
         )
-    padding, tiny = _padding_t(data, layout.per_t, plot_h)
-    xs = sorted(set(data.nodes["x"]))
-    below = 1 + (bottom + 40 + padding * layout.per_t / 2) / plot_h  # padding hangs below the figure, unseen
-    pad_nodes: list[float] = []  # x of each padding node
-    pad_links: list[tuple[int, int, float]] = []
-    if tiny:  # two tiny loops first: plotly types the first loop "bottom", the second "top"
-        pad_nodes += [0.3, 0.4, 0.5, 0.6]
-        pad_links += [(0, 1, tiny), (1, 0, tiny), (2, 3, tiny), (3, 2, tiny)]
-    if padding > 0:
-        first = len(pad_nodes)
-        pad_nodes += xs
-        pad_links += [(first + i, first + i + 1, padding) for i in range(len(xs) - 1)]
-    n_pad = len(pad_nodes)
-    nodes, links = data.nodes.with_columns(y=pl.Series(layout.y, dtype=pl.Float64)), data.links
-    labels = {node: inert(label) for node, label in zip(nodes["id"], nodes["label"], strict=True)}
-    index = {node: n_pad + i for i, node in enumerate(nodes["id"])}
-    aggregated = data.level in ("park", "city")
-    node_rows = [r | {"label": labels[r["id"]]} for r in nodes.to_dicts()]
-    link_rows = [r | {c: inert(r[c]) for c in ("group_label", "materials")} for r in links.to_dicts()]
-    trace = go.Sankey(
-        arrangement="fixed",
-        textfont={"family": FONTS[language], "size": 12},
-        node={
-            "label": [""] * n_pad + [r["label"] for r in node_rows],
-            "x": pad_nodes + [r["x"] for r in node_rows],
-            "y": [below] * n_pad + [r["y"] for r in node_rows],
-            "color": [TRANSPARENT] * n_pad + [KIND_COLOURS.get(r["kind"], KIND_COLOURS["other"]) for r in node_rows],
-            "line": {"width": [0.0] * n_pad + [0.5] * len(node_rows), "color": "white"},
-            "pad": 0,
-            "thickness": 18,
-            "customdata": [""] * n_pad + [_node_hover(r, language, aggregated) for r in node_rows],
-            "hovertemplate": "%{customdata}<extra></extra>",
+    labels = dict(data.nodes.select("id", "label").iter_rows())
+    traces = [*_bands(data, drawn, labels, language), *_nodes(data, drawn, language), *_legend(data, language)]
+    annotations, shapes, elements = _annotations(data, drawn)
+    h, w = drawn.height, drawn.width
+    if note:
+        annotations.append(
+            {
+                "text": inert(note),
+                "x": 8,
+                "y": h - 6,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 10, "color": NOTE_COLOUR},
+                "xref": "x",
+                "yref": "y",
+            }
+        )
+    layout: dict[str, Any] = {
+        "width": w,
+        "height": h,
+        "margin": {"t": 0, "b": 0, "l": 0, "r": 0, "pad": 0},
+        "xaxis": {"range": [0, w], "visible": False, "fixedrange": True},
+        "yaxis": {"range": [h, 0], "visible": False, "fixedrange": True},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "font": {"family": FONTS[language], "size": LABEL_SIZE},
+        "hovermode": "closest",
+        "hoverlabel": {"namelength": -1, "font": {"family": FONTS[language]}},
+        "dragmode": False,
+        "showlegend": True,
+        "legend": {
+            "orientation": "h",
+            "x": 8 / w if kinds_row else 1 - 8 / w,
+            "xanchor": "left" if kinds_row else "right",
+            "y": 1 - (HEADER_H - 2 if kinds_row else 6) / h,
+            "yanchor": "top",
+            "font": {"size": 11},
+            "itemclick": "toggle",
+            "traceorder": "grouped",
+            "bgcolor": "rgba(255, 255, 255, 0)",
         },
-        link={
-            "source": [u for u, _, _ in pad_links] + [index[r["source"]] for r in link_rows],
-            "target": [v for _, v, _ in pad_links] + [index[r["target"]] for r in link_rows],
-            "value": [t for _, _, t in pad_links] + [r["tonnes"] for r in link_rows],
-            "label": [""] * len(pad_links) + [r["group_label"] for r in link_rows],
-            "color": [TRANSPARENT] * len(pad_links)
-            + [GROUP_COLOURS.get(r["material_group"], OTHER_GROUP_COLOUR) for r in link_rows],
-            "customdata": [""] * len(pad_links) + [_link_hover(r, labels, language) for r in link_rows],
-            "hovertemplate": "%{customdata}<extra></extra>",
-        },
-    )
-    fig.add_trace(trace)
-    side = 20 + (min(layout.per_t * data.loops_t + 40, 200) if data.loops_t > 0 else 0)
-    fig.update_layout(
-        title={"text": inert(title), "x": 0.5} if title else None,
-        height=height,
-        margin={"t": top, "b": bottom, "l": side, "r": side},
-        font={"family": FONTS[language], "size": 12},
-        meta={
+        "annotations": annotations,
+        "shapes": shapes,
+        "meta": {
             "mfa_sankey": sankey_json(data),
-            "per_t_px": layout.per_t,
+            "mfa_elements": elements,
+            "per_t_px": drawn.per_t,
             "scale_t": scale_t,
-            "padding": {"nodes": n_pad, "links": len(pad_links), "tonnes": padding, "tiny_loop_t": tiny},
+            "fits": drawn.fits,
         },
-    )
-    return fig
-
-
-def sankey_json(data: SankeyData) -> dict[str, Any]:
-    """The diagram as d3-sankey reads it: nodes (id, label, kind, column, x, y, tonnes) and links (source,
-    target, material = group, tonnes, materials = code -> tonnes, loop), plus level, language, internal_t."""
-    nodes = data.nodes.select("id", "label", "kind", "column", "x", "y", "tonnes").to_dicts()
-    links = [
-        {
-            "source": row["source"],
-            "target": row["target"],
-            "material": row["material_group"],
-            "tonnes": row["tonnes"],
-            "materials": {part["material"]: part["tonnes"] for part in row["breakdown"]},
-            "loop": row["loop"],
+    }
+    if title:
+        layout["title"] = {
+            "text": inert(title),
+            "x": 8 / w,
+            "xanchor": "left",
+            "y": 1 - 8 / h,
+            "yanchor": "top",
+            "font": {"size": 16},
         }
-        for row in data.links.iter_rows(named=True)
-    ]
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)  # built from checked parts: fast
+
+
+def _fill(xs: list[float], ys: list[float], colour: str, hover: str, uid: str, **more: Any) -> dict[str, Any]:
+    """A filled polygon trace whose hover shows `hover` anywhere inside it."""
     return {
-        "level": data.level,
-        "language": data.language,
-        "total_t": data.total_t,
-        "internal_t": data.internal_t,
-        "nodes": nodes,
-        "links": links,
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "fill": "toself",
+        "fillcolor": colour,
+        "hoveron": "fills",
+        "hoverinfo": "name",
+        "name": hover,
+        "uid": uid,
+        "showlegend": False,
+        **more,
     }
 
 
-def chromium_path() -> str | None:
-    """The browser kaleido should drive: $BROWSER_PATH, else /usr/bin/chromium if present, else None (then
-    choreographer looks for its own downloaded Chrome, then chrome/chromium/edge/brave on PATH)."""
-    if env := os.environ.get("BROWSER_PATH"):
-        return env
-    return str(CHROMIUM) if CHROMIUM.is_file() else None
-
-
-def _static_image(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
-    """Render with kaleido (Chromium), offline: plotly.js from the installed plotly, no MathJax."""
-    import kaleido
-    from kaleido.errors import ChromeNotFoundError
-
-    options: dict[str, Any] = {"mathjax": False}
-    if browser := chromium_path():
-        options["path"] = browser
-    try:
-        image = kaleido.calc_fig_sync(
-            fig.to_dict(), opts={"format": fmt, "width": width, "height": height, "scale": scale}, kopts=options
+def _bands(data: SankeyData, drawn: Layout, labels: dict[str, str], language: Language) -> list[dict[str, Any]]:
+    """One filled polygon per link, coloured by material group, and a point on every band to click (Streamlit
+    reports clicks on points, not on fills)."""
+    rows = data.links.to_dicts()
+    hover = [_link_hover(row, labels, language) for row in rows]
+    traces = []
+    for band in drawn.bands:
+        row = rows[band.link]
+        xs, ys = _polygon(band.outline)
+        colour = GROUP_COLOURS.get(row["material_group"], OTHER_GROUP_COLOUR)
+        traces.append(
+            _fill(
+                xs,
+                ys,
+                colour,
+                hover[band.link],
+                f"mfa-link-{band.link}",
+                line={"width": 0},
+                legendgroup=row["material_group"],
+            )
         )
-    except ChromeNotFoundError as exc:
-        raise RuntimeError(
-            f"static {fmt} export needs Chromium: apt-get install chromium fonts-noto-cjk (or set BROWSER_PATH)"
-        ) from exc
-    return image if isinstance(image, bytes) else bytes(image)
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [round(b.anchor[0], 2) for b in drawn.bands],
+            "y": [round(b.anchor[1], 2) for b in drawn.bands],
+            "mode": "markers",
+            "marker": {"size": 14, "opacity": 0},
+            "customdata": [b.link for b in drawn.bands],
+            "text": [hover[b.link] for b in drawn.bands],
+            "hovertemplate": "%{text}<extra></extra>",
+            "uid": "mfa-link-points",
+            "showlegend": False,
+            "name": "links",
+        }
+    )
+    return traces
 
 
-def export_figure(
-    fig: go.Figure, path: Path, *, data: SankeyData | None = None, width: int | None = None, scale: float = 2.0
-) -> Path:
-    """Write the figure by extension: .html (interactive, plotly.js inside, works offline), .svg, .png
-    (`scale` x pixels), .pdf, or .json (sankey_json of `data`, else the data the figure was drawn from)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".html":
-        fig.write_html(path, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
-    elif suffix == ".json":
-        payload = sankey_json(data) if data is not None else (fig.layout.meta or {}).get("mfa_sankey")
-        if payload is None:
-            raise ValueError("a .json export needs `data` or a figure made by sankey_figure")
-        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-    elif suffix in STATIC_FORMATS:
-        w, h = width or fig.layout.width or 1200, fig.layout.height or 600
-        path.write_bytes(_static_image(fig, STATIC_FORMATS[suffix], int(w), int(h), scale))
-    else:
-        raise ValueError(
-            f"cannot export a figure to {suffix or 'a file without extension'!r}; use .html, .svg, .png, .pdf or .json"
+def _nodes(data: SankeyData, drawn: Layout, language: Language) -> list[dict[str, Any]]:
+    """One filled rectangle per node, coloured by kind (at kind and facility level)."""
+    aggregated = data.level in ("park", "city")
+    traces = []
+    for i, row in enumerate(data.nodes.to_dicts()):
+        box = drawn.nodes[row["id"]]
+        xs, ys = _polygon([(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)])
+        colour = node_colour(row["kind"], data.level)
+        traces.append(
+            _fill(
+                xs,
+                ys,
+                colour,
+                _node_hover(row, language, aggregated),
+                f"mfa-node-{i}",
+                line={"width": 0.6, "color": "white"},
+            )
         )
-    return path
+    return traces
+
+
+def _annotations(data: SankeyData, drawn: Layout) -> tuple[list[dict], list[dict], dict[str, list[list[int]]]]:
+    """Node labels and link values as annotations, leader lines as shapes, and which annotation is which."""
+    index = {v: i for i, v in enumerate(data.nodes["id"])}
+    annotations: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
+    node_labels: list[list[int]] = []
+    link_values: list[list[int]] = []
+    for label in drawn.labels:
+        box, left = label.box, label.side == "left"
+        node_labels.append([index[label.node], len(annotations)])
+        joint = "<br>" if label.lines == 2 else " " if label.name else ""
+        annotations.append(
+            {
+                "text": f"{inert(label.name)}{joint}<b>{label.value}</b>",
+                "x": box.x1 if left else box.x0,
+                "y": box.cy,
+                "xanchor": "right" if left else "left",
+                "yanchor": "middle",
+                "showarrow": False,
+                "align": "right" if left else "left",
+                "font": {"size": LABEL_SIZE, "color": "#1a1a1a"},
+                "bgcolor": LABEL_BACKGROUND,
+                "borderpad": 1,
+                "xref": "x",
+                "yref": "y",
+            }
+        )
+        if label.leader:
+            x0, y0, x1, y1 = label.leader
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": x0,
+                    "y0": y0,
+                    "x1": x1,
+                    "y1": y1,
+                    "xref": "x",
+                    "yref": "y",
+                    "line": {"width": 0.6, "color": "#888888"},
+                    "layer": "above",
+                }
+            )
+    for band in drawn.bands:
+        if band.value is None or band.value_box is None:
+            continue
+        box = band.value_box
+        link_values.append([band.link, len(annotations)])
+        annotations.append(
+            {
+                "text": band.value,
+                "x": (box.x0 + box.x1) / 2,
+                "y": box.cy,
+                "xanchor": "center",
+                "yanchor": "middle",
+                "showarrow": False,
+                "font": {"size": VALUE_SIZE, "color": "#222222"},
+                "bgcolor": "rgba(255, 255, 255, 0.55)",
+                "borderpad": 0,
+                "xref": "x",
+                "yref": "y",
+            }
+        )
+    return annotations, shapes, {"node_labels": node_labels, "link_values": link_values}
+
+
+def _legend(data: SankeyData, language: Language) -> list[dict[str, Any]]:
+    """Legend entries: the material groups drawn (clicking one hides its bands), and at facility level the kinds."""
+    found = dict(data.links.select("material_group", "group_label").unique().iter_rows())
+    entries = []
+    for group in sorted(found, key=lambda g: (GROUPS.index(g) if g in GROUPS else len(GROUPS), g)):
+        colour = solid(GROUP_COLOURS.get(group, OTHER_GROUP_COLOUR))
+        entries.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": inert(found[group]),
+                "marker": {"symbol": "square", "size": 12, "color": colour},
+                "legendgroup": group,
+                "showlegend": True,
+                "hoverinfo": "skip",
+            }
+        )
+    if data.level == "facility":
+        for kind in [k for k in (*FACILITY_KINDS, "other") if k in set(data.nodes["kind"])]:
+            colour = KIND_COLOURS.get(kind, KIND_COLOURS["other"])
+            entries.append(
+                {
+                    "type": "scatter",
+                    "x": [None],
+                    "y": [None],
+                    "mode": "markers",
+                    "name": kind_label(kind, language),
+                    "marker": {"symbol": "square", "size": 10, "color": colour},
+                    "legendgroup": f"kind {kind}",
+                    "showlegend": True,
+                    "hoverinfo": "skip",
+                }
+            )
+    return entries

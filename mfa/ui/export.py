@@ -13,9 +13,10 @@ import polars as pl
 import streamlit as st
 
 from mfa.domain.indicators import INDICATORS
-from mfa.export.sankey_figure import export_figure
+from mfa.export.sankey_files import export_figure
 from mfa.ui import filters, navigation, state
 from mfa.ui.i18n import format_value, indicator_name, language, t
+from mfa.ui.sankey import container_width
 from mfa.ui.widgets import CSV_MIME, PARQUET_MIME, XLSX_MIME, csv_bytes, header, table_bytes, xlsx_bytes
 
 FIGURE_FORMATS: dict[str, tuple[str, str]] = {
@@ -92,10 +93,14 @@ def render() -> None:
     stem = f"mfa-{f.period}" + (f"-{f.scope.code}" if f.scope.code else "")
 
     st.subheader(t("export_sankey"))
-    opts = filters.sankey_options("export", lambda o: state.sankey(url, version, f, o.level, o.min_share, lang).span_t)
-    title = filters.describe(f, url, version)
-    fig, _ = state.sankey_figure(url, version, f, opts.level, opts.min_share, lang, opts.scale_t, title)
-    st.plotly_chart(fig, key="export_sankey", theme=None, config={"displaylogo": False})
+    opts = filters.sankey_options("export", lambda o: state.sankey(url, version, f, o, lang))
+    made = state.sankey_figure(url, version, f, opts, lang)  # the files: laid out at their own width, for print
+    fig = made.figure
+    if made.data.links.is_empty():
+        st.info(t("sankey_empty"))
+    else:
+        shown = state.sankey_figure(url, version, f, opts, lang, width=container_width("export_width")).figure
+        st.plotly_chart(shown, key="export_sankey", theme=None, width="content", config={"displaylogo": False})
     buttons(
         [
             (label, f"{stem}-sankey-{opts.level}{ext}", partial(figure_bytes, fig, ext), mime)

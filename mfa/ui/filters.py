@@ -7,13 +7,15 @@ key (`shared_year` ...) in st.session_state, so a choice made on one page is the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from mfa.domain.flowframe import PROVINCE, Scope, Selection
 from mfa.domain.network import GraphLevel
+from mfa.domain.sankey import SankeyData, SankeyOptions
+from mfa.domain.sankey.options import STAGE_LEVELS, OrderRule, View
 from mfa.domain.vocabulary import CITIES, FACILITY_KINDS
 from mfa.ui import state
 from mfa.ui.i18n import city_label, coded, kind_name, labels, name_of, pick, t
@@ -23,15 +25,6 @@ ALL = ""
 """The option meaning "no filter" (a selectbox shows None as an empty choice, so it cannot be an option)."""
 WHOLE_YEAR = 0
 MONTHS: list[int] = [WHOLE_YEAR, *range(1, 13)]
-
-
-@dataclass(frozen=True)
-class SankeyOptions:
-    """How the diagram is drawn: aggregation level, the share below which nodes merge, an optional fixed scale."""
-
-    level: GraphLevel = "kind"
-    min_share: float = 0.01
-    scale_t: float | None = None
 
 
 def _shared(page: str, name: str, default: Any, options: Sequence[Any] | None = None) -> str:
@@ -126,20 +119,49 @@ def flow_filters(page: str, years: list[int]) -> Selection:
     return Selection(year, month or None, scope, material or None, tuple(kinds), bool(reconciled))
 
 
-def sankey_options(page: str, span_t: Callable[[SankeyOptions], float]) -> SankeyOptions:
-    """Draw the diagram options (level, collapse below share, fixed scale) and return them; `span_t` gives the
-    fullest column of the diagram drawn without a fixed scale, the starting value of a new fixed scale."""
-    c_level, c_share, c_fixed, c_scale = st.columns([3, 2.2, 1.2, 1.4], vertical_alignment="bottom")
+def sankey_options(page: str, diagram: Callable[[SankeyOptions], SankeyData]) -> SankeyOptions:
+    """Draw the diagram options (level, view, node order, collapse below share, fixed scale) and return them;
+    `diagram` draws the data of some options: its fullest column starts a new fixed scale, its nodes are what can
+    be put first."""
+    c_level, c_view, c_order, c_first = st.columns([3, 1.6, 1.6, 3], vertical_alignment="bottom")
     with c_level:
         key = _shared(page, "level", "kind", LEVELS)
         level = st.segmented_control(
             t("level"), LEVELS, key=key, format_func=labels(LEVELS, lambda lv: t(f"level_{lv}")), required=True
         )
         _keep("level", level)
+    level = level or "kind"
+    views: list[View] = ["auto", "od", "network"]
+    if level in STAGE_LEVELS:
+        views.append("stages")
+    with c_view:
+        view = _select(page, "sankey_view", t("sankey_view"), views, lambda v: t(f"sankey_view_{v}"), "auto")
+    with c_order:
+        rules: list[OrderRule] = ["auto", "tonnes", "name"]
+        rule = _select(page, "sankey_order", t("sankey_order"), rules, lambda r: t(f"sankey_order_{r}"), "auto")
+    c_share, c_fixed, c_scale = st.columns([3, 1.6, 1.6], vertical_alignment="bottom")
     with c_share:
         key = _shared(page, "min_share", 1.0)
         share = _keep("min_share", st.slider(t("collapse_below"), 0.0, 10.0, key=key, step=0.5, format="%.1f %%"))
-    options = SankeyOptions(level or "kind", share / 100)
+    options = SankeyOptions(level, view, rule, share / 100)
+    drawn = diagram(options)
+    with c_first:
+        nodes = dict(drawn.nodes.select("place", "label").unique("place", maintain_order=True).iter_rows())
+        key = _shared(page, "first", [])
+        st.session_state[key] = [n for n in st.session_state[key] if n in nodes]
+        first = _keep(
+            "first",
+            st.multiselect(
+                t("sankey_order_list"),
+                list(nodes),
+                key=key,
+                format_func=labels(list(nodes), lambda p: nodes[p]),
+                help=t("sankey_order_help"),
+                placeholder="—",
+            ),
+        )
+    if first:
+        options = replace(options, order=tuple(first))
     with c_fixed:
         fixed = _keep(
             "fixed", st.toggle(t("fixed_scale"), key=_shared(page, "fixed", False), help=t("fixed_scale_help"))
@@ -148,10 +170,10 @@ def sankey_options(page: str, span_t: Callable[[SankeyOptions], float]) -> Sanke
         return options
     with c_scale:
         if st.session_state.get("shared_scale_t") is None:
-            st.session_state["shared_scale_t"] = float(max(round(span_t(options), -3), 1000.0))
+            st.session_state["shared_scale_t"] = float(max(round(drawn.span_t, -3), 1000.0))
         key = _shared(page, "scale_t", st.session_state["shared_scale_t"])
         scale = _keep("scale_t", st.number_input(t("scale_t"), min_value=1.0, step=1000.0, key=key, format="%.0f"))
-    return SankeyOptions(options.level, options.min_share, float(scale))
+    return replace(options, scale_t=float(scale))
 
 
 def describe(f: Selection, url: str, version: int) -> str:

@@ -8,11 +8,12 @@ import streamlit as st
 
 from mfa.domain.flowframe import Selection
 from mfa.domain.network import GraphLevel
-from mfa.domain.vocabulary import FACILITY_KINDS, GROUPS
-from mfa.export.sankey_figure import GROUP_COLOURS, KIND_COLOURS
+from mfa.domain.vocabulary import FACILITY_KINDS
+from mfa.export.sankey_figure import KIND_COLOURS
 from mfa.services.network import LOOP_MAX_CYCLES, LOOP_MAX_LENGTH
 from mfa.ui import filters, navigation, state
-from mfa.ui.i18n import coded, format_percent, format_tonnes, kind_name, labels, language, name_of, t
+from mfa.ui.i18n import coded, format_percent, format_tonnes, kind_name, labels, name_of, t
+from mfa.ui.sankey import sankey_view
 from mfa.ui.widgets import header, tonnes_column
 
 VIEWS = ("sankey", "table", "balance", "loops", "trace")
@@ -20,37 +21,6 @@ TRACE_WHAT = ("facility", "park", "material")
 TABLE_ROWS = 20_000  # the table shows at most this many flows (the largest); the export holds them all
 WARN_STATUSES = ("imbalanced", "no_input")
 DEFAULT_TOLERANCE = 5.0
-
-
-def legend() -> None:
-    """What the colours of the diagram mean: node colour = facility kind, link colour = material group."""
-    mats = state.names(state.url(), state.version(), "materials")
-    kinds = [f"<span style='color:{KIND_COLOURS[k]}'>■</span> {kind_name(k)}" for k in FACILITY_KINDS]
-    solid = {g: GROUP_COLOURS[g].replace("0.40)", "0.9)") for g in GROUPS}
-    groups = [f"<span style='color:{solid[g]}'>━━</span> {name_of(mats, g)}" for g in GROUPS]
-    html = "&nbsp;&nbsp;".join(kinds) + "<br>" + "&nbsp;&nbsp;".join(groups)
-    st.markdown(f"<div style='font-size:0.85rem;line-height:1.8'>{html}</div>", unsafe_allow_html=True)
-
-
-def sankey_view(url: str, version: int, f: Selection) -> None:
-    """The diagram at the chosen level, with small nodes merged and an optional fixed scale."""
-    lang = language()
-    opts = filters.sankey_options("flows", lambda o: state.sankey(url, version, f, o.level, o.min_share, lang).span_t)
-    diagram = state.sankey(url, version, f, opts.level, opts.min_share, lang)
-    title = filters.describe(f, url, version)
-    fig, fits = state.sankey_figure(url, version, f, opts.level, opts.min_share, lang, opts.scale_t, title)
-    if not fits:
-        st.info(t("scale_not_kept", span=format_tonnes(diagram.span_t)))
-    st.plotly_chart(fig, key="flows_sankey", theme=None, config={"displaylogo": False})
-    legend()
-    st.caption(
-        t(
-            "sankey_caption",
-            total=format_tonnes(diagram.total_t),
-            internal=format_tonnes(diagram.internal_t),
-            loops=format_tonnes(diagram.loops_t),
-        )
-    )
 
 
 def labelled(frame: pl.DataFrame, column: str, names: dict[str, tuple[str | None, str | None]]) -> pl.Expr:

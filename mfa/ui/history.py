@@ -115,8 +115,19 @@ def record_section() -> None:
     )
 
 
+def opened_by_link() -> None:
+    """Open the record a link names, /history?record=flow&key=2025-03 | A | B | m (e.g. a flow behind a link of
+    the Sankey diagram): its versions are shown, once, as if typed in."""
+    record, key = st.query_params.get("record"), st.query_params.get("key")
+    if record in KINDS and key:
+        st.session_state.update(history_kind=record, history_key=key)
+        del st.query_params["record"]
+        del st.query_params["key"]
+
+
 def render() -> None:
     """The History page."""
+    opened_by_link()
     header("page_history", "history_caption")
     latest_section()
     st.divider()

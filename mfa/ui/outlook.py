@@ -15,7 +15,7 @@ import streamlit as st
 
 from mfa.domain.outlook import METALS, Outlook, OutlookError, OutlookInputs
 from mfa.export.outlook_figure import outlook_figure, scope_label
-from mfa.export.sankey_figure import export_figure
+from mfa.export.sankey_files import export_figure
 from mfa.services import forecasting
 from mfa.ui import login, navigation, state
 from mfa.ui.export import buttons

@@ -9,9 +9,11 @@ import polars as pl
 import streamlit as st
 
 from mfa.domain.flowframe import PROVINCE, Scope, Selection
+from mfa.domain.sankey import SankeyOptions
 from mfa.services import reconciling
 from mfa.ui import login, navigation, state
 from mfa.ui.i18n import coded, labels, language, name_of, t
+from mfa.ui.sankey import container_width
 from mfa.ui.widgets import header, tonnes_column
 
 FLAGGED = ("gross_error_suspect", "clipped_at_zero", "not_determinable")
@@ -119,10 +121,12 @@ def render() -> None:
     if not _saved(url, version, year):
         st.info(t("rec_not_saved"))
     f = Selection(year, scope=Scope("park", park) if park else PROVINCE, reconciled=True)
-    fig, _fits = state.sankey_figure(
-        url, version, f, "kind", 0.01, language(), None, f"{year} · {t('reconciled_values')}"
-    )
-    st.plotly_chart(fig, key="rec_sankey", theme=None, config={"displaylogo": False})
+    options = SankeyOptions(level="kind", min_share=0.01)
+    made = state.sankey_figure(url, version, f, options, language(), width=container_width("rec_width"))
+    if made.data.links.is_empty():
+        st.info(t("sankey_empty"))
+        return
+    st.plotly_chart(made.figure, key="rec_sankey", theme=None, width="content", config={"displaylogo": False})
 
 
 if __name__ == "__main__":

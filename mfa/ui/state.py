@@ -6,10 +6,9 @@ misses the cache and sees the write at once, while an unchanged database never r
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-import plotly.graph_objects as go
+import plotly.io
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
@@ -17,13 +16,14 @@ from sqlalchemy import Engine
 from mfa.domain.flowframe import Scope, Selection, selected
 from mfa.domain.labels import Language
 from mfa.domain.network import GraphLevel
-from mfa.domain.sankey import SankeyData
+from mfa.domain.sankey import SankeyData, SankeyOptions
 from mfa.domain.targets import PROJECTION_WINDOW, resolve_actuals
 from mfa.services import handovers as handover_service
 from mfa.services import loading, network, progress, tables
+from mfa.services import sankey as sankey_service
 from mfa.services.database import database_url, open_database
 from mfa.services.loading import Data
-from mfa.services.sankey import sankey_for
+from mfa.services.sankey import SankeyFigure
 
 
 def year_of(f: Selection) -> int:
@@ -156,31 +156,52 @@ def flow_rows(url: str, version: int, f: Selection) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def sankey(url: str, version: int, f: Selection, level: GraphLevel, min_share: float, language: Language) -> SankeyData:
+def sankey(url: str, version: int, f: Selection, options: SankeyOptions, language: Language) -> SankeyData:
     """The Sankey diagram data of the selected flows (mfa.services.sankey: the same builder as `mfa sankey`)."""
     loaded = data(url, version, (year_of(f),), f.reconciled)
-    return sankey_for(_engine(url), loaded, f, level=level, min_share=min_share, language=language)
+    return sankey_service.sankey_for(_engine(url), loaded, f, options, language=language)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def _drawn(
+    url: str,
+    version: int,
+    f: Selection,
+    options: SankeyOptions,
+    language: Language,
+    title: str | None,
+    width: int | None,
+) -> tuple[SankeyData, str, bool]:
+    diagram = sankey(url, version, f, options, language)
+    made = sankey_service.draw(_engine(url), f, diagram, options, title=title, width=width)
+    return made.data, made.figure.to_json(), made.fits
+
+
 def sankey_figure(
     url: str,
     version: int,
     f: Selection,
-    level: GraphLevel,
-    min_share: float,
+    options: SankeyOptions,
     language: Language,
-    scale_t: float | None,
-    title: str,
-) -> tuple[go.Figure, bool]:
-    """The plotly figure of the diagram, and whether the fixed scale could be kept."""
-    from mfa.export.sankey_figure import sankey_figure as figure
+    title: str | None = None,
+    width: int | None = None,
+) -> SankeyFigure:
+    """The diagram drawn as `mfa sankey` draws it (title, values, legend, source note), laid out for `width` px (the
+    page's; None: its own width, as the files are), and whether the fixed scale could be kept. The figure is made
+    from its cached JSON on every run, so that its spec is the same string each time: Streamlit keys a chart's
+    selection (a clicked band) to its spec."""
+    diagram, spec, fits = _drawn(url, version, f, options, language, title, width)
+    return SankeyFigure(diagram, plotly.io.from_json(spec), fits)
 
-    diagram = sankey(url, version, f, level, min_share, language)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RuntimeWarning)
-        fig = figure(diagram, title=title, scale_t=scale_t, language=language, height=620)
-    return fig, not any(issubclass(w.category, RuntimeWarning) for w in caught)
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def link_flows(
+    url: str, version: int, f: Selection, options: SankeyOptions, language: Language, link: int
+) -> pl.DataFrame:
+    """The flows behind one link of the diagram (mfa.services.sankey.link_flows)."""
+    loaded = data(url, version, (year_of(f),), f.reconciled)
+    diagram = sankey(url, version, f, options, language)
+    return sankey_service.link_flows(_engine(url), loaded, f, diagram, link, language=language)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

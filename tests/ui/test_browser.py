@@ -8,6 +8,7 @@ every page (both languages) to test-artifacts/, and logs out.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -93,6 +94,9 @@ def test_enter_a_flow_see_it_counted_and_export_the_sankey(server: str, tmp_path
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            console: list[str] = []
+            page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: console.append(str(error)))
             page.set_default_timeout(60_000)
             expect.set_options(timeout=30_000)
 
@@ -127,9 +131,27 @@ def test_enter_a_flow_see_it_counted_and_export_the_sankey(server: str, tmp_path
             screenshot(page, "overview-en")
 
             page.goto(f"{server}/flows?language=English")
-            expect(page.locator(".js-plotly-plot g.sankey").first).to_be_attached()
-            expect(page.locator(".js-plotly-plot .sankey-node").first).to_be_attached()
+            expect(page.locator(".js-plotly-plot g.trace.scatter").first).to_be_attached()
+            expect(page.locator(".js-plotly-plot .gtitle").first).to_have_attribute(
+                "data-unformatted", re.compile("by facility kind")
+            )
+            page.wait_for_function(  # the figure laid out again for the width the page reported
+                "(() => { const g = document.querySelector('.js-plotly-plot');"
+                " return g && g._fullLayout && g._fullLayout.width <= g.getBoundingClientRect().width + 1; })()"
+            )
+            settle(page)
+            band = page.locator(".js-plotly-plot g.trace path.point").first  # each band's point, to click
+            band.scroll_into_view_if_needed()
+            settle(page)
+            box = band.bounding_box()
+            assert box is not None
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            page.mouse.move(x, y)  # plotly clicks what the pointer hovers
+            page.wait_for_timeout(300)
+            page.mouse.click(x, y)
+            expect(page.get_by_text("facility to facility, by month")).to_be_visible()  # the flows behind it
             screenshot(page, "flows-en")
+            assert not [m for m in console if "NaN" in m], console  # plotly's translate(NaN...) errors are gone
 
             page.goto(f"{server}/export?language=English")
             settle(page)

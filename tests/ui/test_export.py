@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from mfa.domain.flowframe import Scope, Selection
-from mfa.export.sankey_figure import chromium_path
+from mfa.export.sankey_files import chromium_path
 from mfa.storage import declarations
 from tests.ui.support import content, open_page
 

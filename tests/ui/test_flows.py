@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from mfa.services.editing import import_records
+from tests.ui.support import content
 
 
 def shown(at: AppTest) -> int:
@@ -17,9 +19,14 @@ def shown(at: AppTest) -> int:
 
 
 def sankey(at: AppTest) -> dict:
-    """The plotly trace of the Sankey diagram on the page."""
+    """The diagram on the page as its figure records it (the JSON `mfa sankey` writes)."""
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "flows_sankey" in (c.key or ""))
-    return spec["data"][0]
+    return spec["layout"]["meta"]["mfa_sankey"]
+
+
+def labels_of(at: AppTest) -> set[str]:
+    """The node labels of the diagram on the page."""
+    return {node["label"] for node in sankey(at)["nodes"]}
 
 
 def test_filters_change_what_is_shown(app: Callable[..., AppTest]) -> None:
@@ -44,14 +51,60 @@ def test_filters_change_what_is_shown(app: Callable[..., AppTest]) -> None:
 
 def test_the_sankey_follows_the_level_and_the_filters(app: Callable[..., AppTest]) -> None:
     at = app("flows")
-    labels = set(sankey(at)["node"]["label"]) - {""}
-    assert {"Source", "Collection", "Recycling", "Storage"} <= labels
+    assert {"Source", "Collection", "Recycling", "Storage"} <= labels_of(at)
+    assert sankey(at)["view"] == "stages"
     at.segmented_control(key="flows_level").set_value("facility").run()
-    assert {"Steel plant", "Collector", "Recycler"} <= set(sankey(at)["node"]["label"])
+    assert {"Steel plant", "Collector", "Recycler"} <= labels_of(at)
     at.segmented_control(key="flows_level").set_value("park").run()
-    assert {"Miluo Circular Economy Industrial Park", "Ningxiang High-tech Zone"} <= set(sankey(at)["node"]["label"])
+    assert {"Miluo Circular Economy Industrial Park", "Ningxiang High-tech Zone"} <= labels_of(at)
+    assert sankey(at)["view"] == "od"  # parks on both sides: where material comes from, where it goes
+    at.selectbox(key="flows_sankey_view").set_value("network").run()
+    assert sankey(at)["view"] == "network"
     at.selectbox(key="flows_material").set_value("scrap_steel").run()
-    assert set(sankey(at)["link"]["label"]) - {""} == {"Renewable resources"}
+    assert {link["material"] for link in sankey(at)["links"]} == {"renewable"}
+
+
+def test_the_diagram_options_reach_the_figure(app: Callable[..., AppTest]) -> None:
+    at = app("flows")
+    at.segmented_control(key="flows_level").set_value("facility").run()
+    first = [n["id"] for n in sankey(at)["nodes"] if n["column"] == 0]
+    at.multiselect(key="flows_first").set_value(["SRC-1"]).run()
+    assert not at.exception, at.exception
+    assert next(n["id"] for n in sankey(at)["nodes"] if n["column"] == 0) == "SRC-1"
+    at.selectbox(key="flows_sankey_order").set_value("name").run()
+    assert len(sankey(at)["nodes"]) >= len(first)
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "flows_sankey" in (c.key or ""))
+    texts = [a["text"] for a in spec["layout"]["annotations"]]
+    assert any(t.startswith("Source: mfa database app.db · 2025 · Hunan province · reported values") for t in texts)
+    assert spec["layout"]["title"]["text"] == "Material flows, Hunan province, 2025, by facility"
+
+
+def test_the_flows_behind_a_link_are_listed_with_history_links_and_exported(
+    app: Callable[..., AppTest], downloads: dict
+) -> None:
+    at = app("flows")
+    assert at.selectbox(key="flows_link").value is None
+    options = at.selectbox(key="flows_link").options
+    collector = next(o for o in options if o.startswith("Collection → Recycling"))
+    at.selectbox(key="flows_link").select_index(options.index(collector)).run()
+    assert not at.exception, at.exception
+    table = next(frame.value for frame in at.dataframe if "history" in frame.value.columns)
+    assert set(table["period"]) == {"2025-01", "2025-02"}
+    assert set(table["source_name"]) == {"Collector"} and set(table["target_name"]) == {"Recycler"}
+    assert table["history"][0].startswith("history?record=flow&key=2025-0")
+    csv = content(downloads, next(name for name in downloads if name.endswith(".csv") and "link" in name))
+    assert b"COL-1" in csv and b"REC-1" in csv
+
+
+def test_a_clicked_band_opens_its_flows(app: Callable[..., AppTest]) -> None:
+    """Streamlit reports a click on a band's point as a selection carrying the link number."""
+    from mfa.ui.sankey import clicked
+
+    class Event:
+        selection = type("Selection", (), {"points": [{"curve_number": 3, "customdata": 2}]})()
+
+    assert clicked(Event()) == 2
+    assert clicked(type("Empty", (), {"selection": type("S", (), {"points": []})()})()) is None
 
 
 def test_the_fixed_scale_keeps_tonnes_per_pixel(app: Callable[..., AppTest]) -> None:
@@ -60,6 +113,7 @@ def test_the_fixed_scale_keeps_tonnes_per_pixel(app: Callable[..., AppTest]) -> 
     scale = at.number_input(key="flows_scale_t").value
     assert scale is not None and scale >= 1000
     first = json.loads(next(c.proto.spec for c in at.get("plotly_chart")))["layout"]["meta"]["per_t_px"]
+    assert first == pytest.approx(400 / scale)  # scale_t tonnes are 400 px tall
     at.selectbox(key="flows_year").set_value(2023).run()
     again = json.loads(next(c.proto.spec for c in at.get("plotly_chart")))["layout"]["meta"]["per_t_px"]
     assert first == again

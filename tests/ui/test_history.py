@@ -61,3 +61,15 @@ def test_a_deleted_flow_is_found_through_its_change_and_restored(app: Callable[.
     at.button(key="history_restore").click().run()
     with world_db.connect() as conn:
         assert history.record_history(conn, "flow", KEY)["status"].to_list() == ["created", "deleted", "restored"]
+
+
+def test_a_link_naming_a_record_opens_its_history(app: Callable[..., AppTest], world_db: Engine) -> None:
+    """The flows behind a Sankey link link here: /history?record=flow&key=<its key>."""
+    _edit_three_times(world_db)
+    at = app()
+    at.query_params["record"] = "flow"
+    at.query_params["key"] = KEY_TEXT
+    open_page(at, "history")
+    assert at.text_input(key="history_key").value == KEY_TEXT
+    assert at.dataframe[2].value["version"].to_list() == [1, 2, 3, 4]
+    assert "record" not in at.query_params  # once: the user may then look up another record

@@ -417,9 +417,10 @@ _EXPORT: dict[str, tuple[str, str]] = {
     ),
     "export_sankey": ("Sankey diagram", "桑基图"),
     "export_sankey_caption": (
-        "HTML stays interactive and works offline; SVG and PDF are vector graphics for reports; JSON holds the nodes "
-        "and links.",
-        "HTML 可交互且可离线使用；SVG 和 PDF 为矢量图，适合报告；JSON 含节点和连线数据。",
+        "HTML stays interactive and works offline; SVG and PDF are vector graphics for reports, laid out at their own "
+        "width for print; JSON holds the nodes and links (returns marked), as d3-sankey reads them.",
+        "HTML 可交互且可离线使用；SVG 和 PDF 为矢量图，按打印宽度排版，适合报告；"
+        "JSON 含节点和连线数据（回流已标注），可供 d3-sankey 读取。",
     ),
     "export_flows": ("Flows", "流量明细"),
     "export_flows_caption": (
@@ -472,7 +473,63 @@ _DIAGRAM: dict[str, tuple[str, str]] = {
     "sankey_inside": ("inside (not drawn) {tonnes}", "内部流动（未绘出） {tonnes}"),
     "sankey_merged": ("{n} smaller nodes", "合并 {n} 个较小节点"),
     "sankey_mainly": ("mainly {kind}", "以{kind}为主"),
-    "sankey_empty": ("No flows", "没有流量"),
+    "sankey_empty": ("No flows to draw for this selection", "所选范围内没有可绘制的流量"),
+}
+
+_SANKEY: dict[str, tuple[str, str]] = {
+    "sankey_other": ("Other ({n})", "其他（{n}）"),
+    "sankey_other_kind": ("Other {kind} ({n})", "其他{kind}（{n}）"),
+    "sankey_from_outside": ("From outside the province", "省外流入"),
+    "sankey_to_outside": ("To outside the province", "流出省外"),
+    "sankey_province": ("Hunan province", "湖南省"),
+    "sankey_title": ("Material flows, {scope}, {period}, {by}", "{scope}{period}年物质流向（{by}）"),
+    "sankey_title_month": ("Material flows, {scope}, {period}, {by}", "{scope}{period}物质流向（{by}）"),
+    "sankey_by_kind": ("by facility kind", "按设施类型"),
+    "sankey_by_facility": ("by facility", "按设施"),
+    "sankey_by_park": ("by park", "按园区"),
+    "sankey_by_city": ("by city", "按市州"),
+    "sankey_od": ("origin → destination", "来源 → 去向"),
+    "sankey_note": (
+        "Source: mfa database {db} · {period} · {scope} · {values} · drawn {date}",
+        "数据来源：mfa 数据库 {db} · {period} · {scope} · {values} · 绘制于 {date}",
+    ),
+    "sankey_reported": ("reported values", "填报值"),
+    "sankey_reconciled": ("reconciled values where saved", "校核值（已保存的）"),
+    "sankey_not_drawn_kind": ("not drawn: {tonnes} between facilities of one kind", "未绘出：同类设施之间 {tonnes}"),
+    "sankey_not_drawn_park": ("not drawn: {tonnes} inside one park", "未绘出：园区内部 {tonnes}"),
+    "sankey_not_drawn_city": ("not drawn: {tonnes} inside one city", "未绘出：市州内部 {tonnes}"),
+    "sankey_not_drawn_facility": ("not drawn: {tonnes} inside merged nodes", "未绘出：合并节点内部 {tonnes}"),
+    "sankey_view": ("Drawn as", "绘制方式"),
+    "sankey_view_auto": ("Default", "默认"),
+    "sankey_view_stages": ("Stages", "环节"),
+    "sankey_view_od": ("Origin → destination", "来源 → 去向"),
+    "sankey_view_network": ("Network", "网络"),
+    "sankey_order": ("Node order", "节点顺序"),
+    "sankey_order_auto": ("Default", "默认"),
+    "sankey_order_tonnes": ("By tonnes", "按吨数"),
+    "sankey_order_name": ("By name", "按名称"),
+    "sankey_order_list": ("Put first (in this order)", "置顶（按此顺序）"),
+    "sankey_order_help": (
+        "Default: stages by facility kind, fewest crossings; origin → destination by tonnes. Other is always last.",
+        "默认：环节图按设施类型并尽量减少交叉；来源→去向图按吨数。“其他”总在最后。",
+    ),
+    "link_pick": ("Flows behind a link", "某一流向的明细"),
+    "link_pick_help": (
+        "Click a band of the diagram or choose a link here to see the flows it is made of.",
+        "点击图中的流带，或在此选择一条流向，查看其明细。",
+    ),
+    "link_none": ("Choose a link", "选择一条流向"),
+    "link_caption": (
+        "{n} flows, {tonnes}: facility to facility, by month",
+        "{n} 条流量，共 {tonnes}：逐设施、逐月",
+    ),
+    "link_too_many": ("The first {shown} of {n} flows, largest first", "按数量从大到小显示前 {shown} 条（共 {n} 条）"),
+    "link_none_found": ("No flows behind this link for the current filters.", "当前筛选下该流向没有明细。"),
+    "source_name": ("From (name)", "来源名称"),
+    "target_name": ("To (name)", "去向名称"),
+    "material_name": ("Material (name)", "物料名称"),
+    "history_link": ("History", "历史"),
+    "history_open": ("open", "查看"),
 }
 
 _OUTLOOK: dict[str, tuple[str, str]] = {
@@ -667,6 +724,7 @@ MESSAGES: dict[str, tuple[str, str]] = (
     | _EXPORT
     | _RECONCILIATION
     | _DIAGRAM
+    | _SANKEY
     | _HANDOVERS
     | _OUTLOOK
 )

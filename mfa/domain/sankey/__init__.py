@@ -1,6 +1,10 @@
-"""Sankey diagram data: flows aggregated to nodes and links at a level, ordered into columns and positioned
-(docs/sankey.md). Pure: frames in, a frozen SankeyData out; drawing and files are mfa.export.sankey_figure."""
+"""Sankey diagram data: flows aggregated to nodes and links at a level, in a view, ordered into columns and laid out
+(docs/sankey.md). Pure: frames in, a frozen SankeyData and a Layout out; drawing and files are
+mfa.export.sankey_figure."""
 
-from mfa.domain.sankey.data import SankeyData, sankey_data
+from mfa.domain.sankey.data import sankey_data
+from mfa.domain.sankey.diagram import SankeyData
+from mfa.domain.sankey.layout import Layout, lay_out
+from mfa.domain.sankey.options import SankeyOptions, parse_order
 
-__all__ = ["SankeyData", "sankey_data"]
+__all__ = ["Layout", "SankeyData", "SankeyOptions", "lay_out", "parse_order", "sankey_data"]
