@@ -63,6 +63,10 @@ DISPUTES = (
 )
 """Receiver declarations that disagree with the sender's: (month, material of the first declared link of that
 material in that month, factor on the true amount, note). 1000 with unit t: kilograms typed as tonnes."""
+KIND_TOLERANCE = 0.03
+"""± on the coefficient declared for a whole kind (energy recovery: the waste-to-energy plants' 20 % of bottom ash)."""
+FACILITY_TOLERANCE = 0.05
+"""± on a coefficient a facility declares for itself (coal gangue power plants, the tyre pyrolysis plant)."""
 NAMED: tuple[str, ...] = (
     "XT-EAF-01",
     "XT-SLAG-01",
@@ -199,6 +203,51 @@ def _receivers(w: World, sim: Simulation, codes: dict[str, str], seed: int) -> l
     return rows
 
 
+def _passed_on(w: World, facility: str) -> float:
+    """The share of its input a facility passes on as recorded output (its recipes' fractions of 2020); one value,
+    or ValueError when its recipes differ by input."""
+    shares = {round(sum(o.frac for o in outs), 6) for (fac, _m), outs in w.recipes.items() if fac == facility}
+    if len(shares) != 1:
+        raise ValueError(f"{facility} passes on {sorted(shares)}: one transfer coefficient cannot describe it")
+    return shares.pop()
+
+
+def transfer_coefficients(w: World, codes: dict[str, str]) -> pl.DataFrame:
+    """The transfer coefficients the sample declares (docs/indicators.md, section 4): energy-recovery plants pass on
+    only part of their input as recorded ash and slag, the rest leaving as flue gas, steam and heat. The kind
+    declares the most common share (waste-to-energy plants, KIND_TOLERANCE); a plant passing on another share
+    declares its own (FACILITY_TOLERANCE)."""
+    plants = [f for f in w.facilities.values() if f.kind == "energy_recovery"]
+    shares = {f.code: _passed_on(w, f.code) for f in plants}
+    common = max(sorted(set(shares.values())), key=list(shares.values()).count)
+    rows: list[tuple[str | None, ...]] = [
+        (
+            None,
+            "energy_recovery",
+            f"{common:g}",
+            f"{KIND_TOLERANCE:g}",
+            f"waste-to-energy plants: bottom ash and slag about {common:.0%} of the waste burned, the rest leaves as "
+            "flue gas and heat (sample convention)",
+        )
+    ]
+    for f in plants:
+        if shares[f.code] == common:
+            continue
+        outputs = sorted({o.material for (fac, _m), outs in w.recipes.items() if fac == f.code for o in outs})
+        rows.append(
+            (
+                codes[f.code],
+                None,
+                f"{shares[f.code]:g}",
+                f"{FACILITY_TOLERANCE:g}",
+                f"{f.name}: {', '.join(outputs)} recorded, about {shares[f.code]:.0%} of its input; the rest leaves "
+                "unrecorded, as gas, heat or fuel oil (sample convention)",
+            )
+        )
+    columns = ["facility", "kind", "coefficient", "tolerance", "source"]
+    return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")
+
+
 def sample_tables(seed: int) -> dict[str, pl.DataFrame]:
     """parks, facilities, flows and stocks of the bundled sample as frames of text columns."""
     rng = np.random.default_rng(seed)
@@ -258,4 +307,11 @@ def sample_tables(seed: int) -> dict[str, pl.DataFrame]:
         schema=dict.fromkeys(["code", "name", "name_zh", "park", "kind"], pl.String),
         orient="row",
     )
-    return {"parks": parks, "facilities": facilities, "flows": flows, "stocks": stocks}
+    coefficients = transfer_coefficients(w, codes)
+    return {
+        "parks": parks,
+        "facilities": facilities,
+        "flows": flows,
+        "stocks": stocks,
+        "transfer_coefficients": coefficients,
+    }

@@ -166,7 +166,9 @@ def balance(
     all_: Annotated[bool, typer.Option("--all", help="List balanced facilities too.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Mass balance of each facility: inflow − outflow − stock change, flagged beyond the tolerance."""
+    """Mass balance of each facility: inflow − outflow − stock change, flagged beyond the tolerance; a facility with
+    a declared transfer coefficient (output ÷ input) is checked against coefficient ± its tolerance instead."""
+    from mfa.domain.balance import WARNING_STATUSES
     from mfa.services import loading, network
 
     engine = open_engine(db)
@@ -178,8 +180,19 @@ def balance(
         return
     import polars as pl
 
-    shown = frame if all_ else frame.filter(pl.col("status").is_in(["imbalanced", "no_input"]))
-    _table(shown, f"mass balance {year}{f'-{month:02d}' if month else ''}", rates={"relative_imbalance"})
+    shown = frame if all_ else frame.filter(pl.col("status").is_in(WARNING_STATUSES))
+    k, tol = pl.col("declared_coefficient"), pl.col("declared_tolerance")
+    declared = pl.format(
+        "{}–{} %",
+        ((k - tol).clip(lower_bound=0) * 100).round(0).cast(pl.Int64),
+        ((k + tol) * 100).round(0).cast(pl.Int64),
+    )
+    columns = ["facility", "kind", "inflow_t", "outflow_t", "stock_change_t", "imbalance_t", "relative_imbalance"]
+    _table(
+        shown.select(*columns, pl.col("observed_coefficient").alias("passed_on"), declared.alias("declared"), "status"),
+        f"mass balance {year}{f'-{month:02d}' if month else ''}",
+        rates={"relative_imbalance", "passed_on"},
+    )
     counts = frame.group_by("status").len().sort("status")
     console().print(", ".join(f"{s}: {n}" for s, n in counts.iter_rows()))
 
@@ -308,12 +321,16 @@ def reconcile_(
     save: Annotated[
         bool, typer.Option("--save", help="Store the reconciled values beside the reported ones (admins).")
     ] = False,
+    language: Annotated[str, typer.Option("--language", help="The verdict in en or zh.")] = "en",
     as_json: JsonOption = False,
     user: UserOption = None,
 ) -> None:
-    """Reconcile a year's flows (weighted least squares under the mass balances) and flag likely gross errors."""
+    """Reconcile a year's flows (weighted least squares under the mass balances): first the verdict in plain words
+    (which reports are probably wrong, by how much, the likely cause), then the flagged flows and the tests."""
     from mfa.services import reconciling
 
+    if language not in ("en", "zh"):
+        raise UserError(f"unknown language {language!r} (en or zh)")
     engine = open_engine(db)
     _year(engine, year)
     done = reconciling.reconcile_year(engine, year=year, park=park, alpha=alpha, sidak=sidak)
@@ -327,16 +344,29 @@ def reconcile_(
         _emit_json(_clean(done.to_json() | {"saved": saved}))
         return
     import polars as pl
+    from rich.markup import escape
 
+    from mfa.domain.reconciliation.wording import describe
+
+    words = describe(done.verdict, year, language, balanced=set(done.result.balanced))  # type: ignore[arg-type]
+    out = console()
+    colour = {"success": "green", "info": "cyan", "warning": "yellow"}.get(words.tone, "red")
+    out.print(f"[bold {colour}]{escape(words.headline)}[/]", soft_wrap=True)
+    for note in words.notes:
+        out.print(escape(note), soft_wrap=True)
+    for number, block in enumerate(words.blocks, 1):
+        out.print(f"{number}. {escape(block.title)}", soft_wrap=True)
+        for line in block.lines:
+            out.print(f"   {escape(line)}", soft_wrap=True)
     result = done.result
     flagged = result.flows.filter(pl.col("flag").cast(pl.String).is_in(["gross_error_suspect", "clipped_at_zero"]))
     cols = ["source", "target", "material", "reported", "reconciled", "normalized_residual", "flag"]
     _table(flagged.sort(pl.col("normalized_residual").abs(), descending=True).select(cols), f"flagged flows {year}")
-    console().print(
+    out.print(
         f"{result.flows.height} links, {len(result.balanced)} balanced facilities; chi2 {result.chi2:,.1f} with "
         f"{result.dof} dof, p = {result.p_value:.3g} (after removing suspects: p = {result.p_value_after:.3g})"
     )
     for warning in result.warnings[:10]:
-        console().print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]warning:[/] {warning}")
     if save:
-        console().print(f"saved reconciled values for {saved:,} flows (use --reconciled on indicators and sankey)")
+        out.print(f"saved reconciled values for {saved:,} flows (use --reconciled on indicators and sankey)")

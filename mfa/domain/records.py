@@ -63,3 +63,9 @@ CAPACITY = pl.Schema(
     }
 )
 """A facility's yearly capacity for a material from a year on (docs/outlook.md)."""
+TRANSFER_COEFFICIENT = pl.Schema(
+    {"facility": _TEXT, "kind": _TEXT, "coefficient": pl.Float64, "tolerance": pl.Float64, "source": _TEXT}
+)
+"""A declared transfer coefficient: for one facility or (`kind`, facility empty) every facility of a kind, the share of
+its input it passes on as recorded output and stock, ± tolerance, and where the figure comes from (docs/indicators.md,
+section 4)."""

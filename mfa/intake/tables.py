@@ -254,6 +254,29 @@ CAPACITIES = TableSpec(
     },
 )
 
+TRANSFER_COEFFICIENTS = TableSpec(
+    "transfer_coefficients",
+    "传递系数",
+    tuple(records.TRANSFER_COEFFICIENT),
+    ("coefficient", "tolerance"),
+    ("facility", "kind"),
+    {
+        "设施": "facility",
+        "设施代码": "facility",
+        "设施类型": "kind",
+        "类型": "kind",
+        "类别": "kind",
+        "传递系数": "coefficient",
+        "系数": "coefficient",
+        "产出率": "coefficient",
+        "容差": "tolerance",
+        "允许偏差": "tolerance",
+        "来源": "source",
+        "依据": "source",
+        "出处": "source",
+    },
+)
+
 TABLES: tuple[TableSpec, ...] = (
     PARKS,
     FACILITIES,
@@ -266,6 +289,7 @@ TABLES: tuple[TableSpec, ...] = (
     LIFETIMES,
     INFLOWS,
     CAPACITIES,
+    TRANSFER_COEFFICIENTS,
 )
 """In dependency order: an import applies them in this order."""
 

@@ -128,6 +128,15 @@ def restore_version(
 
 def _as_import_record(record: str, values: Mapping[str, object]) -> dict[str, object]:
     """A stored version as the import row that recreates it (quantities as entered, in their unit)."""
+    if record == "transfer_coefficient":  # stored by scope, exchanged as a facility or a kind
+        level, scope = values.get("scope_level"), values.get("scope")
+        return {
+            "facility": scope if level == "facility" else None,
+            "kind": scope if level == "kind" else None,
+            "coefficient": _number(values.get("coefficient")),
+            "tolerance": _number(values.get("tolerance")),
+            "source": values.get("source"),
+        }
     out = {c: v for c, v in values.items() if c not in ("quantity_t", "value", "scope_level")}
     if record in ("flow", "stock"):
         out["quantity"] = _number(values["value"] if values.get("value") is not None else values.get("quantity_t"))

@@ -26,9 +26,24 @@ def _stocks(engine: Engine) -> pl.DataFrame:
         return reads.stock_table(conn)
 
 
+def coefficients(engine: Engine) -> pl.DataFrame:
+    """The declared transfer coefficients: scope_level, scope, coefficient, tolerance, source."""
+    with engine.connect() as conn:
+        return reads.coefficient_table(conn)
+
+
 def balance_report(engine: Engine, data: Data, *, year: int, month: int | None, tolerance: float) -> pl.DataFrame:
-    """Mass balance of every facility for the period."""
-    return mass_balance(data.flows, _stocks(engine), data.facilities, year=year, month=month, tolerance=tolerance)
+    """Mass balance of every facility for the period, each facility with a declared transfer coefficient checked
+    against it (mfa.domain.balance)."""
+    return mass_balance(
+        data.flows,
+        _stocks(engine),
+        data.facilities,
+        year=year,
+        month=month,
+        tolerance=tolerance,
+        coefficients=coefficients(engine),
+    )
 
 
 def trace_report(

@@ -1,6 +1,7 @@
-"""Reconciling a year of stored flows: hand-overs summed per link over the year, balances from the stocks, the
-disagreement of two-sided hand-overs in the global test, results saved beside the reported values. The statistics
-are mfa.domain.reconciliation's; this module only prepares and stores."""
+"""Reconciling a year of stored flows: hand-overs summed per link over the year, balances from the stocks and the
+declared transfer coefficients, the disagreement of two-sided hand-overs in the global test, the verdict in plain
+words, results saved beside the reported values. The statistics are mfa.domain.reconciliation's; this module only
+prepares and stores."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
-from mfa.domain.balance import mass_balance
+from mfa.domain.balance import facility_coefficients, mass_balance
 from mfa.domain.flowframe import Scope, Selection, select_flows
 from mfa.domain.handovers import combine
 from mfa.domain.reconciliation import DEFAULT_UNCERTAINTY, Reconciliation, default_balanced, reconcile
 from mfa.domain.reconciliation.declarations import declaration_tests, with_disagreement
+from mfa.domain.reconciliation.verdict import Verdict, diagnose
 from mfa.domain.roles import Actor, local_operator, require_admin
 from mfa.services import loading
 from mfa.storage import declarations, reads, writes
@@ -34,12 +36,16 @@ class YearReconciliation:
     """The hand-overs of the year (period, source, target, material, quantity_t agreed) that were reconciled."""
     declarations: pl.DataFrame
     """The two-sided hand-overs and how far apart their two figures are (declaration_tests)."""
+    verdict: Verdict
+    """What the reconciliation says in plain words (mfa.domain.reconciliation.verdict)."""
 
     def to_json(self) -> dict[str, Any]:
-        """`{"flows": [...], "chi2", "dof", "p_value", ..., "declarations": [...]}` with the year and scope."""
+        """`{"flows": [...], "chi2", "dof", "p_value", ..., "declarations": [...], "verdict": {...}}` with the year
+        and scope."""
         scope = {"level": self.scope.level, "code": self.scope.code or "province"}
         declared = [{k: (v if v == v else None) for k, v in row.items()} for row in self.declarations.to_dicts()]
-        return {"year": self.year, "scope": scope} | self.result.to_json() | {"declarations": declared}
+        extra = {"declarations": declared, "verdict": self.verdict.to_json()}
+        return {"year": self.year, "scope": scope} | self.result.to_json() | extra
 
 
 def _links(rows: pl.DataFrame, year: int) -> pl.DataFrame:
@@ -68,29 +74,36 @@ def reconcile_year(
     engine: Engine, *, year: int, park: str | None = None, alpha: float = 0.05, sidak: bool = True
 ) -> YearReconciliation:
     """Reconcile the flows of `year` (with either end in `park`, if given) so that the facilities that should
-    balance (default rule of mfa.domain.reconciliation.model; in a park, those of the park) balance over the year."""
+    balance (default rule of mfa.domain.reconciliation.model, with the facilities that declare a transfer
+    coefficient; in a park, those of the park) balance over the year, and say what it means."""
     data = loading.load(engine, [year])
     scope = Scope("park", park) if park else Scope("province", None)
     rows = select_flows(data.flows, data.parents, year=year, scope=scope if park else None).collect()
     links = _links(rows, year)
-    balanced = default_balanced(links, data.facilities)
+    with engine.connect() as conn:
+        stocks = reads.stock_table(conn)
+        declared_k = facility_coefficients(data.facilities, reads.coefficient_table(conn))
+        neighbours = [declarations.link_totals(conn, year - 1, 12), declarations.link_totals(conn, year + 1, 1)]
+    coefficients = {f: (k, tol) for f, k, tol in declared_k.select("facility", "coefficient", "tolerance").iter_rows()}
+    balanced = default_balanced(links, data.facilities, coefficients)
     if park:
         in_park = set(data.facilities.filter(pl.col("park") == park)["code"].to_list())
         balanced = [f for f in balanced if f in in_park]
-    with engine.connect() as conn:
-        stocks = reads.stock_table(conn)
     changes = mass_balance(data.flows, stocks, data.facilities, year=year)
     stock_change = {
         f: c for f, c in changes.select("facility", "stock_change_t").iter_rows() if f in set(balanced) and c
     }
-    result = reconcile(links, balanced, stock_change=stock_change, alpha=alpha, sidak=sidak)
+    result = reconcile(links, balanced, stock_change=stock_change, coefficients=coefficients, alpha=alpha, sidak=sidak)
     with engine.connect() as conn:
         declared = combine(
             declarations.flow_table(conn, Selection(year, scope=scope)).rename({"quantity": "quantity_t"})
         )
     result = with_disagreement(result, declared)
     tests = declaration_tests(declared, result.critical_value)
-    return YearReconciliation(year, scope, result, rows.select("period", *KEY, "quantity_t"), tests)
+    reported = rows.select("period", *KEY, "quantity_t")
+    months = pl.concat([reported, *(n.select("period", *KEY, "quantity_t") for n in neighbours)])
+    verdict = diagnose(result, year, months, tests)
+    return YearReconciliation(year, scope, result, reported, tests, verdict)
 
 
 def save(engine: Engine, reconciled: YearReconciliation, actor: Actor | None = None) -> int:

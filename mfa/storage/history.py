@@ -68,6 +68,11 @@ KINDS: dict[str, RecordKind] = {
         "material_alias", "material_aliases", ("alias",), ("alias", "material", "source"),
         "material_alias r JOIN material m ON m.id = r.material_id", _plain("alias", "source") | {"material": "m.code"},
     ),
+    "transfer_coefficient": RecordKind(
+        "transfer_coefficient", "transfer_coefficients", ("scope_level", "scope"),
+        ("scope_level", "scope", "coefficient", "tolerance", "source"), "transfer_coefficient r",
+        _plain("scope_level", "scope", "coefficient", "tolerance", "source"),
+    ),
 }  # fmt: skip
 BY_TABLE = {kind.table: kind for kind in KINDS.values()}
 HISTORY_COLUMNS = ["version", "status", "changed_at", "changed_by", "via", "change_id", "changes"]
@@ -184,7 +189,7 @@ def record_history(conn: Connection, record: str, key: Mapping[str, object]) -> 
 
 
 def _value_schema(kind: RecordKind) -> dict[str, Any]:
-    numbers = {"quantity_t", "value", "uncertainty", "baseline_value", "target_value"}
+    numbers = {"quantity_t", "value", "uncertainty", "baseline_value", "target_value", "coefficient", "tolerance"}
     years = {"baseline_year", "target_year"}
     return {c: pl.Float64 if c in numbers else pl.Int64 if c in years else pl.String for c in kind.columns}
 

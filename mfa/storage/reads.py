@@ -6,6 +6,7 @@ import polars as pl
 from sqlalchemy import Connection, text
 
 from mfa.domain import records
+from mfa.domain.balance import COEFFICIENT_SCHEMA
 from mfa.domain.flowframe import Schema
 from mfa.domain.targets import ACTUAL_SCHEMA, TARGET_SCHEMA
 
@@ -59,7 +60,32 @@ def reference_tables(conn: Connection) -> dict[str, pl.DataFrame]:
         "material_aliases": aliases,
         "stocks": stocks,
         "targets": targets,
+        "transfer_coefficients": transfer_coefficients(conn),
     }
+
+
+def coefficient_table(conn: Connection) -> pl.DataFrame:
+    """Every declared transfer coefficient as the balance reads it: scope_level, scope, coefficient, tolerance, and
+    its source; facility rows first, then kinds, each by code."""
+    return query_frame(
+        conn,
+        "SELECT scope_level, scope, coefficient, tolerance, source FROM transfer_coefficient "
+        "ORDER BY scope_level, scope",
+        dict(COEFFICIENT_SCHEMA) | {"source": pl.String},
+    )
+
+
+def transfer_coefficients(conn: Connection) -> pl.DataFrame:
+    """Declared transfer coefficients in their import/export columns (facility or kind, coefficient, tolerance,
+    source)."""
+    stored = coefficient_table(conn)
+    return stored.select(
+        pl.when(pl.col("scope_level") == "facility").then(pl.col("scope")).alias("facility"),
+        pl.when(pl.col("scope_level") == "kind").then(pl.col("scope")).alias("kind"),
+        "coefficient",
+        "tolerance",
+        "source",
+    ).cast(records.TRANSFER_COEFFICIENT)
 
 
 def facility_table(conn: Connection) -> pl.DataFrame:
@@ -140,5 +166,5 @@ def counts(conn: Connection) -> dict[str, int]:
     tables = {"parks": "park", "facilities": "facility", "materials": "material", "flows": "flow"}
     tables |= {"stocks": "stock", "targets": "target", "reported": "reported"}
     tables |= {"inflows": "inflow", "lifetimes": "lifetime", "capacities": "capacity"}
-    tables |= {"material_aliases": "material_alias"}
+    tables |= {"material_aliases": "material_alias", "transfer_coefficients": "transfer_coefficient"}
     return {name: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() or 0) for name, t in tables.items()}

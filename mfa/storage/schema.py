@@ -1,5 +1,5 @@
-"""The stored records: parks, facilities, materials, flows, stocks, targets, the outlook's inflows, lifetimes and
-capacities (SQLModel tables), their history
+"""The stored records: parks, facilities, materials, flows, stocks, targets, declared transfer coefficients, the
+outlook's inflows, lifetimes and capacities (SQLModel tables), their history
 (a change per write, and revision tables holding every replaced or deleted version) and users."""
 
 from __future__ import annotations
@@ -247,6 +247,31 @@ class Capacity(SQLModel, table=True):
     version: int = Field(default=1)
 
 
+class TransferCoefficient(SQLModel, table=True):
+    """A declared transfer coefficient: the share of its input a facility passes on as recorded output and stock
+    (an incinerator about 0.2), ± a tolerance, for one facility (`scope_level` facility, `scope` its code) or for
+    every facility of a kind (`scope_level` kind, `scope` the kind), the facility's own row winning. The mass
+    balance checks the facility against it (mfa.domain.balance)."""
+
+    __tablename__ = "transfer_coefficient"
+    __table_args__ = (
+        UniqueConstraint("scope_level", "scope", name="transfer_coefficient_key"),
+        CheckConstraint("scope_level IN ('facility', 'kind')", name="transfer_coefficient_scope_level"),
+        CheckConstraint("coefficient >= 0 AND tolerance >= 0", name="transfer_coefficient_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope_level: str = Field(max_length=16)
+    scope: str = Field(max_length=64)
+    coefficient: float
+    tolerance: float
+    source: str | None = None
+    updated_at: datetime
+    updated_by: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1)
+    change_id: int | None = Field(default=None, index=True)
+
+
 class Meta(SQLModel, table=True):
     """Small key/value facts about the database, e.g. the data version that every write changes."""
 
@@ -419,6 +444,19 @@ class TargetRevision(_Revision, table=True):
     target_year: int | None = None
     target_value: float | None = None
     direction: str | None = Field(default=None, max_length=16)
+    source: str | None = None
+
+
+class TransferCoefficientRevision(_Revision, table=True):
+    """A replaced or deleted version of a declared transfer coefficient."""
+
+    __tablename__ = "transfer_coefficient_revision"
+    __table_args__ = (Index("ix_transfer_coefficient_revision_key", "scope_level", "scope"),)
+
+    scope_level: str | None = Field(default=None, max_length=16)
+    scope: str | None = Field(default=None, max_length=64)
+    coefficient: float | None = None
+    tolerance: float | None = None
     source: str | None = None
 
 

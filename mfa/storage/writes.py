@@ -20,7 +20,7 @@ WRITER_KEY = "mfa_writer"
 """conn.info key naming who writes in the current transaction (recorded as updated_by)."""
 CHANGE_KEY = "mfa_change"
 """conn.info key holding the id of the current transaction's change (recorded as change_id; see mfa.storage.history)."""
-HISTORY_TABLES = frozenset({"park", "facility", "flow", "stock", "target", "material_alias"})
+HISTORY_TABLES = frozenset({"park", "facility", "flow", "stock", "target", "material_alias", "transfer_coefficient"})
 """Tables whose replaced and deleted versions are kept (by triggers, into <table>_revision)."""
 _COPY_THRESHOLD = 5_000
 
@@ -344,6 +344,17 @@ def upsert_capacities(conn: Connection, frame: pl.DataFrame, optional: Sequence[
     return frame.height
 
 
+def upsert_transfer_coefficients(conn: Connection, frame: pl.DataFrame, optional: Sequence[str]) -> int:
+    """Insert or update declared transfer coefficients by (scope_level, scope)."""
+    if "source" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("source"))
+    cols = ["scope_level", "scope", "coefficient", "tolerance", "source"]
+    update = ["coefficient", "tolerance", *(["source"] if "source" in optional else [])]
+    sql = _upsert_sql(conn, "transfer_coefficient", cols, ["scope_level", "scope"], update)
+    _executemany(conn, sql, frame.select(cols).iter_rows())
+    return frame.height
+
+
 UPSERTS = {
     "parks": upsert_parks,
     "facilities": upsert_facilities,
@@ -356,6 +367,7 @@ UPSERTS = {
     "lifetimes": replace_lifetimes,
     "inflows": upsert_inflows,
     "capacities": upsert_capacities,
+    "transfer_coefficients": upsert_transfer_coefficients,
 }
 
 

@@ -6,12 +6,15 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from mfa.domain.balance import WARNING_STATUSES
 from mfa.domain.flowframe import Selection
 from mfa.domain.network import GraphLevel
+from mfa.domain.reconciliation.wording import share_text
 from mfa.domain.vocabulary import FACILITY_KINDS
 from mfa.export.sankey_figure import KIND_COLOURS
 from mfa.services.network import LOOP_MAX_CYCLES, LOOP_MAX_LENGTH
 from mfa.ui import filters, navigation, state
+from mfa.ui.coefficients import coefficients_view, range_ends, range_text
 from mfa.ui.i18n import coded, format_percent, format_tonnes, kind_name, labels, name_of, t
 from mfa.ui.sankey import sankey_view
 from mfa.ui.widgets import header, tonnes_column
@@ -19,7 +22,7 @@ from mfa.ui.widgets import header, tonnes_column
 VIEWS = ("sankey", "table", "balance", "loops", "trace")
 TRACE_WHAT = ("facility", "park", "material")
 TABLE_ROWS = 20_000  # the table shows at most this many flows (the largest); the export holds them all
-WARN_STATUSES = ("imbalanced", "no_input")
+WARN_STATUSES = WARNING_STATUSES
 DEFAULT_TOLERANCE = 5.0
 
 
@@ -80,30 +83,50 @@ def balance_view(url: str, version: int, f: Selection) -> None:
         frame = frame.filter(pl.col("status").is_in(WARN_STATUSES))
     if frame.is_empty():
         st.success(t("all_balanced"))
+        coefficients_view(url, version)
         return
     fac = state.names(url, version, "facilities")
     statuses = frame["status"].unique().to_list()
-    shown = frame.sort(pl.col("relative_imbalance").abs(), descending=True, nulls_last=True).with_columns(
-        labelled(frame, "facility", fac),
+    ordered = frame.sort(pl.col("relative_imbalance").abs(), descending=True, nulls_last=True)
+    declared = ordered.select("observed_coefficient", "declared_coefficient", "declared_tolerance").rows()
+    ranges = [range_text(k, tol) for _o, k, tol in declared]
+    findings = [
+        t("balance_off_declared", observed=share_text(o), low=ends[0], high=ends[1])
+        if (ends := range_ends(k, tol)) is not None and o is not None and status == "off_declared"
+        else None
+        for (o, k, tol), status in zip(declared, ordered["status"].to_list(), strict=True)
+    ]
+    shown = ordered.with_columns(
+        labelled(ordered, "facility", fac),
         pl.col("kind").replace_strict({k: kind_name(k) for k in FACILITY_KINDS}, default=pl.col("kind")),
         pl.col("status").replace_strict({s: t(f"status_{s}") for s in statuses}, default=pl.col("status")),
-    )
+        pl.Series("declared", ranges, dtype=pl.String).fill_null(""),
+        pl.Series("finding", findings, dtype=pl.String).fill_null(""),
+    ).select(
+        "facility", "status", "finding", "relative_imbalance", "observed_coefficient", "declared", "kind",
+        "inflow_t", "outflow_t", "stock_change_t", "imbalance_t",
+    )  # fmt: skip
     st.dataframe(
-        shown.drop("stock_known"),
+        shown,
         hide_index=True,
-        height=480,
+        height=min(480, 35 * (shown.height + 1) + 3),
+        key="flows_balance_table",
         column_config={
-            "facility": t("facility"),
+            "facility": st.column_config.TextColumn(t("facility"), width="medium"),
             "kind": t("kind"),
             "inflow_t": tonnes_column(t("inflow_t")),
             "outflow_t": tonnes_column(t("outflow_t")),
             "stock_change_t": tonnes_column(t("stock_change_t")),
             "imbalance_t": tonnes_column(t("imbalance_t")),
             "relative_imbalance": st.column_config.NumberColumn(t("relative_imbalance"), format="percent"),
+            "observed_coefficient": st.column_config.NumberColumn(t("observed_coefficient"), format="percent"),
+            "declared": t("declared_coefficient"),
             "status": t("status"),
+            "finding": st.column_config.TextColumn(t("balance_finding"), width="medium"),
         },
     )
     st.caption(t("balance_caption"))
+    coefficients_view(url, version)
 
 
 def node_name(url: str, version: int, node: object, level: GraphLevel) -> str:
@@ -243,11 +266,12 @@ def render() -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("flows_shown"), f"{n_flows:,}", border=True)
     c2.metric(t("facilities_shown"), f"{len(facilities):,}", border=True)
-    c3.metric(
-        t("balance_warnings"), f"{warnings.height:,}", border=True, help=t("balance_warnings_help", tol=tolerance)
-    )
+    declared = bool(warnings["declared_coefficient"].is_not_null().any()) if warnings.height else False
+    help_key = "balance_warnings_declared_help" if declared else "balance_warnings_help"
+    c3.metric(t("balance_warnings"), f"{warnings.height:,}", border=True, help=t(help_key, tol=tolerance))
     if warnings.height:
-        st.warning(t("balance_warning_text", n=warnings.height, tol=format_percent(tolerance / 100, 0)))
+        text_key = "balance_warning_declared" if declared else "balance_warning_text"
+        st.warning(t(text_key, n=warnings.height, tol=format_percent(tolerance / 100, 0)))
     view = st.segmented_control(
         t("view"),
         VIEWS,

@@ -92,6 +92,13 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "unit": "t",
         "source": "operating permit",
     },
+    "transfer_coefficients": {
+        "facility": "",
+        "kind": "energy_recovery",
+        "coefficient": "20%",
+        "tolerance": "5%",
+        "source": "bottom ash about 20 % of the waste burned; a facility's own row wins over its kind's",
+    },
 }
 """One plausible row per table (every column filled, so the template shows each column's form)."""
 

@@ -112,6 +112,21 @@ def test_regenerated_outlook_tables_are_byte_identical(regenerated: Path) -> Non
     assert batteries["scope"].n_unique() == 14
 
 
+def test_the_energy_recovery_plants_declare_what_they_pass_on(regenerated: Path) -> None:
+    declared = read(SAMPLE, "transfer_coefficients")
+    assert (regenerated / "transfer_coefficients.csv").read_bytes() == (
+        SAMPLE / "transfer_coefficients.csv"
+    ).read_bytes()
+    codes = dict(read(SAMPLE, "facilities").select("name", "code").iter_rows())
+    rows = {(r["facility"] or r["kind"]): (r["coefficient"], r["tolerance"]) for r in declared.iter_rows(named=True)}
+    assert rows == {
+        "energy_recovery": ("0.2", "0.03"),  # the waste-to-energy plants: bottom ash
+        codes["Loudi tyre pyrolysis plant"]: ("0.42", "0.05"),  # steel wire and char
+        "LD-GPP-01": ("0.45", "0.05"),  # coal gangue power plants: ash and slag
+        "CZ-GPP-01": ("0.45", "0.05"),
+    }
+
+
 def test_sample_size() -> None:
     total = sum((SAMPLE / f"{name}.csv").stat().st_size for name in FILES)
     assert total < 8_000_000

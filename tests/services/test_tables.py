@@ -68,5 +68,6 @@ def test_sql_and_the_flow_frame_keep_the_same_flows(engine: Engine, tmp_path: Pa
         "lifetimes",
         "inflows",
         "capacities",
+        "transfer_coefficients",
         "flows",
     }

@@ -713,6 +713,260 @@ _HANDOVERS: dict[str, tuple[str, str]] = {
     "see_handovers": ("Hand-overs behind these figures", "查看这些数值背后的交接"),
 }
 
+_VERDICT_AND_COEFFICIENTS: dict[str, tuple[str, str]] = {
+    # the reconciliation in plain words (mfa.domain.reconciliation.wording)
+    "rec_verdict": ("Verdict", "结论"),
+    "rec_stats": ("Statistics", "统计检验"),
+    "verdict_consistent": (
+        "The reports of {year} add up: no report stands out.",
+        "{year} 年的报告相互吻合：没有可疑的报告。",
+    ),
+    "verdict_untestable": (
+        "Nothing in {year} can be checked: no balanced facility has both recorded inflows and outflows.",
+        "{year} 年无法校核：没有既有流入记录又有流出记录的平衡设施。",
+    ),
+    "verdict_inconsistent": (
+        "The reports of {year} do not add up, but no single report stands out: several small errors, or a flow "
+        "nobody reported.",
+        "{year} 年的报告不能相互吻合，但没有单独突出的可疑报告：可能有多处小误差，或有未填报的流量。",
+    ),
+    "verdict_reports": (
+        "{n} reports of {year} are probably wrong{cause}. Check them.",
+        "{year} 年有 {n} 条报告可能有误{cause}。请核查。",
+    ),
+    "verdict_reports_one": (
+        "1 report of {year} is probably wrong{cause}. Check it.",
+        "{year} 年有 1 条报告可能有误{cause}。请核查。",
+    ),
+    "verdict_mixed": (
+        "{total} things to check in {year}: {parts}{cause}.",
+        "{year} 年有 {total} 处需要核查：{parts}{cause}。",
+    ),
+    "verdict_mixed_one": ("1 thing to check in {year}: {parts}{cause}.", "{year} 年有 1 处需要核查：{parts}{cause}。"),
+    "verdict_part_reports": ("{n} reports probably wrong", "{n} 条报告可能有误"),
+    "verdict_part_reports_one": ("1 report probably wrong", "1 条报告可能有误"),
+    "verdict_part_groups": (
+        "{n} groups of reports the balances cannot tell apart",
+        "{n} 组平衡关系无法区分的报告",
+    ),
+    "verdict_part_groups_one": ("1 group of reports the balances cannot tell apart", "1 组平衡关系无法区分的报告"),
+    "verdict_part_facilities": ("{n} facilities whose flows do not add up", "{n} 个设施的流量不平衡"),
+    "verdict_part_facilities_one": ("1 facility whose flows do not add up", "1 个设施的流量不平衡"),
+    "verdict_part_disputes": (
+        "{n} hand-overs whose sender and receiver disagree",
+        "{n} 笔交接的移出方与接收方数量不一致",
+    ),
+    "verdict_part_disputes_one": (
+        "1 hand-over whose sender and receiver disagree",
+        "1 笔交接的移出方与接收方数量不一致",
+    ),
+    "verdict_likely": (": likely {cause}", "，可能原因：{cause}"),
+    "verdict_likely_list": ("; likely {cause}", "；可能原因：{cause}"),
+    "verdict_still": (
+        "Even without them the reports do not add up (p {p}): expect more errors.",
+        "排除这些报告后仍不吻合（p {p}）：可能还有其他错误。",
+    ),
+    "verdict_cleared": (
+        "{n} more reports the test flagged agree with their reconciled figures once these are set aside (see the "
+        "table below).",
+        "另有 {n} 条被检验标记的报告，在排除上述问题后与校核值一致（见下表）。",
+    ),
+    "verdict_link": ("{source} → {target}, {material}", "{source} → {target}，{material}"),
+    "verdict_report_line": (
+        "{link}: reported {reported}, reconciled {figure}: {ratio} the reconciled figure, {departure} too {direction}.",
+        "{link}：填报 {reported}，校核值 {figure}：为校核值的 {ratio}，{direction} {departure}。",
+    ),
+    "verdict_high": ("high", "偏高"),
+    "verdict_low": ("low", "偏低"),
+    "verdict_report_zero": (
+        "{link}: reported {reported}; the balances leave no room for it (reconciled 0).",
+        "{link}：填报 {reported}，但平衡关系容不下这笔量（校核值为 0）。",
+    ),
+    "verdict_stock_line": (
+        "Stock change of {facility}: reported {reported}, reconciled {figure}.",
+        "{facility} 的库存变化：填报 {reported}，校核值 {figure}。",
+    ),
+    "verdict_coefficient_line": (
+        "Declared transfer coefficient of {facility}: {declared}; its recorded flows give {observed}.",
+        "{facility} 申报的传递系数为 {declared}，其记录的流量给出 {observed}。",
+    ),
+    "verdict_group_title": (
+        "One of these {n} reports is probably wrong; the balances cannot tell which",
+        "以下 {n} 条报告中可能有一条有误，平衡关系无法区分是哪一条",
+    ),
+    "verdict_group_member": (
+        "{link}: reported {reported}; if this is the wrong one, it should be about {figure}.",
+        "{link}：填报 {reported}；若是这一条有误，应约为 {figure}。",
+    ),
+    "verdict_group_member_coefficient": (
+        "Declared transfer coefficient of {facility}: {declared}; if this is the wrong one, it is about {observed}.",
+        "{facility} 申报的传递系数 {declared}；若是它有误，应约为 {observed}。",
+    ),
+    "verdict_group_likely": ("Its months point to {link}.", "从逐月数据看，最可能是 {link}。"),
+    "verdict_group_or_missing": (
+        "Or a flow of {facility} that nobody reported.",
+        "也可能是 {facility} 有未填报的流量。",
+    ),
+    "verdict_facility_title": ("The flows of {facility} do not add up", "{facility} 的流量不平衡"),
+    "verdict_facility_more": (
+        "It passes on {imbalance} less than it receives ({share} of its inflow): a flow nobody reported, or one of "
+        "these {n} reports.",
+        "其传递出的量比收到的少 {imbalance}（占流入的 {share}）：可能有未填报的流量，或以下 {n} 条报告之一有误。",
+    ),
+    "verdict_facility_less": (
+        "It passes on {imbalance} more than it receives ({share} of its inflow): a flow nobody reported, or one of "
+        "these {n} reports.",
+        "其传递出的量比收到的多 {imbalance}（占流入的 {share}）：可能有未填报的流量，或以下 {n} 条报告之一有误。",
+    ),
+    "verdict_dispute_title": (
+        "{period}, {link}: the sender declares {sender}, the receiver {receiver}",
+        "{period}，{link}：移出方申报 {sender}，接收方申报 {receiver}",
+    ),
+    "verdict_dispute_side": (
+        "Likely cause: the {side}'s figure is {ratio} the other's and the link's usual month ({usual}): {slip}.",
+        "可能原因：{side}的数量是另一方及该流向通常月份（{usual}）的 {ratio}：{slip}。",
+    ),
+    "verdict_dispute_either": (
+        "Likely cause: {slip}, by one of the two; the link's other months cannot tell which.",
+        "可能原因：其中一方{slip}；该流向其他月份的数据无法判断是哪一方。",
+    ),
+    "verdict_dispute_plain": (
+        "The two figures differ by {share}; no unit slip explains it.",
+        "两者相差 {share}，不是单位错误所致。",
+    ),
+    "verdict_side_sender": ("sender", "移出方"),
+    "verdict_side_receiver": ("receiver", "接收方"),
+    "cause_month_unit_slip": (
+        "Likely cause: {period} reads {month}, {ratio} the link's usual month ({usual}): {slip}. Corrected, the year "
+        "reads {corrected}, as reconciled.",
+        "可能原因：{period} 填报 {month}，为该流向通常月份（{usual}）的 {ratio}：{slip}。"
+        "更正后全年为 {corrected}，与校核值相符。",
+    ),
+    "cause_unit_slip": (
+        "Likely cause: {slip}. Corrected, the year reads {corrected}, as reconciled.",
+        "可能原因：{slip}。更正后全年为 {corrected}，与校核值相符。",
+    ),
+    "cause_month_shift": (
+        "Likely cause: {period} holds about two months ({month}, the usual month is {usual}) and its neighbour "
+        "across the turn of the year none: a month booked in the wrong year. Corrected, the year reads {corrected}.",
+        "可能原因：{period} 约含两个月的量（{month}，通常每月 {usual}），跨年相邻的月份却没有填报："
+        "某个月的量记入了错误的年份。更正后全年为 {corrected}。",
+    ),
+    "cause_month_missing": (
+        "Likely cause: {period} is not reported. With a usual month ({usual}) added, the year reads {corrected}, "
+        "as reconciled.",
+        "可能原因：{period} 未填报。补上一个通常月份（{usual}）后全年为 {corrected}，与校核值相符。",
+    ),
+    "cause_swapped_direction": (
+        "Likely cause: declared the wrong way round: turned round, both {source} and {target} balance.",
+        "可能原因：交接方向填反：调换方向后 {source} 和 {target} 均能平衡。",
+    ),
+    "cause_missing_flow": (
+        "Likely cause: a flow from {source} to {target} of about {tonnes} that nobody reported: it would balance both.",
+        "可能原因：从 {source} 到 {target} 约 {tonnes} 的流量没有填报：补上后两者均能平衡。",
+    ),
+    "cause_any_missing_flow": ("flows nobody reported", "未填报的流量"),
+    "slip_up_1": ("a decimal point one place off (×10)", "小数点错一位（偏大 10 倍）"),
+    "slip_down_1": ("a decimal point one place off (÷10)", "小数点错一位（偏小 10 倍）"),
+    "slip_up_2": ("a decimal point two places off (×100)", "小数点错两位（偏大 100 倍）"),
+    "slip_down_2": ("a decimal point two places off (÷100)", "小数点错两位（偏小 100 倍）"),
+    "slip_up_3": ("kilograms written as tonnes (×1000)", "把千克数当作吨填报（偏大 1000 倍）"),
+    "slip_down_3": ("tonnes written as kilograms (÷1000)", "把吨数当作千克填报（偏小 1000 倍）"),
+    "slip_up_4": (
+        "tonnes written in ten-thousand tonnes (×10 000)",
+        "把吨数当作万吨填报（偏大 1 万倍）",
+    ),
+    "slip_down_4": (
+        "ten-thousand tonnes written as tonnes (÷10 000)",
+        "把万吨数当作吨填报（偏小 1 万倍）",
+    ),
+    "slip_any_1": ("a decimal slip (×10)", "小数点错位（相差 10 倍）"),
+    "slip_any_2": ("a decimal slip (×100)", "小数点错位（相差 100 倍）"),
+    "slip_any_3": ("a unit slip (×1000: kilograms and tonnes)", "单位错误（相差 1000 倍：千克与吨）"),
+    "slip_any_4": ("a unit slip (×10 000: tonnes and ten-thousand tonnes)", "单位错误（相差 1 万倍：吨与万吨）"),
+    "cause_any_month_shift": ("a month booked in the wrong year", "某个月的量记入了错误的年份"),
+    "cause_any_month_missing": ("a month not reported", "漏报一个月"),
+    "cause_any_swapped_direction": ("hand-overs declared the wrong way round", "交接方向填反"),
+    "stock_change_of": ("stock change of {facility}", "{facility} 的库存变化"),
+    "coefficient_of": ("transfer coefficient of {facility}", "{facility} 的传递系数"),
+    # the statistics, in plain words
+    "rec_chi2_dof": ("Chi-square ({dof} dof)", "卡方（自由度 {dof}）"),
+    "rec_p_without": ("p without them", "剔除后 p 值"),
+    "rec_chi2_help": (
+        "How far the reports are from adding up, all balances together, measured in their own uncertainty. When the "
+        "reports add up it is about as large as its degrees of freedom (in brackets: how many independent checks the "
+        "balances make); far larger means something is wrong.",
+        "把所有平衡关系合在一起，报告与“相互吻合”相差多远（以报告自身的不确定度为单位）。报告吻合时，它约等于自由度"
+        "（括号中的数：平衡关系提供的独立检验个数）；远大于该数说明有错误。",
+    ),
+    "rec_p_help": (
+        "The chance that reports this far from adding up come from ordinary measurement noise alone. Below {alpha}: "
+        "they do not add up, something is wrong.",
+        "仅由正常测量误差就造成如此差距的概率。低于 {alpha}：报告不吻合，有错误。",
+    ),
+    "rec_p_after_help": (
+        "The same chance once the reports named above are set aside. Above {alpha}: they explain what was wrong.",
+        "排除上面列出的报告后的同一概率。高于 {alpha}：说明问题就出在这些报告上。",
+    ),
+    "rec_residual_help": (
+        "How far the reconciliation had to move a report, in standard deviations of that move. Beyond ±{critical} "
+        "the report is flagged.",
+        "校核对一条报告所作调整的大小，以该调整的标准差为单位。超过 ±{critical} 即被标记。",
+    ),
+    "rec_flag_help": ("What the test says of the report.", "检验对该报告的判断。"),
+    "rec_ratio": ("× reconciled", "为校核值的倍数"),
+    "flag_ok": ("ok", "正常"),
+    "flag_gross_error_suspect": ("probably wrong", "可能有误"),
+    "flag_non_redundant": ("no balance checks it", "无平衡关系可校核"),
+    "flag_unknown_determined": ("estimated", "已估算"),
+    "flag_not_determinable": ("cannot be estimated", "无法估算"),
+    "flag_clipped_at_zero": ("set to 0", "置为 0"),
+    "rec_coefficients": ("Declared transfer coefficients in the balances", "参与平衡的申报传递系数"),
+    "rec_coefficients_caption": (
+        "These facilities balance as coefficient × inflow = outflow + stock change, within their declared tolerance.",
+        "这些设施按“传递系数 × 流入 = 流出 + 库存变化”参与平衡，允许申报的容差。",
+    ),
+    # declared transfer coefficients (mfa.domain.balance)
+    "status_as_declared": ("within its declared transfer coefficient", "在申报的传递系数范围内"),
+    "status_off_declared": ("outside its declared transfer coefficient", "超出申报的传递系数范围"),
+    "declared_coefficient": ("Declared coefficient", "申报传递系数"),
+    "observed_coefficient": ("Passed on (output ÷ input)", "传递比例（产出÷投入）"),
+    "balance_finding": ("Finding", "问题"),
+    "balance_off_declared": (
+        "passes on {observed} of its input; declared {low}–{high}",
+        "传递了投入的 {observed}；申报范围 {low}–{high}",
+    ),
+    "balance_coefficients_caption": (
+        "A facility (or every facility of a kind) may declare its transfer coefficient: the share of its input it "
+        "passes on as recorded output and stock (an incinerator passes on about 20 % as ash; the rest leaves as gas "
+        "and heat). It is then checked against coefficient ± tolerance instead of the balance tolerance. Declare them "
+        "in the transfer coefficients table (Import).",
+        "设施（或某类设施）可以申报传递系数：其投入中作为有记录的产出和库存传递出去的比例（垃圾焚烧厂约 20% 以炉渣形式"
+        "传出，其余以烟气和热量离开）。申报后按“系数 ± 容差”检查，而不按平衡容差。请在传递系数表中申报（批量导入）。",
+    ),
+    "coefficients_title": ("Declared transfer coefficients", "申报的传递系数"),
+    "coefficient_for": ("Applies to", "适用于"),
+    "coefficient_kind_row": ("every {kind} facility", "所有{kind}设施"),
+    "coefficient": ("Coefficient", "传递系数"),
+    "coefficient_tolerance": ("Tolerance (±)", "容差（±）"),
+    "coefficient_source": ("Source", "依据"),
+    "balance_warning_declared": (
+        "{n} facilities shown are out of balance by more than {tol}, or outside their declared transfer coefficient: "
+        "see Mass balance.",
+        "有 {n} 个设施进出不平衡（超过 {tol}）或超出其申报的传递系数范围，详见“物料平衡”。",
+    ),
+    "balance_warnings_declared_help": (
+        "Facilities whose in- and outflows differ by more than {tol:.0f} %, or whose share passed on lies outside "
+        "their declared transfer coefficient",
+        "进出量相差超过 {tol:.0f}% 或传递比例超出申报传递系数范围的设施",
+    ),
+    "coefficients_not_declared": ("Nothing is declared for it.", "尚未为其申报传递系数。"),
+    "coefficients_none": (
+        "No transfer coefficient declared: every facility is checked against the balance tolerance.",
+        "尚未申报传递系数：所有设施都按平衡容差检查。",
+    ),
+}
+
 MESSAGES: dict[str, tuple[str, str]] = (
     _PAGES
     | _COMMON
@@ -727,5 +981,6 @@ MESSAGES: dict[str, tuple[str, str]] = (
     | _SANKEY
     | _HANDOVERS
     | _OUTLOOK
+    | _VERDICT_AND_COEFFICIENTS
 )
 """message key -> (English, Chinese)."""

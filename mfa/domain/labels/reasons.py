@@ -146,6 +146,42 @@ REASONS: dict[str, tuple[str, str]] = {
         "{file}: sheet '{sheet}' is not a table mfa reads; skipped",
         "{file}：工作表“{sheet}”不是 mfa 可读取的表，已跳过",
     ),
+    # declared transfer coefficients (mfa.intake.validate.coefficients)
+    "coefficient_scope_missing": (
+        "give the facility or the kind of facilities this coefficient is for",
+        "请填写该传递系数适用的设施或设施类型",
+    ),
+    "coefficient_scope_both": (
+        "give a facility or a kind, not both (a facility's own coefficient wins over its kind's)",
+        "设施和设施类型只能填一项（设施自身的系数优先于其类型的系数）",
+    ),
+    "coefficient_kind_unknown": ("unknown kind '{value}' (one of {kinds})", "未知的设施类型“{value}”（可选：{kinds}）"),
+    "coefficient_unchecked_facility": (
+        "{facility} is a {kind} facility: matter enters the system there, so no transfer coefficient applies",
+        "{facility} 的类型为 {kind}：物质在此进入系统，不适用传递系数",
+    ),
+    "coefficient_unchecked_kind": (
+        "{kind} facilities are where matter enters the system: no transfer coefficient applies",
+        "{kind} 类设施是物质进入系统之处，不适用传递系数",
+    ),
+    "coefficient_required": (
+        "coefficient is required: the share of the input passed on, e.g. 0.2 or 20%",
+        "请填写传递系数：投入中被传递出去的比例，如 0.2 或 20%",
+    ),
+    "tolerance_required": (
+        "tolerance is required: how far the share may be off, e.g. 0.05 or 5%",
+        "请填写容差：比例允许的偏差，如 0.05 或 5%",
+    ),
+    "share_not_number": ("not a number: write a share, e.g. 0.2 or 20%", "不是数字：请填写比例，如 0.2 或 20%"),
+    "share_negative": ("a share cannot be negative", "比例不能为负数"),
+    "share_too_large": (
+        "more than {largest} (that is {largest}00%): write a share, e.g. 0.2 or 20%",
+        "大于 {largest}（即 {largest}00%）：请填写比例，如 0.2 或 20%",
+    ),
+    "coefficient_duplicate": (
+        "declared twice: already in {file} row {row}",
+        "重复申报：已见于 {file} 第 {row} 行",
+    ),
 }
 """reason key -> (English, Chinese) templates; fields in braces are filled by `reason`."""
 

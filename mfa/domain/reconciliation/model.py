@@ -4,16 +4,17 @@ formulas: docs/reconciliation.md).
 Reported flows carry a standard deviation; the balanced facilities must satisfy
 sum(inflows) - sum(outflows) - stock_change = 0 over all materials together. `reconcile` adjusts the
 measured flows as little as their uncertainties allow, estimates the unknown (null) flows, keeps every flow
-non-negative, tests the data for gross errors and returns a `Reconciliation`. The constraints are rows made
-by builders (`balance_rows` now; transfer coefficients later) and solved by `mfa.domain.reconciliation.solver`.
+non-negative, tests the data for gross errors and returns a `Reconciliation`. A balanced facility with a declared
+transfer coefficient k ± tolerance balances as k·sum(inflows) - sum(outflows) - stock_change = e, e a measured 0 whose
+σ stands for the tolerance. The constraints are rows made by builders (`balance_rows`) and solved by
+`mfa.domain.reconciliation.solver`; `groups` finds the suspects the balances cannot tell apart.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -23,6 +24,9 @@ import scipy.sparse as sp
 
 from mfa.domain.flowframe import require_columns
 from mfa.domain.handovers import DEFAULT_UNCERTAINTY
+from mfa.domain.reconciliation.groups import GROUP_SCHEMA, assemble, parallel_columns
+from mfa.domain.reconciliation.inputs import FLOW_COLUMNS, flow_frame, sigma_of, stock_frame  # noqa: F401
+from mfa.domain.reconciliation.rows import Rows, balance_rows, stack_rows  # noqa: F401  (the builders, as before)
 from mfa.domain.reconciliation.solver import BoundedSolution, critical_value, solve_nonnegative
 
 NOT_BALANCED_KINDS = frozenset({"source", "boundary", "disposal", "energy_recovery"})
@@ -33,10 +37,14 @@ FLAGS = ("ok", "gross_error_suspect", "non_redundant", "unknown_determined", "no
 """What the reconciliation says of each flow (docs/reconciliation.md, section 'Flags')."""
 Flag = pl.Enum(FLAGS)
 
+TOLERANCE_Z = 1.959963984540054
+"""A declared tolerance is the half-width of a 95 % range: σ of the coefficient = tolerance / TOLERANCE_Z, so a
+facility at the end of its declared range with exactly known flows sits at |z| = 1.96, the measurement test's bound
+at α = 0.05, as the mass-balance check puts it on the edge of its range."""
+
 MAX_ELIMINATIONS = 50
 """Most measurements the serial elimination of gross errors removes before it stops with a warning."""
 
-FLOW_COLUMNS = ("period", "source", "target", "material", "quantity_t")
 RESULT_SCHEMA = pl.Schema(
     [
         *((name, pl.Float64()) for name in ("reported", "sigma", "reconciled", "reconciled_sigma")),
@@ -44,6 +52,20 @@ RESULT_SCHEMA = pl.Schema(
         ("flag", Flag),
     ]
 )
+COEFFICIENT_RESULT_SCHEMA = pl.Schema(
+    {
+        "facility": pl.String(),
+        "declared": pl.Float64(),
+        "tolerance": pl.Float64(),
+        "observed": pl.Float64(),
+        "reconciled": pl.Float64(),
+        "normalized_residual": pl.Float64(),
+        "flag": Flag,
+    }
+)
+"""One row per balanced facility with a declared transfer coefficient: the coefficient and tolerance declared, the
+ratio (outflow + stock change) ÷ inflow of the reported and of the reconciled values, and the test of the
+declaration (the normalized residual and flag of its deviation e)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,10 @@ class Reconciliation:
     p_value_after: float
     balanced: list[str]
     warnings: list[str]
+    coefficients: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COEFFICIENT_RESULT_SCHEMA))
+    groups: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=GROUP_SCHEMA))
+    """Suspects the balances cannot tell apart (mfa.domain.reconciliation.groups.GROUP_SCHEMA); `variable` counts
+    the rows of `flows`, then of `stock_changes`, then of `coefficients`."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of the whole result; NaN and infinite numbers become null."""
@@ -84,6 +110,8 @@ class Reconciliation:
             "p_value_after": _number(self.p_value_after),
             "balanced": list(self.balanced),
             "warnings": list(self.warnings),
+            "coefficients": _records(self.coefficients),
+            "groups": _records(self.groups),
         }
 
 
@@ -95,61 +123,13 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [{k: _number(v) if isinstance(v, float) else v for k, v in row.items()} for row in frame.to_dicts()]
 
 
-@dataclass(frozen=True)
-class Rows:
-    """Linear constraint rows: sum over j of coef * y[col] = rhs[row], as coordinate triplets plus one label
-    per row (what the row balances, for warnings). Builders return these; `stack_rows` joins them."""
-
-    row: np.ndarray
-    col: np.ndarray
-    coef: np.ndarray
-    rhs: np.ndarray
-    labels: tuple[str, ...]
-
-    def matrix(self, n_variables: int) -> sp.csr_array:
-        """The rows as a sparse matrix with one column per variable (duplicates summed)."""
-        shape = (len(self.labels), n_variables)
-        return sp.csr_array((self.coef.astype(float), (self.row, self.col)), shape=shape)
-
-
-def stack_rows(*parts: Rows) -> Rows:
-    """The rows of every part, one below the other."""
-    offsets = np.cumsum([0] + [len(p.labels) for p in parts])
-    return Rows(
-        row=np.concatenate([p.row + o for p, o in zip(parts, offsets, strict=False)] or [np.zeros(0, int)]),
-        col=np.concatenate([p.col for p in parts] or [np.zeros(0, int)]),
-        coef=np.concatenate([p.coef for p in parts] or [np.zeros(0)]),
-        rhs=np.concatenate([p.rhs for p in parts] or [np.zeros(0)]),
-        labels=tuple(itertools.chain.from_iterable(p.labels for p in parts)),
-    )
-
-
-def balance_rows(sources: Sequence[str | None], targets: Sequence[str | None], balanced: Sequence[str]) -> Rows:
-    """One row per balanced facility: +1 for each variable flowing into it, -1 for each flowing out, = 0.
-    Variable i runs from sources[i] to targets[i]; None is outside every balance (a stock change of facility
-    F is a variable from F to None: stock growth leaves the flows like an outflow)."""
-    position = {code: i for i, code in enumerate(balanced)}
-    row, col, coef = [], [], []
-    for side, sign in ((targets, 1.0), (sources, -1.0)):
-        for i, code in enumerate(side):
-            r = position.get(code) if code is not None else None
-            if r is not None:
-                row.append(r)
-                col.append(i)
-                coef.append(sign)
-    return Rows(
-        row=np.array(row, dtype=np.int64),
-        col=np.array(col, dtype=np.int64),
-        coef=np.array(coef, dtype=float),
-        rhs=np.zeros(len(balanced)),
-        labels=tuple(balanced),
-    )
-
-
-def default_balanced(flows: pl.DataFrame | pl.LazyFrame, facilities: pl.DataFrame) -> list[str]:
+def default_balanced(
+    flows: pl.DataFrame | pl.LazyFrame, facilities: pl.DataFrame, declared: Iterable[str] = ()
+) -> list[str]:
     """Facilities with at least one recorded inflow and one recorded outflow (self-loops aside; a null
-    quantity counts as recorded) whose kind is not in NOT_BALANCED_KINDS. Facilities missing from
-    `facilities` are not balanced: their kind is not known."""
+    quantity counts as recorded) whose kind is not in NOT_BALANCED_KINDS, and those with a declared transfer
+    coefficient (`declared`) and at least one recorded inflow, unless they are sources or boundary facilities.
+    Facilities missing from `facilities` are not balanced: their kind is not known."""
     require_columns(flows, ["source", "target"], "flows")
     require_columns(facilities, ["code", "kind"], "facilities")
     links = flows.lazy().filter(pl.col("source") != pl.col("target"))
@@ -158,57 +138,13 @@ def default_balanced(flows: pl.DataFrame | pl.LazyFrame, facilities: pl.DataFram
     kinds = facilities.lazy().select("code", "kind")
     both = inflows.join(outflows, on="code").join(kinds, on="code")
     codes = both.filter(~pl.col("kind").is_in(sorted(NOT_BALANCED_KINDS))).select("code").collect()
-    return sorted(codes["code"].to_list())
-
-
-def _flow_frame(flows: pl.DataFrame) -> pl.DataFrame:
-    require_columns(flows, FLOW_COLUMNS, "flows")
-    periods = flows["period"].unique().to_list()
-    if len(periods) > 1:
-        raise ValueError(f"flows hold {len(periods)} periods ({', '.join(map(str, periods[:4]))}); reconcile one")
-    optional = [pl.lit(None, pl.Float64).alias("uncertainty"), pl.lit(None, pl.String).alias("data_quality")]
-    return flows.with_columns(c for c in optional if c.meta.output_name() not in flows.columns).select(
-        pl.col("period", "source", "target", "material"),
-        pl.col("quantity_t").cast(pl.Float64).fill_nan(None),
-        pl.col("uncertainty").cast(pl.Float64).fill_nan(None),
-        pl.col("data_quality").cast(pl.String),
+    with_coefficient = (
+        inflows.join(kinds, on="code")
+        .filter(pl.col("code").is_in(sorted(set(declared))), ~pl.col("kind").is_in(["source", "boundary"]))
+        .select("code")
+        .collect()
     )
-
-
-def _sigma(frame: pl.DataFrame, defaults: Mapping[str | None, float]) -> pl.Series:
-    """Standard deviation of each reported flow: its relative uncertainty, else the default of its data
-    quality, times |quantity|."""
-    named = {k: float(v) for k, v in defaults.items() if k is not None}
-    strange = set(frame["data_quality"].drop_nulls().unique().to_list()) - set(named)
-    if strange:
-        raise ValueError(f"no default uncertainty for data quality {sorted(strange)}; expected {sorted(named)}")
-    if any(v < 0 for v in defaults.values()) or (frame["uncertainty"] < 0).any():
-        raise ValueError("uncertainties must be >= 0")
-    quality = pl.col("data_quality").replace_strict(named, default=None, return_dtype=pl.Float64)
-    relative = pl.coalesce(pl.col("uncertainty"), quality, pl.lit(float(defaults[None])))
-    return frame.select((relative * pl.col("quantity_t").abs()).alias("sigma"))["sigma"]
-
-
-def _stock_frame(stock_change: Mapping[str, float] | pl.DataFrame | None) -> pl.DataFrame:
-    schema = {"facility": pl.String, "quantity_t": pl.Float64, "sigma": pl.Float64}
-    if stock_change is None:
-        return pl.DataFrame(schema=schema)
-    if isinstance(stock_change, pl.DataFrame):
-        require_columns(stock_change, ["facility", "quantity_t"], "stock_change")
-        frame = stock_change.select(
-            pl.col("facility").cast(pl.String),
-            pl.col("quantity_t").cast(pl.Float64),
-            (pl.col("sigma") if "sigma" in stock_change.columns else pl.lit(None)).cast(pl.Float64).alias("sigma"),
-        )
-    else:
-        frame = pl.DataFrame(
-            {"facility": list(stock_change), "quantity_t": list(stock_change.values()), "sigma": None}, schema=schema
-        )
-    if frame["facility"].is_duplicated().any() or frame["quantity_t"].is_null().any():
-        raise ValueError("stock_change needs one known quantity_t per facility")
-    if (frame["sigma"] < 0).any():
-        raise ValueError("stock change sigma must be >= 0")
-    return frame.with_columns(pl.col("sigma").fill_null(0.0))
+    return sorted(set(codes["code"].to_list()) | set(with_coefficient["code"].to_list()))
 
 
 def _strong_suspects(z: np.ndarray, strong: float, reduced: sp.csr_array) -> list[int]:
@@ -237,13 +173,16 @@ def _serial_elimination(
     critical: tuple[float, float],
     alpha: float,
     names: Sequence[str],
-) -> tuple[BoundedSolution, dict[int, float], list[str]]:
+    candidates: np.ndarray,
+) -> tuple[BoundedSolution, dict[int, float], dict[int, list[tuple[int, float]]], list[str]]:
     """While the global test rejects, treat the measurement with the largest |normalized residual| above
     critical[0] as unknown and solve again; in one round, every measurement above the Šidák bound critical[1]
     that is the largest in its balances goes at once. Returns the last solution, {variable: its normalized
-    residual when removed} and warnings."""
+    residual when removed}, {variable: the `candidates` it could not be told apart from in the round that removed
+    it (groups.parallel_columns)} and warnings."""
     current = first
     suspects: dict[int, float] = {}
+    partners: dict[int, list[tuple[int, float]]] = {}
     warnings: list[str] = []
     while current.p_value < alpha:
         z = np.abs(np.nan_to_num(current.linear.normalized_residual, nan=0.0))
@@ -269,8 +208,9 @@ def _serial_elimination(
             )
             break
         suspects.update({c: float(current.linear.normalized_residual[c]) for c in attempt})
+        partners.update({c: parallel_columns(current.linear.reduced, c, candidates) for c in attempt})
         current = trial
-    return current, suspects, warnings
+    return current, suspects, partners, warnings
 
 
 def reconcile(
@@ -278,6 +218,7 @@ def reconcile(
     balanced: Iterable[str],
     *,
     stock_change: Mapping[str, float] | pl.DataFrame | None = None,
+    coefficients: Mapping[str, tuple[float, float]] | None = None,
     default_uncertainty: Mapping[str | None, float] | None = None,
     alpha: float = 0.05,
     nonnegative: bool = True,
@@ -290,27 +231,42 @@ def reconcile(
     (relative, e.g. 0.05) and data_quality (measured, calculated, estimated; default uncertainties in
     DEFAULT_UNCERTAINTY, overridden key by key by `default_uncertainty`). `stock_change`: facility -> tonnes
     (positive = stock grew), known exactly, or a frame facility, quantity_t, sigma (tonnes; null or 0 =
-    exact). `alpha`: level of the global chi-square test and of the measurement test (two-sided; `sidak`
+    exact). `coefficients`: facility -> (transfer coefficient k, tolerance) for balanced facilities that pass on
+    only k of their input: their balance is k·inflow - outflow - stock change = e, e measured as 0 with
+    σ = tolerance / TOLERANCE_Z × their reported inflow (a first-order linearisation at the reported inflows).
+    `alpha`: level of the global chi-square test and of the measurement test (two-sided; `sidak`
     adjusts it for the number of measurements tested). `nonnegative`: keep every flow >= 0.
     `eliminate_gross_errors`: serial elimination of gross error suspects while the global test rejects.
     Inconsistent or under-determined data never raise: see `warnings` and the flags."""
-    frame = _flow_frame(flows)
+    frame = flow_frame(flows)
     defaults = {**DEFAULT_UNCERTAINTY, **(default_uncertainty or {})}
-    stocks = _stock_frame(stock_change)
+    stocks = stock_frame(stock_change)
     codes = sorted(set(balanced))
-    n_flows = frame.height
-    sources = [*frame["source"].to_list(), *stocks["facility"].to_list()]
-    targets = [*frame["target"].to_list(), *([None] * stocks.height)]
-    rows = balance_rows(sources, targets, codes)
+    declared = {f: (float(k), float(tol)) for f, (k, tol) in (coefficients or {}).items() if f in set(codes)}
+    if any(k < 0 or tol < 0 for k, tol in declared.values()):
+        raise ValueError("transfer coefficients and their tolerances must be >= 0")
+    with_k = sorted(declared)
+    n_flows, n_stocks = frame.height, stocks.height
+    sources = [*frame["source"].to_list(), *stocks["facility"].to_list(), *with_k]
+    targets = [*frame["target"].to_list(), *([None] * (stocks.height + len(with_k)))]
+    rows = balance_rows(sources, targets, codes, {f: k for f, (k, _tol) in declared.items()})
     matrix = rows.matrix(len(sources))
-    value = np.concatenate([frame["quantity_t"].to_numpy().astype(float), stocks["quantity_t"].to_numpy()])
-    sigma = np.concatenate([_sigma(frame, defaults).to_numpy().astype(float), stocks["sigma"].to_numpy()])
+    reported_in = frame.group_by("target").agg(pl.col("quantity_t").sum())
+    inflow_of = dict(zip(reported_in["target"].to_list(), reported_in["quantity_t"].to_list(), strict=True))
+    deviation_sigma = [declared[f][1] / TOLERANCE_Z * float(inflow_of.get(f) or 0.0) for f in with_k]
+    value = np.concatenate(
+        [frame["quantity_t"].to_numpy().astype(float), stocks["quantity_t"].to_numpy(), np.zeros(len(with_k))]
+    )
+    sigma = np.concatenate(
+        [sigma_of(frame, defaults).to_numpy().astype(float), stocks["sigma"].to_numpy(), np.array(deviation_sigma)]
+    )
     unknown = np.isnan(value)
     bounded = np.zeros(value.size, dtype=bool)
     bounded[:n_flows] = nonnegative
     period = frame["period"][0] if n_flows else None
     names = [f"{s} -> {t} ({m})" for s, t, m in frame.select("source", "target", "material").iter_rows()]
     names += [f"stock change of {f}" for f in stocks["facility"]]
+    names += [f"transfer coefficient of {f}" for f in with_k]
 
     empty = [code for code, count in zip(codes, np.diff(matrix.indptr), strict=True) if count == 0]
     warnings = [f"balanced facility {code} has no flows in period {period}" for code in empty]
@@ -321,10 +277,18 @@ def reconcile(
     strong = critical_value(alpha, int(tested.sum()), sidak=True)
     final = first
     suspects: dict[int, float] = {}
+    partners: dict[int, list[tuple[int, float]]] = {}
     elimination_warnings: list[str] = []
+    candidates = ~unknown & (sigma > 0)
     if eliminate_gross_errors:
-        final, suspects, elimination_warnings = _serial_elimination(
-            lambda u, fixed: solve(unknown=u, start=fixed), first, unknown, (critical, strong), alpha, names
+        final, suspects, partners, elimination_warnings = _serial_elimination(
+            lambda u, fixed: solve(unknown=u, start=fixed),
+            first,
+            unknown,
+            (critical, strong),
+            alpha,
+            names,
+            candidates,
         )
     warnings += [*first.warnings, *(w for w in final.warnings if w not in first.warnings), *elimination_warnings]
 
@@ -338,6 +302,17 @@ def reconcile(
     for index, z in suspects.items():
         flag[index] = "gross_error_suspect"
         residual[index] = z
+    for flagged in np.flatnonzero(np.isin(flag, ("gross_error_suspect", "clipped_at_zero"))).tolist():
+        if flagged not in partners:
+            partners[flagged] = parallel_columns(solution.reduced, flagged, candidates)
+    groups = assemble(
+        dict(sorted(partners.items(), key=lambda item: -abs(np.nan_to_num(residual[item[0]])))),
+        value,
+        solution.estimate,
+        solution.estimate_sigma,
+        critical_value(alpha, 1),
+        bounded,
+    )
     result = pl.DataFrame(
         {
             "reported": value,
@@ -351,7 +326,7 @@ def reconcile(
     ).with_columns(pl.col(pl.Float64).fill_nan(None))
     return Reconciliation(
         flows=pl.concat([frame.select("period", "source", "target", "material"), result[:n_flows]], how="horizontal"),
-        stock_changes=pl.concat([stocks.select("facility"), result[n_flows:]], how="horizontal"),
+        stock_changes=pl.concat([stocks.select("facility"), result[n_flows : n_flows + n_stocks]], how="horizontal"),
         chi2=first.chi2,
         dof=first.dof,
         p_value=first.p_value,
@@ -362,4 +337,40 @@ def reconcile(
         p_value_after=final.p_value,
         balanced=codes,
         warnings=warnings,
+        coefficients=_coefficient_frame(
+            with_k, declared, sources, targets, value, solution.estimate, result[n_flows + n_stocks :]
+        ),
+        groups=groups,
+    )
+
+
+def _coefficient_frame(
+    facilities: Sequence[str],
+    declared: Mapping[str, tuple[float, float]],
+    sources: Sequence[str | None],
+    targets: Sequence[str | None],
+    reported: np.ndarray,
+    reconciled: np.ndarray,
+    deviations: pl.DataFrame,
+) -> pl.DataFrame:
+    """COEFFICIENT_RESULT_SCHEMA: per facility, (outflow + stock change) ÷ inflow of the reported values (null if one
+    is unknown) and of the reconciled ones, beside the declaration and the test of its deviation."""
+    n = len(sources) - len(facilities)
+    out, into = np.array(sources[:n], dtype=object), np.array(targets[:n], dtype=object)
+
+    def ratio(values: np.ndarray, facility: str) -> float | None:
+        inflow, outflow = values[:n][into == facility].sum(), values[:n][out == facility].sum()
+        return None if not np.isfinite(inflow + outflow) or inflow <= 0 else float(outflow / inflow)
+
+    return pl.DataFrame(
+        {
+            "facility": list(facilities),
+            "declared": [declared[f][0] for f in facilities],
+            "tolerance": [declared[f][1] for f in facilities],
+            "observed": [ratio(reported, f) for f in facilities],
+            "reconciled": [ratio(reconciled, f) for f in facilities],
+            "normalized_residual": deviations["normalized_residual"],
+            "flag": deviations["flag"],
+        },
+        schema=COEFFICIENT_RESULT_SCHEMA,
     )

@@ -2,6 +2,7 @@
 
 from mfa.intake.validate.aliases import validate_material_aliases
 from mfa.intake.validate.checks import ERROR_SCHEMA, Checked, Refs
+from mfa.intake.validate.coefficients import validate_transfer_coefficients
 from mfa.intake.validate.flows import validate_flows, validate_stocks
 from mfa.intake.validate.outlook import validate_capacities, validate_inflows, validate_lifetimes
 from mfa.intake.validate.registry import (
@@ -19,6 +20,7 @@ VALIDATORS = {
     "lifetimes": validate_lifetimes,
     "inflows": validate_inflows,
     "capacities": validate_capacities,
+    "transfer_coefficients": validate_transfer_coefficients,
 }
 """Table name -> its validation (flows and stocks, which need today's date, are called by name)."""
 
@@ -40,4 +42,5 @@ __all__ = [
     "validate_reported",
     "validate_stocks",
     "validate_targets",
+    "validate_transfer_coefficients",
 ]
