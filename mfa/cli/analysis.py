@@ -18,6 +18,14 @@ ReconciledOption = Annotated[
     bool, typer.Option("--reconciled", help="Use the saved reconciled values (mfa reconcile --save) where there are.")
 ]
 YearOption = Annotated[int, typer.Option("--year", help="The year (its months plus flows entered for the year).")]
+DefaultYearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        help="The year (its months plus flows entered for the year); default: the latest complete year "
+        "(docs/indicators.md, section 1).",
+    ),
+]
 
 
 def _emit_json(obj: Any) -> None:
@@ -85,9 +93,19 @@ def _year(engine: Any, year: int) -> None:
         raise UserError(f"no flows in {year} (years with flows: {span})")
 
 
+def _default_year(engine: Any, year: int | None) -> int:
+    """`year`, else the latest complete year (mfa.services.progress.default_year); UserError without flows."""
+    from mfa.services import progress
+
+    year = year if year is not None else progress.default_year(engine)
+    if year is None:
+        raise UserError("the database holds no flows yet (try `mfa demo`)")
+    return year
+
+
 @app.command()
 def indicators(
-    year: YearOption,
+    year: DefaultYearOption = None,
     db: DbOption = None,
     month: Annotated[int | None, typer.Option(min=1, max=12, help="Only this month.")] = None,
     city: Annotated[str | None, typer.Option(help="A city (English or Chinese name).")] = None,
@@ -101,6 +119,7 @@ def indicators(
 
     scope = _scope(city, park)
     engine = open_engine(db)
+    year = _default_year(engine, year)
     _year(engine, year)
     data = loading.load_period(engine, year, month, reconciled=reconciled)
     report = progress.indicator_report(engine, data, year=year, month=month, scope=scope)
@@ -124,7 +143,7 @@ def indicators(
 @app.command()
 def targets(
     db: DbOption = None,
-    year: Annotated[int | None, typer.Option(help="The year evaluated (default: the latest with flows).")] = None,
+    year: DefaultYearOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Every target with actual, path, progress, on-track, projection, and who explains the gap."""
@@ -133,9 +152,7 @@ def targets(
 
     engine = open_engine(db)
     known = year_span(engine)
-    year = year or (known[-1] if known else None)
-    if year is None:
-        raise UserError("the database holds no flows yet (try `mfa demo`)")
+    year = _default_year(engine, year)
     data = loading.load(engine, [y for y in known if y <= year])
     report = progress.target_report(engine, data, year=year)
     gaps = {

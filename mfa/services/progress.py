@@ -10,10 +10,11 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
-from mfa.domain import indicators, targets
+from mfa.domain import coverage, indicators, targets
 from mfa.domain.flowframe import Scope
 from mfa.domain.indicators import INDICATORS, RATE_INDICATORS, TONNAGE_INDICATORS
 from mfa.domain.targets import evaluate_targets, gap_attribution, reference_year
+from mfa.services import loading
 from mfa.services.loading import Data
 from mfa.storage import reads
 
@@ -22,6 +23,18 @@ PROJECTION_COLUMNS = ("projected_value", "projected_year_reached")
 
 ACTUAL_SCHEMA = pl.Schema([*targets.ACTUAL_SCHEMA.items(), ("reported", pl.Boolean())])
 """Actual values with whether each was reported (true) or computed from flows (false)."""
+
+
+def year_coverage(engine: Engine) -> pl.DataFrame:
+    """Every year from the first to the last with flows: facilities with flows, tonnes, and whether the year is
+    complete enough to be shown first (mfa.domain.coverage)."""
+    data = loading.load(engine, collect=False)
+    return coverage.coverage(data.flows, data.years)
+
+
+def default_year(engine: Engine) -> int | None:
+    """The year the CLI and the app show when none is asked: the latest complete year (mfa.domain.coverage)."""
+    return coverage.default_year(year_coverage(engine))
 
 
 def targets_frame(engine: Engine) -> pl.DataFrame:

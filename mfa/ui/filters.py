@@ -79,6 +79,12 @@ def month_label(month: int) -> str:
     return t("whole_year") if month == WHOLE_YEAR else t("month_n", n=month)
 
 
+def year_label(url: str, version: int) -> Callable[[int], str]:
+    """How a year reads in a year picker: 2026 (partial) for a year not complete yet (mfa.domain.coverage)."""
+    partial = state.partial_years(url, version)
+    return lambda year: t("year_partial", year=year) if year in partial else str(year)
+
+
 def flow_filters(page: str, years: list[int]) -> Selection:
     """Draw the filter bar (period, city, park, material, facility kinds) and return the filters."""
     url, version = state.url(), state.version()
@@ -87,7 +93,8 @@ def flow_filters(page: str, years: list[int]) -> Selection:
     with st.container(border=True):
         c_year, c_month, c_city, c_park, c_material = st.columns([1, 1.2, 1.3, 2, 2])
         with c_year:
-            year = _select(page, "year", t("year"), years[::-1], str, years[-1])
+            default = state.default_year(url, version) or years[-1]
+            year = _select(page, "year", t("year"), years[::-1], year_label(url, version), default)
         with c_month:
             month = _select(page, "month", t("month"), MONTHS, month_label)
         with c_city:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from mfa.domain.indicators import INDICATORS
 from mfa.domain.vocabulary import CITIES
-from mfa.ui import charts, navigation, state
+from mfa.ui import charts, filters, navigation, state
 from mfa.ui.i18n import (
     city_label,
     coded,
@@ -185,11 +185,21 @@ def render() -> None:
         return
     park_names = state.names(url, version, "parks")
     c_year, c_scope = st.columns([1, 3])
-    year = c_year.selectbox(t("year"), years[::-1], key="overview_year")
+    options = years[::-1]
+    default = state.default_year(url, version)
+    year = c_year.selectbox(
+        t("year"),
+        options,
+        index=options.index(default) if default in options else 0,
+        key="overview_year",
+        format_func=labels(options, filters.year_label(url, version)),
+    )
     scopes = scope_options(url, version)
     scope = c_scope.selectbox(
         t("scope"), scopes, key="overview_scope", format_func=labels(scopes, lambda o: scope_label(o, park_names))
     )
+    if year in state.partial_years(url, version):
+        st.warning(t("year_partial_note", year=year), icon=":material/hourglass_top:")
     level, _, code = scope.partition(":")
     scope_value = code or PROVINCE_KEY
     found = state.actuals(url, version, year, level).filter(pl.col("scope") == scope_value)

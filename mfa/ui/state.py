@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
+from mfa.domain import coverage
 from mfa.domain.flowframe import Scope, Selection, selected
 from mfa.domain.labels import Language
 from mfa.domain.network import GraphLevel
@@ -64,6 +65,22 @@ def data(url: str, version: int, years: tuple[int, ...] | None = None, reconcile
 def years(url: str, version: int) -> list[int]:
     """Every year from the first to the last with flows."""
     return tables.years(_engine(url))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def year_coverage(url: str, version: int) -> pl.DataFrame:
+    """Every year with whether it is complete (mfa.services.progress.year_coverage)."""
+    return progress.year_coverage(_engine(url))
+
+
+def default_year(url: str, version: int) -> int | None:
+    """The year pages open on: the latest complete year (mfa.domain.coverage), not a year just begun."""
+    return coverage.default_year(year_coverage(url, version))
+
+
+def partial_years(url: str, version: int) -> set[int]:
+    """The years shown as partial in the year pickers."""
+    return set(coverage.partial_years(year_coverage(url, version)))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -95,3 +95,12 @@ def test_cli_snapshot_makes_the_snapshot(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "snapshot of 5 flows" in run.stdout
     assert [p.name[-12:] for p in (tmp_path / "c").rglob("*.parquet")] == ["2024.parquet"]
+
+
+def test_cli_default_year_is_the_latest_complete_one(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    rows = [*ROWS, flow("2025-12", "SRC-1", "COL-1", "scrap_steel", "10", "t")]  # 2025 has only just begun
+    assert mfa("import", *map(str, [*world(tmp_path), flows_file(tmp_path, rows)]), "--db", db).returncode == 0
+    assert json.loads(mfa("targets", "--db", db, "--json").stdout)["year"] == 2024
+    assert json.loads(mfa("indicators", "--db", db, "--json").stdout)["period"] == "2024"
+    assert json.loads(mfa("indicators", "--year", "2025", "--db", db, "--json").stdout)["period"] == "2025"

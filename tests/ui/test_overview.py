@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from mfa.services.writing import import_files
+from tests.factories import flow, flows_file
 from tests.ui.support import open_page
 
 
@@ -88,3 +92,27 @@ def test_a_write_is_visible_at_once(app: Callable[..., AppTest]) -> None:
     assert not at.exception
     open_page(at, "overview")
     assert metrics(at)["Renewable resources recycled"][0] == "300 t"
+
+
+def test_one_report_in_a_new_year_leaves_the_pages_on_the_last_complete_year(
+    app: Callable[..., AppTest], world_db: Engine, tmp_path: Path
+) -> None:
+    """A park manager's 10 t for 2026-12 makes 2026 a year with flows; the pages still open on 2025, with its
+    figures and targets, and 2026 stays selectable, marked partial (in both languages)."""
+    report = import_files(world_db, [flows_file(tmp_path, [flow("2026-12", "SRC-1", "COL-1", "scrap_steel", "10")])])
+    assert report.ok, report.errors
+    at = app()
+    year = at.selectbox(key="overview_year")
+    assert year.value == 2025
+    assert year.options[:2] == ["2026 (partial)", "2025"]
+    assert metrics(at)["Renewable resources recycled"] == ("240 t", "+9.1 %")
+    assert "Actual 2025" in [m.label for m in at.metric]
+    assert not at.warning
+    year.set_value(2026).run()
+    assert "2026 is not complete yet" in at.warning[0].value
+    open_page(at, "flows")
+    assert at.selectbox(key="flows_year").value == 2025
+    open_page(at, "export")
+    assert at.selectbox(key="export_year").value == 2025
+    zh = app(language="zh")
+    assert zh.selectbox(key="overview_year").options[0] == "2026（不完整）"

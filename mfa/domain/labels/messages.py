@@ -83,6 +83,12 @@ _COMMON: dict[str, tuple[str, str]] = {
     "year": ("Year", "年份"),
     "month": ("Month", "月份"),
     "whole_year": ("Whole year", "全年"),
+    "year_partial": ("{year} (partial)", "{year}（不完整）"),
+    "year_partial_note": (
+        "{year} is not complete yet: fewer than 90 % of the facilities or 80 % of the tonnes of the last complete "
+        "year have been reported, so its figures are partial.",
+        "{year}年的数据尚不完整：已申报的设施不足上一个完整年份的 90 %，或吨数不足其 80 %，各项数值只是部分结果。",
+    ),
     "month_n": ("Month {n}", "{n}月"),
     "city": ("City", "市州"),
     "park": ("Park", "园区"),
