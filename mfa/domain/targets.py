@@ -113,8 +113,10 @@ def evaluate_targets(targets: pl.DataFrame, actuals: pl.DataFrame | pl.LazyFrame
     slope, x_mean, y_mean = pl.col("slope"), pl.col("x_mean"), pl.col("y_mean")
     years_left = target_year - year
     at_least = pl.col("direction") == "at_least"
-    line_now = y_mean + slope * (year - x_mean)
-    crossing = (x_mean + (target_value - y_mean) / slope - _EPS).ceil()
+    # The projection runs from the year's actual (the fitted line's value without one) with the fitted slope, so
+    # the line drawn from the last actual and the year it reaches the target are one and the same.
+    line_now = pl.coalesce(actual, y_mean + slope * (year - x_mean))
+    crossing = (year + (target_value - line_now) / slope - _EPS).ceil()
     reached = (
         pl.when(_meets(line_now, target_value))
         .then(pl.lit(year, pl.Float64))
@@ -134,7 +136,8 @@ def evaluate_targets(targets: pl.DataFrame, actuals: pl.DataFrame | pl.LazyFrame
             needed_growth_rate=pl.when((years_left > 0) & (target_value > 0) & (actual > 0)).then(
                 (target_value / actual) ** (1.0 / years_left) - 1.0
             ),
-            projected_value=y_mean + slope * (target_year - x_mean),
+            projected_value=line_now + slope * (target_year - year),
+            trend_per_year=slope,
             projected_year_reached=pl.when(reached <= PROJECTION_HORIZON).then(reached).cast(pl.Int32),
             reported=pl.col("reported").fill_null(False),
         )
@@ -150,6 +153,7 @@ def evaluate_targets(targets: pl.DataFrame, actuals: pl.DataFrame | pl.LazyFrame
             "needed_growth_rate",
             "projected_value",
             "projected_year_reached",
+            "trend_per_year",
             "reported",
         )
         .collect()

@@ -18,7 +18,7 @@ from mfa.services import loading
 from mfa.services.loading import Data
 from mfa.storage import reads
 
-PROJECTION_COLUMNS = ("projected_value", "projected_year_reached")
+PROJECTION_COLUMNS = ("projected_value", "projected_year_reached", "trend_per_year")
 
 
 ACTUAL_SCHEMA = pl.Schema([*targets.ACTUAL_SCHEMA.items(), ("reported", pl.Boolean())])

@@ -13,8 +13,13 @@ from mfa.ui.i18n import format_percent, format_tonnes, format_value, is_fraction
 ACTUAL_COLOUR = "#0072b2"
 PATH_COLOUR = "#8c8c8c"
 PROJECTION_COLOUR = "#e69f00"
-BEHIND_COLOUR = "#d55e00"
-AHEAD_COLOUR = "#009e73"
+TARGET_COLOUR = "#404040"
+BEHIND_COLOUR = "#d62728"
+"""Red: a part behind its share of the path."""
+AHEAD_COLOUR = "#2ca02c"
+"""Green: a part ahead of its share of the path."""
+PROJECTION_REACH = 10
+"""How many years past the target year the projection is drawn to show the year it reaches the target."""
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Open Sans, sans-serif"
 
 
@@ -42,6 +47,20 @@ def _layout(fig: go.Figure, unit: str, height: int) -> go.Figure:
     return fig
 
 
+def projection(target: dict[str, Any], actual: float | None, year: int) -> list[tuple[int, float]]:
+    """The projection as drawn: from the year's actual on at the target's trend (targets.evaluate_targets), year by
+    year to the target year or, when later (within PROJECTION_REACH years), to the year it reaches the target;
+    empty without an actual or a trend."""
+    trend = target.get("trend_per_year")
+    if actual is None or trend is None:
+        return []
+    end = int(target["target_year"])
+    reached = target.get("projected_year_reached")
+    if reached is not None and end < reached <= end + PROJECTION_REACH:
+        end = int(reached)
+    return [(y, actual + trend * (y - year)) for y in range(year, max(end, year) + 1)]
+
+
 def trajectory_figure(indicator: str, actuals: pl.DataFrame, target: dict[str, Any] | None, year: int) -> go.Figure:
     """Actuals by year, the straight path from baseline to target, the target and the linear projection."""
     points = actuals.sort("year").select("year", "value").rows()
@@ -50,8 +69,8 @@ def trajectory_figure(indicator: str, actuals: pl.DataFrame, target: dict[str, A
         first = min([y for y, _ in points] + [target.get("baseline_year") or target["target_year"]])
         path = [(y, target_path(target, y)) for y in range(first, int(target["target_year"]) + 1)]
     values = [v for _, v in points] + [v for _, v in path]
-    if target is not None and target.get("projected_value") is not None:
-        values.append(target["projected_value"])
+    if target is not None:
+        values += [v for _, v in projection(target, dict(points).get(year), year)]
     div, unit = _axis(indicator, values)
     fig = go.Figure()
     if path:
@@ -74,16 +93,16 @@ def trajectory_figure(indicator: str, actuals: pl.DataFrame, target: dict[str, A
         hoverinfo="text+name",
     )
     if target is not None:
-        projected = target.get("projected_value")
-        last = [(y, v) for y, v in points if y == year]
-        if projected is not None and last:
+        line = projection(target, dict(points).get(year), year)
+        if len(line) > 1:
             fig.add_scatter(
-                x=[year, target["target_year"]],
-                y=[last[0][1] / div, projected / div],
+                x=[y for y, _ in line],
+                y=[v / div for _, v in line],
                 name=t("chart_projection"),
                 mode="lines+markers",
                 line={"color": PROJECTION_COLOUR, "dash": "dash"},
-                hovertext=["", format_value(indicator, projected)],
+                marker={"size": [0] + [6] * (len(line) - 1)},
+                hovertext=["", *(format_value(indicator, v) for _, v in line[1:])],
                 hoverinfo="text+name",
             )
         fig.add_scatter(
@@ -91,19 +110,42 @@ def trajectory_figure(indicator: str, actuals: pl.DataFrame, target: dict[str, A
             y=[target["target_value"] / div],
             name=t("chart_target"),
             mode="markers",
-            marker={"symbol": "star", "size": 16, "color": BEHIND_COLOUR},
+            marker={"symbol": "star", "size": 16, "color": TARGET_COLOUR},
             hovertext=[format_value(indicator, target["target_value"])],
             hoverinfo="text+name",
         )
     return _layout(fig, unit, 380)
 
 
-def gap_figure(parts: pl.DataFrame, labels: dict[str, str], top: int = 12) -> go.Figure:
-    """Horizontal bars of the largest gaps by part, in tonnes (a rate's gap is tonnes of utilization short of the
-    path rate times the part's denominator); red behind, green ahead."""
-    rows = parts.filter(pl.col("gap").is_not_null()).sort("gap", descending=True).head(top).reverse()
-    gaps = rows["gap"].to_list()
+def gap_scale(parts: pl.DataFrame) -> tuple[float, str, int]:
+    """One (divisor, unit, decimals) for a gap chart and its table, chosen from the gaps: the unit of the largest
+    gap, and as many decimals (1 to 3) as keep different gaps from reading the same."""
+    gaps = [g for g in parts["gap"].to_list() if g is not None]
     div, unit = tonnage_scale(max((abs(g) for g in gaps), default=0.0))
+    distinct = {round(g / div, 6) for g in gaps}
+    digits = next((d for d in (1, 2) if len({round(g, d) for g in distinct}) == len(distinct)), 3)
+    return div, unit, digits
+
+
+def gap_rows(parts: pl.DataFrame, top: int = 12) -> tuple[pl.DataFrame, int]:
+    """The parts a gap chart shows, most behind first: all of them up to `top`, else the furthest behind and the
+    furthest ahead (half each, the rest to the side that has more); and how many are left out."""
+    rows = parts.filter(pl.col("gap").is_not_null()).sort("gap", descending=True)
+    if rows.height <= top:
+        return rows, 0
+    behind, ahead = rows.filter(pl.col("gap") > 0), rows.filter(pl.col("gap") <= 0)
+    n_ahead = min(ahead.height, max(top // 2, top - behind.height))
+    shown = pl.concat([behind.head(top - n_ahead), ahead.tail(n_ahead)])
+    return shown, rows.height - shown.height
+
+
+def gap_figure(parts: pl.DataFrame, labels: dict[str, str], top: int = 12) -> go.Figure:
+    """Horizontal bars of the gaps by part (gap_rows: the furthest behind and ahead when there are more than
+    `top`), in the unit of gap_scale (a rate's gap is tonnes of utilization short of the path rate times the part's
+    denominator); red behind, green ahead."""
+    rows = gap_rows(parts, top)[0].reverse()
+    gaps = rows["gap"].to_list()
+    div, unit, digits = gap_scale(parts)
     fig = go.Figure(
         go.Bar(
             x=[g / div for g in gaps],
@@ -119,6 +161,6 @@ def gap_figure(parts: pl.DataFrame, labels: dict[str, str], top: int = 12) -> go
     )
     _layout(fig, "", 90 + 28 * max(rows.height, 1))
     fig.update_layout(xaxis_title=t("gap_axis", unit=unit), hovermode="closest", showlegend=False)
-    fig.update_xaxes(dtick=None, showgrid=True, gridcolor="#eeeeee")
+    fig.update_xaxes(dtick=None, showgrid=True, gridcolor="#eeeeee", tickformat=f",.{digits}~f")
     fig.update_yaxes(rangemode="normal", automargin=True, gridcolor=None)
     return fig

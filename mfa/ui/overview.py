@@ -24,7 +24,6 @@ from mfa.ui.i18n import (
     name_of,
     pick,
     t,
-    tonnage_scale,
 )
 from mfa.ui.widgets import header
 
@@ -134,15 +133,6 @@ def gap_section(url: str, version: int, year: int, indicator: str, scope: str) -
         st.info(t("gap_unavailable"))
         return
     labels = part_labels(url, version)
-    largest = max((abs(v) for part in gaps.values() for v in part["expected"].to_list() if v is not None), default=0.0)
-    div, unit = tonnage_scale(largest)
-    table_config = {
-        "part": st.column_config.TextColumn(t("part")),
-        "actual": st.column_config.NumberColumn(f"{t('actual_t')} ({unit})", format="%,.1f"),
-        "expected": st.column_config.NumberColumn(f"{t('expected_t')} ({unit})", format="%,.1f"),
-        "gap": st.column_config.NumberColumn(f"{t('gap_t')} ({unit})", format="%,.1f"),
-        "share_of_gap": st.column_config.NumberColumn(t("share_of_gap"), format="percent"),
-    }
     if scope != PROVINCE_KEY:
         level, _, code = scope.partition(":")
         mine = gaps[level].filter(pl.col("part") == code) if level in gaps else pl.DataFrame()
@@ -161,17 +151,35 @@ def gap_section(url: str, version: int, year: int, indicator: str, scope: str) -
     tabs = st.tabs([t(f"gap_by_{level}") for level in gaps])
     for tab, (level, parts) in zip(tabs, gaps.items(), strict=True):
         with tab:
-            left, right = st.columns(2)
-            left.plotly_chart(charts.gap_figure(parts, labels), key=f"gap_{level}", config={"displaylogo": False})
-            shown = parts.with_columns(
-                pl.col("part").replace_strict(labels, default=pl.col("part")), pl.col("actual", "expected", "gap") / div
-            )
-            right.dataframe(
-                shown.select("part", "actual", "expected", "gap", "share_of_gap"),
-                hide_index=True,
-                column_config=table_config,
-                height=360,
-            )
+            gap_tab(parts, labels, level)
+
+
+def gap_tab(parts: pl.DataFrame, labels: dict[str, str], level: str) -> None:
+    """One level's gaps: the chart (furthest behind and ahead) and the table of every part, in one unit."""
+    div, unit, digits = charts.gap_scale(parts)
+    number = f"%,.{digits}f"
+    table_config = {
+        "part": st.column_config.TextColumn(t("part")),
+        "actual": st.column_config.NumberColumn(f"{t('actual_t')} ({unit})", format=number),
+        "expected": st.column_config.NumberColumn(f"{t('expected_t')} ({unit})", format=number),
+        "gap": st.column_config.NumberColumn(f"{t('gap_t')} ({unit})", format=number),
+        "share_of_gap": st.column_config.NumberColumn(t("share_of_gap"), format="percent"),
+    }
+    left, right = st.columns(2)
+    left.plotly_chart(charts.gap_figure(parts, labels), key=f"gap_{level}", config={"displaylogo": False})
+    drawn, left_out = charts.gap_rows(parts)
+    if left_out:
+        behind = drawn.filter(pl.col("gap") > 0).height
+        left.caption(t("gap_left_out", behind=behind, ahead=drawn.height - behind, n=left_out))
+    shown = parts.with_columns(
+        pl.col("part").replace_strict(labels, default=pl.col("part")), pl.col("actual", "expected", "gap") / div
+    )
+    right.dataframe(
+        shown.select("part", "actual", "expected", "gap", "share_of_gap"),
+        hide_index=True,
+        column_config=table_config,
+        height=360,
+    )
 
 
 def render() -> None:

@@ -275,3 +275,13 @@ def test_tonnage_gaps_add_up_to_path_minus_actual(
     if got.height:
         assert math.isclose(got["gap"].sum(), path - sum(current.values()), rel_tol=1e-9, abs_tol=1e-6)
         assert got["gap"].to_list() == sorted(got["gap"].to_list(), reverse=True)
+
+
+def test_the_projection_starts_from_the_actual_and_reaches_the_target_where_it_says() -> None:
+    """A last year above the fitted line: the projection goes on from the actual at the fitted slope, so the year
+    it reaches the target is the one the drawn line reaches it in (the fitted line alone says 2027)."""
+    actuals = make_actuals({2021: 20.0, 2022: 22.0, 2023: 28.0})  # slope 4; fitted value at 2023: 27.33
+    got = evaluate_one(make_target(target_value=40.0), actuals, 2023)
+    assert got["trend_per_year"] == pytest.approx(4.0)
+    assert got["projected_value"] == pytest.approx(36.0)  # 28 + 2 × 4
+    assert got["projected_year_reached"] == 2026  # 28 + 3 × 4 ≥ 40

@@ -171,6 +171,11 @@ _OVERVIEW: dict[str, tuple[str, str]] = {
     "gap_by_park": ("By park", "按园区"),
     "gap_by_material": ("By material", "按物料"),
     "gap_axis": ("Gap ({unit})", "差距（{unit}）"),
+    "gap_left_out": (
+        "The chart shows the {behind} furthest behind and the {ahead} furthest ahead; {n} in between are left out "
+        "(the table lists every one).",
+        "图中显示落后最多的 {behind} 个和超前最多的 {ahead} 个，中间 {n} 个未显示（表格列出全部）。",
+    ),
     "gap_hover": ("gap {gap}, {share} of the total gap", "差距 {gap}，占总差距 {share}"),
     "gap_unavailable": (
         "Gap attribution is available for the province's flow-based targets.",
