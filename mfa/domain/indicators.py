@@ -73,6 +73,17 @@ def _counted(parents: Mapping[str, str | None]) -> dict[str, pl.Expr]:
     }
 
 
+RATE_BASIS: tuple[str, ...] = ("bulk_waste_utilized_t", "bulk_waste_generated_t", "bulk_waste_utilized_from_stock_t")
+"""What the utilization rate is made of: its numerator and the parts of its denominator."""
+
+
+def counts_toward(parents: Mapping[str, str | None], indicator: str, scope: Scope = PROVINCE) -> pl.Expr:
+    """True for the flows that count toward `indicator` in `scope` (for the rate: toward any of RATE_BASIS)."""
+    counted = _counted(parents)
+    names = RATE_BASIS if indicator in RATE_INDICATORS else (indicator,)
+    return pl.any_horizontal(*(counted[name] & in_scope(scope, SCOPED_BY[name]) for name in names))
+
+
 def _summed(lf: pl.LazyFrame, scope: Scope) -> pl.LazyFrame:
     """Flows summed per (material, source kind, target kind[, scope columns]) with their count: every indicator
     depends on nothing else, and the predicates then run on a few thousand rows instead of every flow."""

@@ -133,10 +133,48 @@ def _nested(frame: pl.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
-def reliance_report(data: Data, *, year: int, month: int | None = None, scope: Scope | None = None) -> pl.DataFrame:
-    """How much of each indicator of the period and scope rests on disputed or one-sided hand-overs
+def flagged_links(engine: Engine, year: int) -> pl.DataFrame:
+    """The links (source, target, material) that a reconciliation of the province's `year`, run now on the data as
+    they stand, flags as suspect (mfa.domain.reliance.SUSPECT_FLAGS); empty when the year cannot be reconciled."""
+    from mfa.domain.reliance import SUSPECT_FLAGS
+    from mfa.services.reconciling import reconcile_year
+
+    try:
+        result = reconcile_year(engine, year=year).result.flows
+    except (ValueError, ArithmeticError):  # nothing to reconcile: no flag, and the figures say nothing about it
+        return pl.DataFrame(schema={"source": pl.String, "target": pl.String, "material": pl.String})
+    return result.filter(pl.col("flag").cast(pl.String).is_in(SUSPECT_FLAGS)).select("source", "target", "material")
+
+
+def reliance_report(
+    data: Data,
+    *,
+    year: int,
+    month: int | None = None,
+    scope: Scope | None = None,
+    flagged: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """How much of each indicator of the period and scope rests on flows the reconciliation flags (`flagged`, from
+    flagged_links), on disputed or one-sided hand-overs, on estimates and on figures of unstated quality
     (mfa.domain.reliance)."""
     from mfa.domain.flowframe import PROVINCE
-    from mfa.domain.reliance import reliance
+    from mfa.domain.reliance import reliance, with_flags
 
-    return reliance(data.flows, data.parents, year=year, month=month, scope=scope or PROVINCE)
+    flows = with_flags(data.flows, flagged)
+    return reliance(flows, data.parents, year=year, month=month, scope=scope or PROVINCE)
+
+
+def concerned_flows(
+    data: Data,
+    indicator: str,
+    *,
+    year: int,
+    scope: Scope | None = None,
+    flagged: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The flows behind the shares of reliance_report for one indicator: those of a concern, largest first."""
+    from mfa.domain import reliance
+    from mfa.domain.flowframe import PROVINCE
+
+    flows = reliance.with_flags(data.flows, flagged)
+    return reliance.concerned_flows(flows, data.parents, indicator, year=year, scope=scope or PROVINCE)

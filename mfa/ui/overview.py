@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -46,44 +47,112 @@ def scope_label(option: str, park_names: dict[str, tuple[str | None, str | None]
     return pick("Hunan province", "湖南省")
 
 
-def trust_note(row: dict[str, Any] | None) -> str | None:
-    """What a figure rests on that deserves doubt, in words: "12 % on disputed hand-overs · 30 % awaiting the
-    other side"; None when nothing does."""
+CONCERNS = ("flagged", "disputed", "one_sided", "estimated", "unknown_quality")
+"""What a figure can rest on that deserves doubt (mfa.domain.reliance.CONCERNS), in the order they are named."""
+SHOWN_SHARE = 0.005
+"""Shares below this (0.5 %) are not named."""
+LISTED_FLOWS = 100
+"""How many of the flows behind a figure 'Which flows' lists."""
+
+
+@dataclass(frozen=True)
+class Trust:
+    """What the figures of one year and scope rest on (state.reliance), and the flags of the year's reconciliation
+    (None while it still runs)."""
+
+    year: int
+    level: str
+    code: str | None
+    rows: dict[str, dict[str, Any]]
+    flagged: pl.DataFrame | None
+
+
+def trust_of(url: str, version: int, year: int, level: str, code: str | None) -> Trust:
+    """The reliance of every indicator of the year and scope, with the reconciliation's flags when it has run."""
+    flagged = state.flagged(url, version, year)
+    frame = state.reliance(url, version, year, level, code, flagged)
+    return Trust(year, level, code, {r["indicator"]: r for r in frame.iter_rows(named=True)}, flagged)
+
+
+def trust_note(row: dict[str, Any] | None, checking: bool = False) -> str | None:
+    """What a figure rests on that deserves doubt, in words: "2.0 % on flows the reconciliation flags · 12 % on
+    disputed hand-overs · 30 % declared by one side only · 40 % estimated" (one decimal below 10 %); None when
+    nothing does."""
     if row is None:
         return None
+    shares = {c: row.get(f"{c}_share") or 0.0 for c in CONCERNS}
     parts = [
-        t(f"rests_on_{concern}", pct=format_percent(row[f"{concern}_share"], 0))
-        for concern in ("disputed", "one_sided")
-        if (row.get(f"{concern}_share") or 0) >= 0.005
+        t(f"rests_on_{concern}", pct=format_percent(share, 0 if share >= 0.1 else 1))
+        for concern, share in shares.items()
+        if share >= SHOWN_SHARE
     ]
+    if parts and checking:
+        parts.append(t("rests_on_checking"))
     return " · ".join(parts) or None
 
 
-def key_figures(scope_actuals: pl.DataFrame, year: int, trust: pl.DataFrame | None = None) -> None:
+def trust_block(indicator: str, trust: Trust) -> None:
+    """Under a figure: the shares it rests on, and 'Which flows', listing those flows with links to the pages that
+    explain them."""
+    note = trust_note(trust.rows.get(indicator), checking=trust.flagged is None)
+    if not note:
+        return
+    st.caption(f":orange[:material/report:] {note}", help=t("rests_on_help"))
+    with st.popover(t("concerned_flows"), icon=":material/search:"):
+        url, version = state.url(), state.version()
+        flows = state.concerned_flows(url, version, trust.year, trust.level, trust.code, indicator, trust.flagged)
+        st.caption(t("concerned_flows_title", n=f"{flows.height:,}", indicator=indicator_name(indicator)))
+        shown = flows.head(LISTED_FLOWS).with_columns(
+            pl.col("concerns").list.eval(pl.element().replace_strict(concern_labels())).list.join(" · ")
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={
+                "period": st.column_config.TextColumn(t("period")),
+                "source": st.column_config.TextColumn(t("source")),
+                "target": st.column_config.TextColumn(t("target")),
+                "material": st.column_config.TextColumn(t("material")),
+                "quantity_t": st.column_config.NumberColumn(t("quantity_t"), format="%,.1f"),
+                "concerns": st.column_config.TextColumn(t("concerns")),
+            },
+        )
+        found = set(flows["concerns"].explode().drop_nulls().to_list())
+        if found & {"disputed", "one_sided"}:
+            st.page_link(navigation.page("handovers"), label=t("see_handovers"), icon=":material/handshake:")
+        if "flagged" in found:
+            st.page_link(navigation.page("reconciliation"), label=t("see_reconciliation"), icon=":material/balance:")
+
+
+def concern_labels() -> dict[str, str]:
+    """Each concern's short name in the current language."""
+    return {concern: t(f"concern_{concern}") for concern in CONCERNS}
+
+
+def key_figures(scope_actuals: pl.DataFrame, year: int, trust: Trust) -> None:
     """Every flow indicator of the year as a metric, with the change on the year before and a sparkline, and what
-    share of it rests on disputed or one-sided hand-overs."""
-    rests = {r["indicator"]: r for r in trust.iter_rows(named=True)} if trust is not None else {}
+    share of it rests on flows that deserve doubt (trust_block)."""
     columns = st.columns(4)
     for i, indicator in enumerate(INDICATORS):
         series = scope_actuals.filter(pl.col("indicator") == indicator, pl.col("year") <= year).sort("year")
         values = dict(series.select("year", "value").iter_rows())
         now, before = values.get(year), values.get(year - 1)
         change = format_change(indicator, now, before)
-        columns[i % 4].metric(
-            indicator_name(indicator),
-            format_value(indicator, now),
-            delta=change,
-            delta_description=t("vs_year", year=year - 1) if change is not None else None,
-            chart_data=[v * (100 if is_fraction(indicator) else 1) for v in series["value"].to_list()] or None,
-            border=True,
-        )
-        note = trust_note(rests.get(indicator))
-        if note:
-            columns[i % 4].caption(f":orange[:material/handshake:] {note}", help=t("rests_on_help"))
+        with columns[i % 4]:
+            st.metric(
+                indicator_name(indicator),
+                format_value(indicator, now),
+                delta=change,
+                delta_description=t("vs_year", year=year - 1) if change is not None else None,
+                chart_data=[v * (100 if is_fraction(indicator) else 1) for v in series["value"].to_list()] or None,
+                border=True,
+            )
+            trust_block(indicator, trust)
 
 
-def target_card(row: dict[str, Any]) -> None:
-    """One target: actual against target, a progress bar, whether on track, what is still needed."""
+def target_card(row: dict[str, Any], trust: Trust | None = None) -> None:
+    """One target: actual against target, a progress bar, whether on track, what is still needed, and what share of
+    the actual rests on flows that deserve doubt."""
     indicator = row["indicator"]
     with st.container(border=True):
         top, badge = st.columns([3, 2], vertical_alignment="center")
@@ -115,6 +184,8 @@ def target_card(row: dict[str, Any]) -> None:
         if row["reported"]:
             notes.append(t("reported_value"))
         st.caption(" · ".join(notes))
+        if trust is not None and not row["reported"]:
+            trust_block(indicator, trust)
 
 
 def part_labels(url: str, version: int) -> dict[str, str]:
@@ -182,6 +253,13 @@ def gap_tab(parts: pl.DataFrame, labels: dict[str, str], level: str) -> None:
     )
 
 
+@st.fragment(run_every=3)
+def recheck(url: str, version: int, year: int) -> None:
+    """While the year's reconciliation runs in the background, look every 3 s and show the page again once done."""
+    if state.flagged(url, version, year, wait=0.0) is not None:
+        st.rerun()
+
+
 def render() -> None:
     """The Overview page."""
     url, version = state.url(), state.version()
@@ -216,10 +294,12 @@ def render() -> None:
     targets = own if not own.is_empty() else state.target_report(url, version, year, "province", None)
     st.subheader(t("targets_title") if not own.is_empty() else t("province_targets_title"))
     with_actual = targets.filter(pl.col("actual").is_not_null())
+    trust = trust_of(url, version, year, level, code or None)
+    card_trust = trust if not own.is_empty() else trust_of(url, version, year, "province", None)
     cards = st.columns(2)
     for i, row in enumerate(with_actual.iter_rows(named=True)):
         with cards[i % 2]:
-            target_card(row)
+            target_card(row, card_trust)
     missing = targets.filter(pl.col("actual").is_null())
     if missing.height:
         with st.expander(t("targets_without_data", n=missing.height)):
@@ -235,8 +315,9 @@ def render() -> None:
             st.dataframe(pl.DataFrame(rows), hide_index=True)
 
     st.subheader(t("key_figures", scope=scope_label(scope, park_names), year=year))
-    key_figures(found, year, state.reliance(url, version, year, level, code or None))
-    st.page_link(navigation.page("handovers"), label=t("see_handovers"), icon=":material/handshake:")
+    key_figures(found, year, trust)
+    if trust.flagged is None:
+        recheck(url, version, year)
 
     flow_targets = [r for r in with_actual.iter_rows(named=True) if r["indicator"] in INDICATORS]
     if not flow_targets:

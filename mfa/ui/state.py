@@ -6,6 +6,8 @@ misses the cache and sees the write at once, while an unchanged database never r
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import plotly.io
@@ -255,7 +257,41 @@ def hand_overs(url: str, version: int, year: int, tolerance: float) -> pl.DataFr
     return handover_service.hand_overs(_engine(url), Selection(year), tolerance=tolerance)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _flag_job(url: str, version: int, year: int) -> Future[pl.DataFrame]:
+    """The year's reconciliation, started once per data version in a worker thread."""
+    return _RECONCILING.submit(progress.flagged_links, _engine(url), year)
+
+
+_RECONCILING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mfa-flags")
+
+
+def flagged(url: str, version: int, year: int, wait: float = 2.0) -> pl.DataFrame | None:
+    """The links the year's reconciliation flags (progress.flagged_links), run in the background: None while it
+    is still running after `wait` seconds (ask again later), empty when it could not run."""
+    job = _flag_job(url, version, year)
+    try:
+        return job.result(timeout=wait)
+    except FutureTimeout:
+        return None
+    except Exception:  # a failed check flags nothing; the figures themselves stand
+        return pl.DataFrame(schema={"source": pl.String, "target": pl.String, "material": pl.String})
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def reliance(url: str, version: int, year: int, level: str, code: str | None) -> pl.DataFrame:
-    """How much of each indicator of the year and scope rests on disputed or one-sided hand-overs."""
-    return progress.reliance_report(data(url, version, (year,)), year=year, scope=Scope.of(level, code))
+def reliance(
+    url: str, version: int, year: int, level: str, code: str | None, flagged: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """How much of each indicator of the year and scope rests on flagged, disputed, one-sided, estimated flows or
+    flows of unstated quality (progress.reliance_report)."""
+    scope = Scope.of(level, code)
+    return progress.reliance_report(data(url, version, (year,)), year=year, scope=scope, flagged=flagged)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def concerned_flows(
+    url: str, version: int, year: int, level: str, code: str | None, indicator: str, flagged: pl.DataFrame | None
+) -> pl.DataFrame:
+    """The flows behind one indicator's shares in reliance (progress.concerned_flows)."""
+    loaded = data(url, version, (year,))
+    return progress.concerned_flows(loaded, indicator, year=year, scope=Scope.of(level, code), flagged=flagged)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -116,3 +117,41 @@ def test_one_report_in_a_new_year_leaves_the_pages_on_the_last_complete_year(
     assert at.selectbox(key="export_year").value == 2025
     zh = app(language="zh")
     assert zh.selectbox(key="overview_year").options[0] == "2026（不完整）"
+
+
+def settled(at: AppTest, checking: str = "checking against the reconciliation") -> AppTest:
+    """Run the page again until the year's reconciliation, started in the background, has answered."""
+    for _ in range(60):
+        if not any(checking in c.value for c in at.caption):
+            return at
+        time.sleep(0.5)
+        at.run()
+    raise AssertionError("the reconciliation never answered")
+
+
+def test_figures_and_target_cards_say_what_share_rests_on_doubtful_flows_and_which(
+    app: Callable[..., AppTest], world_db: Engine, tmp_path: Path
+) -> None:
+    """60 t of the 300 t of scrap steel recycled in 2025 are estimated, and they unbalance the collector: the
+    reconciliation of 2025 flags them, and the fly ash SRC-1 → YARD-1. Key figures and target cards say so; 'Which
+    flows' names the flows, with a link to the reconciliation."""
+    estimated = flow("2025-03", "SRC-1", "COL-1", "scrap_steel", "60", data_quality="estimated")
+    assert import_files(world_db, [flows_file(tmp_path, [estimated])]).ok
+    at = settled(app())
+    notes = [c.value for c in at.caption if ":material/report:" in c.value]
+    recycled = [n for n in notes if "20 % estimated" in n]
+    assert len(recycled) == 2, notes  # the target card and the key figure
+    assert all("on flows the reconciliation flags" in n for n in recycled), notes
+    popovers = at.get("popover")
+    listed = [p.children[1].value for p in popovers]
+    generated = next(
+        (p, frame)
+        for p, frame in zip(popovers, listed, strict=True)
+        if "Bulk solid waste generated" in p.children[0].value
+    )
+    rows = generated[1].to_dict("records")
+    assert any("flagged by reconciliation" in r["concerns"] and r["target"] == "YARD-1" for r in rows), rows
+    links = [c for c in generated[0].children.values() if c.type == "page_link"]
+    assert any("Reconciliation" in link.proto.label for link in links)
+    zh = settled(app(language="zh"), "正在与数据协调结果核对")
+    assert any("来自数据协调标记为可疑的流量" in c.value for c in zh.caption)

@@ -714,13 +714,32 @@ _HANDOVERS: dict[str, tuple[str, str]] = {
     "handovers_by_park": ("By park", "按园区"),
     "handovers_by_city": ("By city", "按城市"),
     "handovers_disputed_list": ("Disputed hand-overs", "有争议的交接"),
+    "rests_on_flagged": ("{pct} on flows the reconciliation flags", "{pct} 来自数据协调标记为可疑的流量"),
     "rests_on_disputed": ("{pct} on disputed hand-overs", "{pct} 来自有争议的交接"),
     "rests_on_one_sided": ("{pct} declared by one side only", "{pct} 仅一方申报"),
+    "rests_on_estimated": ("{pct} estimated", "{pct} 为估算值"),
+    "rests_on_unknown_quality": ("{pct} of unstated quality", "{pct} 未注明数据质量"),
+    "rests_on_checking": ("checking against the reconciliation…", "正在与数据协调结果核对……"),
     "rests_on_help": (
-        "The share of this figure that rests on hand-overs whose two sides disagree (beyond 10 %), or between two "
-        "parks where only one side has declared yet. The Hand-overs page lists them.",
-        "本数值中来自双方申报不一致（超过 10 %）的交接，或跨园区但仅一方申报的交接的比例。明细见交接核对页。",
+        "The share of this figure that rests on flows a reconciliation of the year flags as suspect (a likely "
+        "gross error), on hand-overs whose two sides disagree (beyond 10 %) or between two parks where only one "
+        "side has declared yet, on estimated figures and on figures whose data quality is not stated. "
+        "'Which flows' lists them.",
+        "本数值中来自以下流量的比例：年度数据协调标记为可疑（可能存在粗大误差）的流量、双方申报不一致（超过 10 %）的"
+        "交接、跨园区但仅一方申报的交接、估算值，以及未注明数据质量的数值。“哪些流量”列出明细。",
     ),
+    "concerned_flows": ("Which flows", "哪些流量"),
+    "concerned_flows_title": (
+        "{n} flow(s) behind {indicator} that deserve a second look, largest first",
+        "{indicator}背后值得复核的 {n} 条流量（按数量从大到小）",
+    ),
+    "concerns": ("Why", "原因"),
+    "concern_flagged": ("flagged by reconciliation", "数据协调标记"),
+    "concern_disputed": ("disputed", "有争议"),
+    "concern_one_sided": ("one side only", "仅一方申报"),
+    "concern_estimated": ("estimated", "估算"),
+    "concern_unknown_quality": ("quality not stated", "未注明质量"),
+    "see_reconciliation": ("Reconciliation of the year", "查看本年度数据协调"),
     "see_handovers": ("Hand-overs behind these figures", "查看这些数值背后的交接"),
 }
 
