@@ -47,12 +47,12 @@ def scope_label(option: str, park_names: dict[str, tuple[str | None, str | None]
     return pick("Hunan province", "湖南省")
 
 
+# What a figure can rest on that deserves doubt (mfa.domain.reliance.CONCERNS), in the order they are named; shares
+# below SHOWN_SHARE are not named; 'Which flows' lists the LISTED_FLOWS largest. (Comments, not docstrings: this
+# module runs as a page, and Streamlit would show a bare string.)
 CONCERNS = ("flagged", "disputed", "one_sided", "estimated", "unknown_quality")
-"""What a figure can rest on that deserves doubt (mfa.domain.reliance.CONCERNS), in the order they are named."""
 SHOWN_SHARE = 0.005
-"""Shares below this (0.5 %) are not named."""
 LISTED_FLOWS = 100
-"""How many of the flows behind a figure 'Which flows' lists."""
 
 
 @dataclass(frozen=True)

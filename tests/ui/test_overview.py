@@ -138,6 +138,7 @@ def test_figures_and_target_cards_say_what_share_rests_on_doubtful_flows_and_whi
     estimated = flow("2025-03", "SRC-1", "COL-1", "scrap_steel", "60", data_quality="estimated")
     assert import_files(world_db, [flows_file(tmp_path, [estimated])]).ok
     at = settled(app())
+    assert not [m.value for m in at.markdown if "CONCERNS" in m.value or "Shares below" in m.value]  # no stray text
     notes = [c.value for c in at.caption if ":material/report:" in c.value]
     recycled = [n for n in notes if "20 % estimated" in n]
     assert len(recycled) == 2, notes  # the target card and the key figure
