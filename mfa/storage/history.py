@@ -302,3 +302,54 @@ def version_values(history: pl.DataFrame, record: str, key: Mapping[str, object]
         versions = ", ".join(str(v) for v in history["version"].drop_nulls().unique(maintain_order=True).to_list())
         raise ValueError(f"{record} has no version {version} (versions: {versions})")
     return {c: found[c][-1] for c in KINDS[record].columns}
+
+
+def names(conn: Connection) -> dict[str, dict[str, tuple[str | None, str | None]]]:
+    """The names of parks, facilities and materials: kind ("park", "facility", "material") -> code -> (name,
+    name_zh)."""
+    out: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+    for kind in ("park", "facility", "material"):
+        rows = conn.execute(text(f"SELECT code, name, name_zh FROM {kind}")).all()
+        out[kind] = {str(r[0]): (r[1], r[2]) for r in rows}
+    return out
+
+
+SEARCH_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "facility": {"flow": ("source", "target"), "facility": ("code",), "stock": ("facility",),
+                 "transfer_coefficient": ("scope",)},
+    "material": {"flow": ("material",), "stock": ("material",), "material_alias": ("material",)},
+    "park": {"park": ("code",), "facility": ("park",)},
+    "period": {"flow": ("period",), "stock": ("period",)},
+}  # fmt: skip
+"""search filter -> record kind -> the columns it matches (period matches as a prefix: 2024 or 2024-03)."""
+
+
+def find_keys(conn: Connection, record: str, filters: Mapping[str, str | None], limit: int = 200) -> pl.DataFrame:
+    """The keys of the records of one kind, stored now or only in the history (deleted), that the filters keep
+    (facility, material, park by code; period as 2024 or 2024-03), newest period first, at most `limit`."""
+    kind = KINDS[record]
+    used = {
+        f: SEARCH_COLUMNS[f].get(record, ()) for f, v in filters.items() if v not in (None, "") and f in SEARCH_COLUMNS
+    }
+    if any(not columns for columns in used.values()):  # a filter this kind cannot be searched by
+        return pl.DataFrame(schema=dict.fromkeys(kind.key, pl.String))
+    needed = list(dict.fromkeys([*kind.key, *(c for columns in used.values() for c in columns)]))
+    live = ", ".join(f"{kind.live[c]} AS {c}" for c in needed)
+    past = ", ".join(f"r.{c} AS {c}" for c in needed)
+    conditions: list[str] = []
+    params: dict[str, object] = {"n": int(limit)}
+    for f, columns in used.items():
+        params[f"f_{f}"] = f"{filters[f]}%" if f == "period" else filters[f]
+        op = "LIKE" if f == "period" else "="
+        conditions.append("(" + " OR ".join(f"k.{c} {op} :f_{f}" for c in columns) + ")")
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    keys = ", ".join(f"k.{c}" for c in kind.key)
+    order = ("k.period DESC, " if "period" in kind.key else "") + keys
+    sql = (
+        f"SELECT DISTINCT {keys} FROM (SELECT {live} FROM {kind.live_from} UNION "
+        f"SELECT {past} FROM {record}_revision r) k{where} ORDER BY {order} LIMIT :n"
+    )
+    rows = conn.execute(text(sql), params).all()
+    return pl.DataFrame(
+        [tuple(str(v) for v in r) for r in rows], schema=dict.fromkeys(kind.key, pl.String), orient="row"
+    )
