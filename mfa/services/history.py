@@ -183,7 +183,7 @@ def summary_words(summary: str | None, names: Names, language: Language) -> str:
             return summary
         what = text(f"history_table_{written['table']}", language)
         parts.append(text("history_written", language, what=what, n=written["n"]))
-    return "; ".join(parts)
+    return ("；" if language == "zh" else "; ").join(parts)
 
 
 _TABLE_KEYS = frozenset(
