@@ -155,6 +155,22 @@ _PAGES: dict[str, tuple[str, str]] = {
     "history_find_period": ("Period (2024 or 2024-03)", "期间（如 2024 或 2024-03）"),
     "history_matches": ("Record ({n} found)", "记录（找到 {n} 条）"),
     "history_no_match": ("No record of this kind matches.", "没有符合条件的此类记录。"),
+    "export_col_period": ("Period", "期间"),
+    "export_col_source_code": ("From (code)", "来源代码"),
+    "export_col_source_name": ("From", "来源"),
+    "export_col_target_code": ("To (code)", "去向代码"),
+    "export_col_target_name": ("To", "去向"),
+    "export_col_material_code": ("Material (code)", "物料代码"),
+    "export_col_material_name": ("Material", "物料"),
+    "export_col_side": ("Declared by", "申报方"),
+    "export_col_code": ("Code", "代码"),
+    "export_col_name": ("Name", "名称"),
+    "export_col_kind": ("Kind", "类型"),
+    "export_col_park_code": ("Park (code)", "园区代码"),
+    "export_col_park_name": ("Park", "园区"),
+    "export_col_city": ("City", "城市"),
+    "export_col_parent_code": ("Part of (code)", "上级物料代码"),
+    "export_col_parent_name": ("Part of", "上级物料"),
     "login_title": ("Sign in to mfa", "登录 mfa"),
     "login_intro": (
         "Material flows of Hunan's industrial parks. Ask an admin for an account (mfa user add).",
@@ -522,6 +538,17 @@ _EXPORT: dict[str, tuple[str, str]] = {
     "export_flows_caption": (
         "{n} flows ({what}) in the import columns, quantities in tonnes: the files import again as they are.",
         "{n} 条流量（{what}），采用导入格式、数量以吨计：文件可直接重新导入。",
+    ),
+    "export_people": ("XLSX to read", "XLSX（阅读版）"),
+    "export_people_caption": (
+        "To read and paste from: names beside the codes, headers in this language, a sheet per table (flows, "
+        "facilities, parks, materials), tonnes to 0.1 t. The CSV, XLSX and Parquet files import again as they are.",
+        "供阅读和复制：代码旁附名称，表头为当前语言，每张表一个工作表（流量、设施、园区、物料），数量精确到 0.1 吨。"
+        "CSV、XLSX 和 Parquet 文件可直接重新导入。",
+    ),
+    "export_indicators_rounding": (
+        "Tonnes to 0.1 t, rates and shares as percentages to 0.1 %.",
+        "吨数精确到 0.1 吨，比率和占比以百分数表示，精确到 0.1 %。",
     ),
     "export_indicators": ("Indicator summary", "指标汇总"),
     "export_indicators_caption": ("{scope}, {period}.", "{scope}，{period}。"),
