@@ -133,7 +133,7 @@ def kind_name(record: str, language: Language) -> str:
 _VIA: list[tuple[re.Pattern[str], Callable[[re.Match[str], Language], str]]] = [
     (re.compile(r"^form$"), lambda m, lang: text("history_via_form", lang)),
     (re.compile(r"^delete( .*)?$"), lambda m, lang: text("history_via_delete", lang)),
-    (re.compile(r"^import (?P<files>.+)$"), lambda m, lang: text("history_via_import", lang, files=m["files"])),
+    (re.compile(r"^import (?P<files>.+)$"), lambda m, lang: _imported(m["files"], lang)),
     (
         re.compile(r"^restore \S+ version (?P<version>\d+)$"),
         lambda m, lang: text("history_via_restore", lang, version=m["version"]),
@@ -142,6 +142,14 @@ _VIA: list[tuple[re.Pattern[str], Callable[[re.Match[str], Language], str]]] = [
     (re.compile(r"^calibrate (?P<what>.+)$"), lambda m, lang: text("history_via_calibrate", lang, what=m["what"])),
     (re.compile(r"^calibration$"), lambda m, lang: text("history_via_calibration", lang)),
 ]
+
+
+def _imported(files: str, language: Language) -> str:
+    """The import of these files (', '-separated); more than two said as the first and how many more."""
+    names = files.split(", ")
+    if len(names) <= 2:
+        return text("history_via_import", language, files=files)
+    return text("history_via_import_many", language, first=names[0], more=len(names) - 1, total=len(names))
 
 
 def via_words(via: str | None, language: Language) -> str:
@@ -288,3 +296,13 @@ def find_records(
 def searchable(record: str) -> tuple[str, ...]:
     """The filters records of this kind can be found by (facility, material, park, period)."""
     return tuple(f for f, kinds in history.SEARCH_COLUMNS.items() if record in kinds)
+
+
+def search_for(record: str, key: Mapping[str, object]) -> dict[str, str]:
+    """The search that finds this record: filter -> value from its key (facility, material, park, period)."""
+    out = {}
+    for name, kinds in history.SEARCH_COLUMNS.items():
+        value = key.get(kinds.get(record, ("",))[0])
+        if value not in (None, "") and not (record == "transfer_coefficient" and key.get("scope_level") != "facility"):
+            out[name] = str(value)
+    return out

@@ -15,13 +15,14 @@ from mfa.ui.widgets import header
 
 KINDS = ("flow", "facility", "park", "stock", "target", "material_alias", "transfer_coefficient")
 LIMITS = (20, 100, 500)
+SEARCH_LIMIT = 200
 LATEST_HEADERS = {"change_id": "history_col_change", "changed_at": "history_col_when", "changed_by": "history_col_who",
-                  "via": "history_col_via", "summary": "history_col_what"}  # fmt: skip
+                  "summary": "history_col_what", "via": "history_col_via"}  # fmt: skip
 RECORD_HEADERS = {"record": "history_col_record", "name": "history_col_name", "how": "history_col_how",
                   "key": "history_col_codes"}  # fmt: skip
 VERSION_HEADERS = {"version": "history_col_version", "status": "history_col_status",
-                   "changed_at": "history_col_when", "changed_by": "history_col_who", "via": "history_col_via",
-                   "changes": "history_col_changes"}  # fmt: skip
+                   "changes": "history_col_changes", "changed_at": "history_col_when", "changed_by": "history_col_who",
+                   "via": "history_col_via"}  # fmt: skip
 
 
 def _headed(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
@@ -67,6 +68,7 @@ def latest_section() -> None:
             [None, *options],
             key="history_pick",
             on_change=_open_picked,
+            placeholder=t("history_pick_placeholder"),
             format_func=labels([None, *options], lambda o: "" if o is None else said_records[o]),
         )
 
@@ -81,8 +83,11 @@ def _open_picked() -> None:
 def _open(record: str, key: str) -> None:
     """Show the history of this record (its key as codes) in the record section, whatever its search says."""
     st.session_state.update(history_kind=record, history_match=key, history_opened=(record, key))
-    for name in ("history_find_facility", "history_find_material", "history_find_park", "history_find_period"):
-        st.session_state.pop(name, None)
+    search = history.search_for(record, history.parse_key(record, key))
+    for name in ("facility", "material", "park", "period"):
+        st.session_state.pop(f"history_find_{name}", None)
+        if name in search:
+            st.session_state[f"history_find_{name}"] = search[name]
 
 
 def _filters(record: str) -> dict[str, str | None]:
@@ -102,6 +107,8 @@ def _filters(record: str) -> dict[str, str | None]:
         known = state.names(url, version, table)
         shown: dict[str | None, str] = {None: t("history_any")}
         shown |= dict(sorted(((c, coded(_pick_name(*known[c], c), c)) for c in known), key=lambda item: item[1]))
+        if st.session_state.get(f"history_find_{name}") not in shown:  # e.g. a deleted facility's code
+            st.session_state.pop(f"history_find_{name}", None)
         chosen[name] = column.selectbox(
             t(f"history_find_{name}"), list(shown), key=f"history_find_{name}", format_func=shown.__getitem__
         )
@@ -132,6 +139,7 @@ def record_section() -> None:
         material=filters.get("material"),
         park=filters.get("park"),
         period=filters.get("period"),
+        limit=SEARCH_LIMIT,
     )
     opened = st.session_state.get("history_opened")
     options = found["key"].to_list()
@@ -151,8 +159,9 @@ def record_section() -> None:
         return
     if st.session_state.get("history_match") not in options:
         st.session_state.pop("history_match", None)
+    limited = found.height >= SEARCH_LIMIT
     chosen = st.selectbox(
-        t("history_matches", n=f"{found.height:,}"),
+        t("history_matches_first" if limited else "history_matches", n=f"{found.height:,}"),
         options,
         key="history_match",
         format_func=labels(options, lambda o: f"{said[o]}  ({o})"),

@@ -45,14 +45,15 @@ def test_changes_are_said_in_english_by_names_with_the_difference_in_tonnes(
     _edit(world_db, "1234.5", "2000")
     at = open_page(app(), "history")
     latest = at.dataframe[0].value
-    assert list(latest.columns) == ["No.", "When", "Who", "Through", "What"]
+    assert list(latest.columns) == ["No.", "When", "Who", "What", "Through"]
     assert latest["Through"].to_list()[:2] == ["App · entry form", "App · entry form"]
     assert latest["What"].to_list()[0] == "Flows: 1 written"
     assert latest["Through"].to_list()[-1].startswith("Command line · import of ")
+    assert latest["Through"].to_list()[-1].endswith(" more files")
     records = at.dataframe[1].value
     assert records.values.tolist() == [["Flow", NAME, "written", KEY_TEXT]]
     versions = _find(at).dataframe[2].value
-    assert list(versions.columns) == ["Version", "Status", "When", "Who", "Through", "What changed"]
+    assert list(versions.columns) == ["Version", "Status", "What changed", "When", "Who", "Through"]
     assert versions["Status"].to_list() == ["created", "updated", "updated"]
     changes = versions["What changed"].to_list()
     assert changes[1] == "quantity 110 t → 1,234.5 t; note (empty) → edit 2"
@@ -66,7 +67,7 @@ def test_changes_are_said_in_chinese(app: Callable[..., AppTest], world_db: Engi
     _edit(world_db, "400")
     at = open_page(app(language="zh"), "history")
     latest = at.dataframe[0].value
-    assert list(latest.columns) == ["编号", "时间", "修改人", "途径", "内容"]
+    assert list(latest.columns) == ["编号", "时间", "修改人", "内容", "途径"]
     assert latest["途径"].to_list()[0] == "网页应用 · 填报表单"
     assert latest["内容"].to_list()[0] == "流量：写入 1 条"
     name = "2024-01 · 钢厂 → 回收站 · 废钢铁（移出方）"
@@ -131,5 +132,8 @@ def test_a_link_naming_a_record_opens_its_history(app: Callable[..., AppTest], w
     at.query_params["key"] = KEY_TEXT
     open_page(at, "history")
     assert at.selectbox(key="history_match").value == KEY_TEXT
+    assert at.selectbox(key="history_find_facility").value == "SRC-1"  # the search that finds it, filled in
+    assert at.text_input(key="history_find_period").value == "2024-01"
+    assert at.selectbox(key="history_match").label == "Record (1 found)"
     assert at.dataframe[2].value["Version"].to_list() == [1, 2, 3, 4]
     assert "record" not in at.query_params  # once: the user may then look up another record

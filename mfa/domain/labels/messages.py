@@ -155,6 +155,12 @@ _PAGES: dict[str, tuple[str, str]] = {
     "history_find_period": ("Period (2024 or 2024-03)", "期间（如 2024 或 2024-03）"),
     "history_matches": ("Record ({n} found)", "记录（找到 {n} 条）"),
     "history_no_match": ("No record of this kind matches.", "没有符合条件的此类记录。"),
+    "history_matches_first": (
+        "Record (the first {n}: narrow the search to see the others)",
+        "记录（仅列出前 {n} 条，请缩小查找范围）",
+    ),
+    "history_pick_placeholder": ("Choose a record", "选择一条记录"),
+    "history_via_import_many": ("import of {first} and {more} more files", "导入 {first} 等 {total} 个文件"),
     "export_col_period": ("Period", "期间"),
     "export_col_source_code": ("From (code)", "来源代码"),
     "export_col_source_name": ("From", "来源"),
