@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 import polars as pl
 from sqlalchemy import Engine
 
-from mfa.domain.labels import Language, city_label, kind_label, text
+from mfa.domain.labels import Language, city_label, indicator_label, kind_label, text
 from mfa.storage import history
 from mfa.storage.history import HISTORY_COLUMNS, KINDS, RecordKind
 
@@ -122,6 +122,10 @@ def record_name(record: str, key: Mapping[str, object], names: Names, language: 
         level = key.get("scope_level")
         shown = kind_label(str(scope), language) if level == "kind" else _name(names, "facility", scope, language)
         return shown
+    if record == "target":
+        scope = key.get("scope")
+        where = [] if scope in (None, "", "province") else [city_label(str(scope), language)]
+        return " · ".join([indicator_label(str(key.get("indicator")), language), *where, str(key.get("target_year"))])
     return " · ".join(str(key.get(c)) for c in KINDS[record].key)
 
 

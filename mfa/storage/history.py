@@ -333,21 +333,27 @@ def find_keys(conn: Connection, record: str, filters: Mapping[str, str | None], 
     }
     if any(not columns for columns in used.values()):  # a filter this kind cannot be searched by
         return pl.DataFrame(schema=dict.fromkeys(kind.key, pl.String))
-    needed = list(dict.fromkeys([*kind.key, *(c for columns in used.values() for c in columns)]))
-    live = ", ".join(f"{kind.live[c]} AS {c}" for c in needed)
-    past = ", ".join(f"r.{c} AS {c}" for c in needed)
-    conditions: list[str] = []
     params: dict[str, object] = {"n": int(limit)}
-    for f, columns in used.items():
+    for f in used:
         params[f"f_{f}"] = f"{filters[f]}%" if f == "period" else filters[f]
-        op = "LIKE" if f == "period" else "="
-        conditions.append("(" + " OR ".join(f"k.{c} {op} :f_{f}" for c in columns) + ")")
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+    def branch(exprs: Mapping[str, str], source: str) -> str:
+        """The first `limit` keys of the live rows or of the revisions (each sorted, so each can use its index)."""
+        conditions = [
+            "(" + " OR ".join(f"{exprs[c]} {'LIKE' if f == 'period' else '='} :f_{f}" for c in columns) + ")"
+            for f, columns in used.items()
+        ]
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        order = (f"{exprs['period']} DESC, " if "period" in kind.key else "") + ", ".join(exprs[c] for c in kind.key)
+        cols = ", ".join(f"{exprs[c]} AS {c}" for c in kind.key)
+        return f"SELECT * FROM (SELECT DISTINCT {cols} FROM {source}{where} ORDER BY {order} LIMIT :n) b"
+
     keys = ", ".join(f"k.{c}" for c in kind.key)
     order = ("k.period DESC, " if "period" in kind.key else "") + keys
+    past = {c: f"r.{c}" for c in kind.columns}
     sql = (
-        f"SELECT DISTINCT {keys} FROM (SELECT {live} FROM {kind.live_from} UNION "
-        f"SELECT {past} FROM {record}_revision r) k{where} ORDER BY {order} LIMIT :n"
+        f"SELECT DISTINCT {keys} FROM ({branch(kind.live, kind.live_from)} UNION "
+        f"{branch(past, f'{record}_revision r')}) k ORDER BY {order} LIMIT :n"
     )
     rows = conn.execute(text(sql), params).all()
     return pl.DataFrame(
