@@ -153,7 +153,7 @@ def _imported(files: str, language: Language) -> str:
     names = files.split(", ")
     if len(names) <= 2:
         return text("history_via_import", language, files=files)
-    return text("history_via_import_many", language, first=names[0], more=len(names) - 1, total=len(names))
+    return text("history_via_import_many", language, first=names[0], more=len(names) - 1)
 
 
 def via_words(via: str | None, language: Language) -> str:

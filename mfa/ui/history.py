@@ -174,7 +174,11 @@ def record_section() -> None:
     st.dataframe(_headed(versions, VERSION_HEADERS), hide_index=True, key="history_versions_table")
     if login.actor().role == "analyst":
         return
-    numbers = versions["version"].drop_nulls().unique(maintain_order=True).to_list()
+    deleted = versions["status"][-1] == t("history_status_deleted")
+    current = None if deleted else versions["version"][-1]
+    numbers = [v for v in versions["version"].drop_nulls().unique(maintain_order=True).to_list() if v != current]
+    if not numbers:  # one version, the current one: nothing to restore
+        return
     c_version, c_button = st.columns([1, 2], vertical_alignment="bottom")
     picked = c_version.selectbox(t("history_version"), numbers[::-1], key="history_version")
     c_button.button(

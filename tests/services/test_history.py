@@ -16,7 +16,7 @@ def test_paths_are_said_in_words() -> None:
     assert via_words("app form", "en") == "App · entry form"
     assert via_words("app form", "zh") == "网页应用 · 填报表单"
     assert via_words("cli import a.csv, b.csv", "en") == "Command line · import of a.csv, b.csv"
-    assert via_words("cli import a.csv, b.csv, c.csv", "zh") == "命令行 · 导入 a.csv 等 3 个文件"
+    assert via_words("cli import a.csv, b.csv, c.csv", "zh") == "命令行 · 导入 a.csv 及另外 2 个文件"
     assert via_words("app restore flow version 2", "zh") == "网页应用 · 恢复版本 2"
     assert via_words("app confirm 2024-01 | A | B | m", "en") == "App · hand-over confirmed"
     assert via_words(None, "zh") == "（空）"

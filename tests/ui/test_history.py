@@ -137,3 +137,11 @@ def test_a_link_naming_a_record_opens_its_history(app: Callable[..., AppTest], w
     assert at.selectbox(key="history_match").label == "Record (1 found)"
     assert at.dataframe[2].value["Version"].to_list() == [1, 2, 3, 4]
     assert "record" not in at.query_params  # once: the user may then look up another record
+
+
+def test_only_earlier_versions_are_offered_for_restoring(app: Callable[..., AppTest], world_db: Engine) -> None:
+    _edit(world_db, "400")
+    at = _find(open_page(app(language="zh"), "history"))
+    assert at.selectbox(key="history_version").options == ["1"]  # 2 is the current version
+    at.selectbox(key="history_kind").set_value("park").run()
+    assert not [b for b in at.button if b.key == "history_restore"]  # a park never changed: one version

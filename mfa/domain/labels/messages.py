@@ -160,7 +160,7 @@ _PAGES: dict[str, tuple[str, str]] = {
         "记录（仅列出前 {n} 条，请缩小查找范围）",
     ),
     "history_pick_placeholder": ("Choose a record", "选择一条记录"),
-    "history_via_import_many": ("import of {first} and {more} more files", "导入 {first} 等 {total} 个文件"),
+    "history_via_import_many": ("import of {first} and {more} more files", "导入 {first} 及另外 {more} 个文件"),
     "export_col_period": ("Period", "期间"),
     "export_col_source_code": ("From (code)", "来源代码"),
     "export_col_source_name": ("From", "来源"),
