@@ -89,6 +89,12 @@ def show_value(column: str, value: object, names: Names, language: Language) -> 
         return kind_label(str(value), language)
     if column == "city":
         return city_label(str(value), language)
+    if column == "data_quality" and value in ("measured", "calculated", "estimated"):
+        return text(f"quality_{value}", language)
+    if column == "uncertainty" and isinstance(value, int | float):
+        return f"{value * 100:.3g} %"
+    if column == "scope_level" and value in ("facility", "kind", "city", "province"):
+        return text(f"history_scope_{value}", language)
     if isinstance(value, float):
         return f"{value:,.6g}"
     return str(value)
@@ -266,11 +272,20 @@ def _changes(
     """What a version holds (the first) or changed from the one before: 'quantity 321 t → 400 t; note …'."""
 
     def show(c: str, v: object) -> str:
+        if c == "scope" and values.get("scope_level") == "facility":  # a transfer coefficient's facility
+            return show_value("facility", v, names, language)
+        if c == "scope" and values.get("scope_level") == "kind":
+            return kind_label(str(v), language)
         return show_value(c, v, names, language)
 
     sep = "；" if language == "zh" else "; "
     if before is None:
-        shown = [f"{_field(record, c, language)} {show(c, v)}" for c, v in values.items() if v not in (None, "")]
+        entered_in_t = values.get("unit") == "t"  # the value entered is the quantity: said once
+        shown = [
+            f"{_field(record, c, language)} {show(c, v)}"
+            for c, v in values.items()
+            if v not in (None, "") and not (entered_in_t and c in ENTERED)
+        ]
         return sep.join(shown)
     differs = [c for c in values if before.get(c) != values.get(c)]
     if "quantity_t" in differs:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from mfa.services.history import record_name, summary_words, via_words
+from pathlib import Path
+
+from mfa.services.database import open_database
+from mfa.services.history import record_history_for, record_name, summary_words, via_words
+from mfa.services.writing import import_files
+from tests.factories import flow, flows_file, world
 
 NAMES = {
     "facility": {"SRC-1": ("Steel plant", "钢厂"), "COL-1": ("Collector", None)},
@@ -44,3 +49,11 @@ def test_records_are_named_by_their_names() -> None:
         "target_year": 2025,
     }
     assert record_name("target", target, NAMES, "zh") == "大宗工业固废综合利用率 · 长沙 · 2025"
+
+
+def test_a_first_version_says_its_values_in_words(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'a.db'}")
+    import_files(engine, [*world(tmp_path), flows_file(tmp_path, [flow(quantity="100")])])
+    key = {"period": "2024-01", "source": "SRC-1", "target": "COL-1", "material": "scrap_steel"}
+    first = record_history_for(engine, "flow", key, "zh")["changes"][0]
+    assert "数量 100 吨" in first and "来源 钢厂" in first and "填报值" not in first  # entered in t: said once
