@@ -159,10 +159,20 @@ def export(
         bool,
         typer.Option("--agreed", help="One row per hand-over with its agreed quantity, for reports (not for import)."),
     ] = False,
+    to_read: Annotated[
+        bool,
+        typer.Option(
+            "--to-read",
+            help="An .xlsx to read and paste from (names beside codes, a sheet per table, tonnes to 0.1 t); "
+            "not for import.",
+        ),
+    ] = False,
+    language: Annotated[str, typer.Option("--language", help="Headers and names of --to-read: en or zh.")] = "en",
 ) -> None:
     """Export flows in the importer's columns (quantity in tonnes), one row per declaration with its side. XLSX also
     holds parks, facilities, materials, stocks and targets, so it can be imported into an empty database. With
-    --agreed: one row per hand-over, the agreed quantity beside the sender's and the receiver's figures."""
+    --agreed: one row per hand-over, the agreed quantity beside the sender's and the receiver's figures. With
+    --to-read: a workbook for people (docs/exporting.md)."""
     from mfa.cli.analysis import _scope
     from mfa.domain.flowframe import Selection
     from mfa.export.writers import FORMATS, write_table, write_workbook
@@ -174,9 +184,18 @@ def export(
     engine = open_engine(db)
     if material is not None and material not in tables.material_parents(engine):
         raise UserError(f"unknown material {material!r}")
+    if to_read and (agreed or out.suffix.lower() != ".xlsx" or language not in ("en", "zh")):
+        raise UserError("--to-read writes an .xlsx file, in --language en or zh, and not with --agreed")
     err = console(stderr=True)
     with status(err, "reading flows") as shown:
-        if agreed:
+        if to_read:
+            from mfa.export import people
+
+            sheets = tables.flows_for_people(engine, selection, "zh" if language == "zh" else "en")
+            flows = next(iter(sheets.values()))
+            shown.update(f"writing {flows.height:,} flows")
+            people.write_workbook(sheets, out)
+        elif agreed:
             flows = handovers.agreed_table(engine, selection)
             shown.update(f"writing {flows.height:,} hand-overs")
             if out.suffix.lower() == ".xlsx":

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     import polars as pl
 
+    from mfa.domain.labels import Language
     from mfa.services.writing import ImportReport
 
 FacilityOption = Annotated[str | None, typer.Option("--facility", help="A facility, by code.", show_default=False)]
@@ -77,12 +78,17 @@ def history_(
     target: TargetOption = None,
     material: MaterialOption = None,
     alias: AliasOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts (codes, as stored).")] = False,
+    language: Annotated[str, typer.Option("--language", help="The table in en or zh (not --json).")] = "en",
 ) -> None:
     """The latest changes, newest first; or every version of one record (a facility, a park, a material alias or
-    a flow), oldest first, with who changed what, when, and through which path."""
+    a flow), oldest first, with who changed what, when, and through which path. The table says it in words, as
+    the app's History page does (records by name, their codes beside); --json gives the stored codes."""
     from mfa.services import history
 
+    if language not in ("en", "zh"):
+        raise UserError(f"unknown language {language!r} (en or zh)")
+    lang: Language = "zh" if language == "zh" else "en"
     named = _record(facility, park, period, source, target, material, alias)
     engine = open_engine(db)
     if named is not None:
@@ -90,12 +96,15 @@ def history_(
         versions = history.record_history(engine, record, key)
         if versions.height == 0:
             raise UserError(f"no {record} {history.key_text(record, key)} in the database or its history")
-        shown = versions if as_json else versions.select(history.HISTORY_COLUMNS).drop("change_id")
+        shown = versions if as_json else history.record_history_for(engine, record, key, lang)
         _print_frame(shown, f"history of {record} {history.key_text(record, key)}", as_json)
     elif change is not None:
-        _print_frame(history.change_records(engine, change, limit), f"records of change {change}", as_json)
+        records = history.change_records(engine, change, limit)
+        shown = records if as_json else history.change_records_for(engine, change, lang, limit).drop("kind")
+        _print_frame(shown, f"records of change {change}", as_json)
     else:
-        _print_frame(history.latest_changes(engine, limit), f"latest {limit} changes", as_json)
+        latest = history.latest_changes(engine, limit) if as_json else history.latest_changes_for(engine, lang, limit)
+        _print_frame(latest, f"latest {limit} changes", as_json)
 
 
 def _required(named: tuple[str, dict[str, object]] | None) -> tuple[str, dict[str, object]]:

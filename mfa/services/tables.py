@@ -7,6 +7,8 @@ import polars as pl
 from sqlalchemy import Engine
 
 from mfa.domain.flowframe import Selection
+from mfa.domain.labels import Language
+from mfa.export import people
 from mfa.storage import declarations, meta, reads, snapshot
 from mfa.storage import outlook as stored
 
@@ -15,6 +17,16 @@ def flows(engine: Engine, selection: Selection | None = None) -> pl.DataFrame:
     """The flows `selection` keeps, in the import/export columns (quantity in tonnes, unit t), sorted by key."""
     with engine.connect() as conn:
         return declarations.flow_table(conn, selection)
+
+
+def flows_for_people(engine: Engine, selection: Selection | None, language: Language) -> dict[str, pl.DataFrame]:
+    """The flows `selection` keeps as sheets for people (mfa.export.people.flow_sheets): names beside codes,
+    headers in `language`, then the facilities, parks and materials they name."""
+    with engine.connect() as conn:
+        flows = declarations.flow_table(conn, selection)
+        tables = reads.reference_tables(conn)
+        facilities = reads.facility_table(conn)
+    return people.flow_sheets(flows, facilities, tables["parks"], tables["materials"], language)
 
 
 def workbook(engine: Engine, selection: Selection | None = None) -> dict[str, pl.DataFrame]:

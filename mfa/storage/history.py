@@ -302,3 +302,60 @@ def version_values(history: pl.DataFrame, record: str, key: Mapping[str, object]
         versions = ", ".join(str(v) for v in history["version"].drop_nulls().unique(maintain_order=True).to_list())
         raise ValueError(f"{record} has no version {version} (versions: {versions})")
     return {c: found[c][-1] for c in KINDS[record].columns}
+
+
+def names(conn: Connection) -> dict[str, dict[str, tuple[str | None, str | None]]]:
+    """The names of parks, facilities and materials: kind ("park", "facility", "material") -> code -> (name,
+    name_zh)."""
+    out: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+    for kind in ("park", "facility", "material"):
+        rows = conn.execute(text(f"SELECT code, name, name_zh FROM {kind}")).all()
+        out[kind] = {str(r[0]): (r[1], r[2]) for r in rows}
+    return out
+
+
+SEARCH_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "facility": {"flow": ("source", "target"), "facility": ("code",), "stock": ("facility",),
+                 "transfer_coefficient": ("scope",)},
+    "material": {"flow": ("material",), "stock": ("material",), "material_alias": ("material",)},
+    "park": {"park": ("code",), "facility": ("park",)},
+    "period": {"flow": ("period",), "stock": ("period",)},
+}  # fmt: skip
+"""search filter -> record kind -> the columns it matches (period matches as a prefix: 2024 or 2024-03)."""
+
+
+def find_keys(conn: Connection, record: str, filters: Mapping[str, str | None], limit: int = 200) -> pl.DataFrame:
+    """The keys of the records of one kind, stored now or only in the history (deleted), that the filters keep
+    (facility, material, park by code; period as 2024 or 2024-03), newest period first, at most `limit`."""
+    kind = KINDS[record]
+    used = {
+        f: SEARCH_COLUMNS[f].get(record, ()) for f, v in filters.items() if v not in (None, "") and f in SEARCH_COLUMNS
+    }
+    if any(not columns for columns in used.values()):  # a filter this kind cannot be searched by
+        return pl.DataFrame(schema=dict.fromkeys(kind.key, pl.String))
+    params: dict[str, object] = {"n": int(limit)}
+    for f in used:
+        params[f"f_{f}"] = f"{filters[f]}%" if f == "period" else filters[f]
+
+    def branch(exprs: Mapping[str, str], source: str) -> str:
+        """The first `limit` keys of the live rows or of the revisions (each sorted, so each can use its index)."""
+        conditions = [
+            "(" + " OR ".join(f"{exprs[c]} {'LIKE' if f == 'period' else '='} :f_{f}" for c in columns) + ")"
+            for f, columns in used.items()
+        ]
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        order = (f"{exprs['period']} DESC, " if "period" in kind.key else "") + ", ".join(exprs[c] for c in kind.key)
+        cols = ", ".join(f"{exprs[c]} AS {c}" for c in kind.key)
+        return f"SELECT * FROM (SELECT DISTINCT {cols} FROM {source}{where} ORDER BY {order} LIMIT :n) b"
+
+    keys = ", ".join(f"k.{c}" for c in kind.key)
+    order = ("k.period DESC, " if "period" in kind.key else "") + keys
+    past = {c: f"r.{c}" for c in kind.columns}
+    sql = (
+        f"SELECT DISTINCT {keys} FROM ({branch(kind.live, kind.live_from)} UNION "
+        f"{branch(past, f'{record}_revision r')}) k ORDER BY {order} LIMIT :n"
+    )
+    rows = conn.execute(text(sql), params).all()
+    return pl.DataFrame(
+        [tuple(str(v) for v in r) for r in rows], schema=dict.fromkeys(kind.key, pl.String), orient="row"
+    )

@@ -12,12 +12,16 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from mfa.domain.flowframe import Selection
 from mfa.domain.indicators import INDICATORS
+from mfa.domain.labels import Language
+from mfa.export import people
 from mfa.export.sankey_files import export_figure
+from mfa.services import tables
 from mfa.ui import filters, navigation, state
 from mfa.ui.i18n import format_value, indicator_name, language, t
 from mfa.ui.sankey import container_width
-from mfa.ui.widgets import CSV_MIME, PARQUET_MIME, XLSX_MIME, csv_bytes, header, table_bytes, xlsx_bytes
+from mfa.ui.widgets import CSV_MIME, PARQUET_MIME, XLSX_MIME, csv_bytes, header, table_bytes
 
 FIGURE_FORMATS: dict[str, tuple[str, str]] = {
     ".html": ("HTML", "text/html"),
@@ -40,28 +44,14 @@ def figure_bytes(fig: go.Figure, suffix: str) -> bytes:
 
 
 def summary_tables(report: dict[str, Any]) -> dict[str, pl.DataFrame]:
-    """indicator_report as tables: the indicators, their composition by material, the targets of the scope."""
-    values = report["indicators"]
-    indicators = pl.DataFrame(
-        {
-            "period": [report["period"]] * len(INDICATORS),
-            "scope": [f"{report['scope']['level']}:{report['scope']['code']}"] * len(INDICATORS),
-            "indicator": list(INDICATORS),
-            "name": [indicator_name(i) for i in INDICATORS],
-            "value": [values.get(i) for i in INDICATORS],
-            "unit": [report["units"][i] for i in INDICATORS],
-        },
-        schema_overrides={"value": pl.Float64},
-    )
-    composition = pl.DataFrame(
-        [(i, m, v) for i, parts in report["by_material"].items() for m, v in parts.items()],
-        schema={"indicator": pl.String, "material": pl.String, "value_t": pl.Float64},
-        orient="row",
-    )
-    sheets = {"indicators": indicators, "by_material": composition}
-    if report["targets"]:
-        sheets["targets"] = pl.DataFrame(report["targets"])
-    return sheets
+    """indicator_report as tables for people (mfa.export.people.indicator_sheets): the indicators, their
+    composition by material, the targets of the scope, figures rounded to their precision."""
+    return people.indicator_sheets(report, language())
+
+
+def people_bytes(f: Selection, lang: Language) -> bytes:
+    """The selected flows as a workbook to read: names beside codes, headers in `lang`, a sheet per table."""
+    return people.workbook_bytes(tables.flows_for_people(state.engine(), f, lang))
 
 
 def buttons(items: list[tuple[str, str, Any, str]], prefix: str) -> None:
@@ -72,7 +62,7 @@ def buttons(items: list[tuple[str, str, Any, str]], prefix: str) -> None:
             make,
             file_name=name,
             mime=mime,
-            key=f"{prefix}_{Path(name).suffix[1:]}",
+            key=f"{prefix}_{Path(name).suffix[1:]}" + ("_read" if name.endswith("-to-read.xlsx") else ""),
             icon=":material/download:",
             on_click="ignore",
             width="stretch",
@@ -118,9 +108,11 @@ def render() -> None:
         [
             (label, f"{stem}-flows{ext}", partial(table_bytes, rows, ext), mime)
             for ext, (label, mime) in TABLE_FORMATS.items()
-        ],
+        ]
+        + [(t("export_people"), f"{stem}-flows-{lang}-to-read.xlsx", partial(people_bytes, f, lang), XLSX_MIME)],
         "export_flows",
     )
+    st.caption(t("export_people_caption"))
 
     st.subheader(t("export_indicators"))
     scope = f.scope
@@ -132,10 +124,11 @@ def render() -> None:
         for i in INDICATORS
     ]
     st.dataframe(pl.DataFrame(shown), hide_index=True)
+    st.caption(t("export_indicators_rounding"))
     buttons(
         [
             ("CSV", f"{stem}-indicators.csv", partial(csv_bytes, sheets["indicators"]), CSV_MIME),
-            ("XLSX", f"{stem}-indicators.xlsx", partial(xlsx_bytes, sheets), XLSX_MIME),
+            ("XLSX", f"{stem}-indicators.xlsx", partial(people.workbook_bytes, sheets), XLSX_MIME),
         ],
         "export_indicators",
     )

@@ -146,3 +146,17 @@ def test_park_manager_may_not_delete_or_restore_outside_their_parks(three_edits:
     own = Actor("pm2", "park_manager", frozenset({"MILUO"}), via="app")
     assert restore_version(three_edits, "flow", KEY, 1, actor=own).committed
     assert delete_record(three_edits, "flow", KEY, actor=own).committed
+
+
+def test_records_are_found_by_facility_material_and_period_deleted_ones_too(engine: Engine, tmp_path: Path) -> None:
+    rows = [flow(quantity="100"), flow("2024-02", "SRC-1", "REC-1", "fly_ash"), flow("2025-01", "COL-1", "REC-1")]
+    import_files(engine, [*world(tmp_path), flows_file(tmp_path, rows)])
+    assert delete_record(engine, "flow", KEY).committed
+    with engine.connect() as conn:
+        found = history.find_keys(conn, "flow", {"facility": "SRC-1", "material": "scrap_steel", "period": "2024"})
+        assert found.to_dicts() == [KEY | {"side": "sender"}]  # deleted: found in its history
+        newest_first = history.find_keys(conn, "flow", {"facility": "REC-1"})["period"].to_list()
+        assert newest_first == ["2025-01", "2024-02"]
+        assert history.find_keys(conn, "flow", {"park": "MILUO"}).height == 0  # flows are not found by park
+        assert history.find_keys(conn, "facility", {"park": "MILUO"}).height >= 2
+        assert history.find_keys(conn, "flow", {}, limit=2).height == 2

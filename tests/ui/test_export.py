@@ -69,3 +69,54 @@ def test_the_indicator_summary(app: Callable[..., AppTest], downloads: dict[str,
     book = fastexcel.read_excel(content(downloads, "mfa-2025-indicators.xlsx"))
     assert book.sheet_names == ["indicators", "by_material", "targets"]
     assert at.dataframe[0].value.iloc[0].tolist() == ["Renewable resources recycled", "240 t"]
+
+
+def _workbook(data: bytes) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet of an XLSX file as its rows, opened as a spreadsheet program would (openpyxl)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def test_the_flows_workbook_to_read_has_names_beside_codes_and_chinese_headers(
+    app: Callable[..., AppTest], downloads: dict[str, Any]
+) -> None:
+    at = app("export", language="zh")
+    book = _workbook(content(downloads, "mfa-2025-flows-zh-to-read.xlsx"))
+    assert list(book) == ["流量", "设施", "园区", "物料"]
+    flows = book["流量"]
+    assert flows[0][:8] == ("期间", "来源代码", "来源", "去向代码", "去向", "物料代码", "物料", "数量（吨）")
+    assert len(flows) == 1 + 12
+    row = next(r for r in flows[1:] if r[1] == "SRC-1" and r[3] == "COL-1")
+    assert row[:8] == ("2025-01", "SRC-1", "钢厂", "COL-1", "回收站", "scrap_steel", "废钢铁", 120)
+    assert row[10] == "移出方"
+    assert book["设施"][0] == ("代码", "名称", "类型", "园区代码", "园区", "城市")
+    assert next(r[:2] for r in book["设施"] if r[0] == "SRC-1") == ("SRC-1", "钢厂")
+    assert book["物料"][0][:2] == ("代码", "名称")
+    assert any("每张表一个工作表" in c.value for c in at.caption)  # the page says what the file is for
+    machine = fastexcel.read_excel(content(downloads, "mfa-2025-flows.xlsx"))
+    assert machine.sheet_names == ["flows"]
+    assert machine.load_sheet("flows").to_polars().columns[:4] == ["period", "source", "target", "material"]
+
+
+def test_the_flows_workbook_to_read_in_english(app: Callable[..., AppTest], downloads: dict[str, Any]) -> None:
+    app("export")
+    book = _workbook(content(downloads, "mfa-2025-flows-en-to-read.xlsx"))
+    assert list(book) == ["Flows", "Facilities", "Parks", "Materials"]
+    assert book["Flows"][0][:5] == ("Period", "From (code)", "From", "To (code)", "To")
+    assert any(r[1:3] == ("SRC-1", "Steel plant") for r in book["Flows"][1:])
+
+
+def test_indicator_figures_are_rounded_to_their_precision(
+    app: Callable[..., AppTest], downloads: dict[str, Any]
+) -> None:
+    app("export")
+    summary = pl.read_csv(content(downloads, "mfa-2025-indicators.csv"))
+    rate = summary.filter(pl.col("indicator") == "bulk_waste_utilization_rate").row(0, named=True)
+    assert rate["unit"] == "%" and 0 < rate["value"] <= 100
+    for value in summary["value"].drop_nulls().to_list():
+        assert value == round(value, 1)
+    book = _workbook(content(downloads, "mfa-2025-indicators.xlsx"))
+    figures = [v for sheet in book.values() for row in sheet[1:] for v in row if isinstance(v, float)]
+    assert figures and all(v == round(v, 1) for v in figures)

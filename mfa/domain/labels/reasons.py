@@ -182,6 +182,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "declared twice: already in {file} row {row}",
         "重复申报：已见于 {file} 第 {row} 行",
     ),
+    # restoring a version from the history
+    "restore_current": (
+        "version {version} is the current version already",
+        "版本 {version} 已是当前版本",
+    ),
 }
 """reason key -> (English, Chinese) templates; fields in braces are filled by `reason`."""
 
