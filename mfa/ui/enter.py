@@ -14,7 +14,7 @@ from mfa.domain.vocabulary import CITIES, FACILITY_KINDS, PARK_LEVELS
 from mfa.services import editing
 from mfa.services.editing import import_records
 from mfa.ui import filters, login, state
-from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, t
+from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, resend_values, t
 from mfa.ui.widgets import errors_by_column, field_errors, header
 
 UNITS: dict[str, str] = {
@@ -25,7 +25,8 @@ UNITS: dict[str, str] = {
     "Mt": "Mt · 百万吨",
     "亿吨": "亿吨 · 10⁸ t",
 }
-QUALITIES = ["", "measured", "calculated", "estimated"]
+QUALITIES = ["", "measured", "calculated", "estimated", "unknown"]
+"""`unknown`: a flow known to exist whose quantity is not (its quantity stays empty)."""
 SIDES = ["", "sender", "receiver"]
 """Whose declaration the flow is; "" = the writer's side (the side of their park; for an admin the sender's)."""
 FIRST_YEAR = 2000
@@ -76,15 +77,15 @@ def _flow_record() -> dict[str, Any]:
     """The flow form's fields as an import record (uncertainty entered in %)."""
     ss = st.session_state
     month = ss.get("enter_month")
-    uncertainty = ss.get("enter_uncertainty")
+    uncertainty = (ss.get("enter_uncertainty") or "").strip()
     return {
         "period": f"{ss['enter_year']}-{month:02d}" if month else f"{ss['enter_year']}",
         "source": ss.get("enter_source"),
         "target": ss.get("enter_target"),
         "material": ss.get("enter_material"),
-        "quantity": ss.get("enter_quantity"),
+        "quantity": (ss.get("enter_quantity") or "").strip() or None,
         "unit": ss.get("enter_unit"),
-        "uncertainty": None if uncertainty is None else f"{uncertainty}%",
+        "uncertainty": f"{uncertainty.rstrip('%％').strip()}%" if uncertainty else None,
         "data_quality": ss.get("enter_quality") or None,
         "note": ss.get("enter_note") or None,
         "reference": ss.get("enter_reference") or None,
@@ -111,12 +112,17 @@ def _load_for_edit(rows: pl.DataFrame) -> None:
     year, _, month = key["period"].partition("-")
     ss = st.session_state
     ss.update(enter_year=int(year), enter_month=int(month) if month else 0, enter_source=key["source"])
-    ss.update(enter_target=key["target"], enter_material=key["material"], enter_quantity=row["quantity"])
+    ss.update(enter_target=key["target"], enter_material=key["material"], enter_quantity=_number(row["quantity"]))
     ss.update(enter_unit="t", enter_quality=row["data_quality"] or "", enter_note=row["note"] or "")
     ss.update(enter_reference=row["reference"] or "", enter_editing=key, enter_errors={}, enter_side=key["side"])
     ss["enter_editing_version"] = editing.current_version(state.engine(), "flows", key)
-    ss["enter_uncertainty"] = None if row["uncertainty"] is None else round(row["uncertainty"] * 100, 6)
+    ss["enter_uncertainty"] = "" if row["uncertainty"] is None else _number(round(row["uncertainty"] * 100, 6))
     ss.pop("enter_message", None)
+
+
+def _number(value: float | None) -> str:
+    """A stored number as the form shows it: 321, 12.5 (no trailing zeros), empty for none."""
+    return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def _delete() -> None:
@@ -185,14 +191,14 @@ def flow_form(url: str, version: int) -> None:
             )
             field_errors(errors, "material")
         with c_qty:
-            st.number_input(t("quantity"), min_value=0.0, value=None, step=1.0, format="%.3f", key="enter_quantity")
+            st.text_input(t("quantity"), key="enter_quantity", placeholder="0.000")
             field_errors(errors, "quantity")
         with c_unit:
             st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=UNITS.__getitem__)
             field_errors(errors, "unit")
         c_unc, c_dq, c_side, c_note, c_ref = st.columns([1, 1, 1, 2, 2])
         with c_unc:
-            st.number_input(t("uncertainty_pct"), min_value=0.0, max_value=100.0, value=None, key="enter_uncertainty")
+            st.text_input(t("uncertainty_pct"), key="enter_uncertainty", placeholder="5")
             field_errors(errors, "uncertainty")
         with c_dq:
             st.selectbox(
@@ -224,6 +230,7 @@ def flow_form(url: str, version: int) -> None:
 
 def edit_section(url: str, version: int) -> None:
     """Find a recorded flow by facility and year, then load it into the form or delete it."""
+    ss = st.session_state
     years = state.years(url, version)
     if not years:
         return
@@ -254,7 +261,10 @@ def edit_section(url: str, version: int) -> None:
         f"{format_tonnes(r[4])} · {t('side_' + r[5])}"
         for r in rows.select("period", "source", "target", "material", "quantity", "side").iter_rows()
     }
-    pick = st.selectbox(t("flow"), list(picks), key="enter_pick", format_func=picks.__getitem__)
+    if ss.get("_enter_pick_version") != version:  # an edit changed the labels: show the picked flow's new ones
+        resend_values(["enter_pick"])
+    ss["_enter_pick_version"] = version
+    pick = st.selectbox(t("flow"), list(picks), key="enter_pick", format_func=labels(picks, picks.__getitem__))
     b_edit, b_delete, _ = st.columns([1, 1, 4])
     b_edit.button(t("edit"), key="enter_edit", on_click=_load_for_edit, args=(rows,), icon=":material/edit:")
     if b_delete.button(t("delete"), key="enter_delete", icon=":material/delete:"):

@@ -83,7 +83,7 @@ def test_a_write_is_visible_at_once(app: Callable[..., AppTest]) -> None:
     at.selectbox(key="enter_source").set_value("SRC-1")
     at.selectbox(key="enter_target").set_value("COL-1")
     at.selectbox(key="enter_material").set_value("scrap_steel")
-    at.number_input(key="enter_quantity").set_value(60.0)
+    at.text_input(key="enter_quantity").set_value("60")
     at.button(key="enter_submit").click().run()
     assert not at.exception
     open_page(at, "overview")

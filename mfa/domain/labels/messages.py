@@ -107,6 +107,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     "quality_measured": ("measured", "实测"),
     "quality_calculated": ("calculated", "核算"),
     "quality_estimated": ("estimated", "估算"),
+    "quality_unknown": ("unknown (no quantity)", "未知（无数量）"),
     "note": ("Note", "备注"),
     "reference": ("Reference", "数据来源"),
     "indicator": ("Indicator", "指标"),
