@@ -242,6 +242,7 @@ def serve(
     headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
 ) -> None:
     """Start the Streamlit app on the database."""
+    from mfa.intake.readers import upload_limit_bytes
     from mfa.services.database import ENV_VAR, database_url
 
     url = database_url(db)
@@ -250,6 +251,7 @@ def serve(
     app_py = Path(__file__).resolve().parent.parent / "ui" / "app.py"  # the entry script, inside the package
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
     cmd += ["--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false"]
+    cmd += ["--server.maxUploadSize", str(max(1, upload_limit_bytes() // 2**20)), "--client.toolbarMode", "viewer"]
     os.execve(sys.executable, cmd, env)
 
 

@@ -10,8 +10,8 @@ import polars as pl
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from mfa.export.writers import neutralise, write_table, write_workbook
 from mfa.domain.labels.reasons import translate
+from mfa.export.writers import neutralise, write_table, write_workbook
 from mfa.ui.i18n import language, t
 
 CSV_MIME = "text/csv"

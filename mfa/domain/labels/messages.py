@@ -327,8 +327,8 @@ _IMPORT: dict[str, tuple[str, str]] = {
     "template_workbook": ("All tables .xlsx", "全部表格 .xlsx"),
     "upload_label": ("Files to import", "选择要导入的文件"),
     "upload_help": (
-        "CSV in UTF-8 or GBK; XLSX with one sheet per table.",
-        "CSV 可为 UTF-8 或 GBK 编码；XLSX 每个工作表一张表。",
+        "CSV in UTF-8 or GBK; XLSX with one sheet per table. At most {mb} MB per file (larger files: mfa import).",
+        "CSV 可为 UTF-8 或 GBK 编码；XLSX 每个工作表一张表。每个文件最大 {mb} MB（更大的文件请用 mfa import 导入）。",
     ),
     "preview_title": ("{file} → {table} · {n} rows", "{file} → {table} · {n} 行"),
     "import_mode": ("When some rows are bad", "有错误行时"),
