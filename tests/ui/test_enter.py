@@ -164,7 +164,7 @@ def test_the_flow_picker_shows_the_edited_quantity(app: Callable[..., AppTest], 
     at.text_input(key="enter_quantity").set_value("400")
     at.button(key="enter_submit").click().run()
     picker = at.selectbox(key="enter_pick")
-    shown = [o for o in picker.options if o.startswith("2024-01") and "REC-1" in o]
-    assert "400" in shown[0]
+    assert picker.value == key
+    assert "400" in picker.options[picker.index]
     # the browser is told the new label of the picked flow (it keeps the old one otherwise)
     assert picker.proto.set_value and "400" in picker.proto.raw_value
