@@ -13,7 +13,7 @@ from mfa.domain.flowframe import Selection
 from mfa.domain.vocabulary import CITIES, FACILITY_KINDS, PARK_LEVELS
 from mfa.services import editing
 from mfa.services.editing import import_records
-from mfa.ui import filters, login, state
+from mfa.ui import filters, login, navigation, state
 from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, resend_values, t
 from mfa.ui.widgets import errors_by_column, field_errors, header
 
@@ -125,6 +125,17 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
 
 
+def own_first(url: str, version: int, codes: list[str]) -> list[str]:
+    """Facility codes with those of a park manager's own parks first, so their form opens on their park."""
+    home = filters.home_park()
+    if home is None:
+        return codes
+    facilities = state.reference(url, version)["facilities"]
+    parks = dict(facilities.select("code", "park").iter_rows())
+    actor = login.actor()
+    return sorted(codes, key=lambda c: parks.get(c) not in actor.parks)
+
+
 def _delete() -> None:
     key = st.session_state.pop("enter_confirm_delete")
     report = editing.delete_record(state.engine(), "flow", key, actor=login.actor(), via="form")
@@ -140,7 +151,7 @@ def flow_form(url: str, version: int) -> None:
     """Add a flow, or edit the one loaded below; errors appear under their fields."""
     ss = st.session_state
     fac = state.names(url, version, "facilities")
-    codes = list(fac)
+    codes = own_first(url, version, list(fac))
     facility_label = labels(codes, lambda c: coded(name_of(fac, c), c))
     options, material_fmt = filters.material_options(url, version)
     errors: dict[str, list[str]] = ss.get("enter_errors", {})
@@ -239,7 +250,7 @@ def edit_section(url: str, version: int) -> None:
     c_fac, c_year = st.columns([3, 1])
     facility = c_fac.selectbox(
         t("facility"),
-        list(fac),
+        own_first(url, version, list(fac)),
         index=None,
         key="enter_find_facility",
         placeholder=t("type_to_search"),
@@ -326,6 +337,7 @@ def reference_form(url: str, version: int, prefix: str, table: str) -> None:
         c_a, c_b = st.columns(2)
         if table == "facilities":
             parks = state.names(url, version, "parks")
+            st.session_state.setdefault(f"{prefix}_park", filters.home_park() or "")
             with c_a:
                 st.selectbox(
                     t("park"),
@@ -365,6 +377,8 @@ def render() -> None:
     """The Enter data page."""
     url, version = state.url(), state.version()
     header("enter_title", "enter_caption")
+    if navigation.reads_only(login.actor()):
+        return
     flow_tab, facility_tab, park_tab = st.tabs([t("tab_flow"), t("tab_facility"), t("tab_park")])
     with flow_tab:
         flow_form(url, version)

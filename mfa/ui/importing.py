@@ -17,7 +17,7 @@ from mfa.intake.readers import Choices, ReadResult, read_bytes, upload_limit_byt
 from mfa.intake.tables import BY_NAME, TABLES
 from mfa.services import layouts
 from mfa.services.writing import ImportReport, import_tables
-from mfa.ui import login, state, templates, understanding
+from mfa.ui import login, navigation, state, templates, understanding
 from mfa.ui.i18n import labels, language, t
 from mfa.ui.widgets import CSV_MIME, XLSX_MIME, csv_bytes, header
 
@@ -176,6 +176,8 @@ def report_section(report: ImportReport, layouts: list[Layout]) -> None:
 def render() -> None:
     """The Import page."""
     header("import_title", "import_caption")
+    if navigation.reads_only(login.actor()):
+        return
     upload_mb = max(1, upload_limit_bytes() // 2**20)
     files = st.file_uploader(
         t("upload_label"),

@@ -88,3 +88,11 @@ def test_a_write_is_visible_at_once(app: Callable[..., AppTest]) -> None:
     assert not at.exception
     open_page(at, "overview")
     assert metrics(at)["Renewable resources recycled"][0] == "300 t"
+
+
+def test_targets_without_data_are_headed_and_sourced_in_the_users_language(app: Callable[..., AppTest]) -> None:
+    at = app(language="zh")
+    table = next(d.value for d in at.dataframe if "依据" in d.value.columns)
+    assert "去向" not in table.columns and "目标值" in table.columns
+    assert all(not source.startswith("Hunan") for source in table["依据"])
+    assert "《湖南省“十四五”工业绿色发展规划》" in set(table["依据"])

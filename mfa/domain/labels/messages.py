@@ -61,8 +61,8 @@ _PAGES: dict[str, tuple[str, str]] = {
     "history_restored": ("Version {version} restored as the newest version.", "已将版本 {version} 恢复为最新版本。"),
     "login_title": ("Sign in to mfa", "登录 mfa"),
     "login_intro": (
-        "Material flows of Hunan's industrial parks. Ask an admin for an account (mfa user add).",
-        "湖南省园区物质流管理。请向管理员申请账号（mfa user add）。",
+        "Material flows of Hunan's industrial parks. No account yet? Ask your administrator for one.",
+        "湖南省园区物质流管理。还没有账号？请向管理员申请。",
     ),
     "login_name": ("User name", "用户名"),
     "login_password": ("Password", "密码"),
@@ -150,6 +150,11 @@ _OVERVIEW: dict[str, tuple[str, str]] = {
     ),
     "target_year": ("Target year", "目标年份"),
     "target_source": ("Source", "依据"),
+    "target_value": ("Target", "目标值"),
+    "source_green_plan": (
+        "Hunan 14th FYP industrial green development plan",
+        "《湖南省“十四五”工业绿色发展规划》",
+    ),
     "trajectory_title": ("Trajectory and gap", "趋势与差距"),
     "trajectory_tab": ("Trajectory", "变化趋势"),
     "chart_actual": ("Actual", "实际值"),
@@ -268,6 +273,12 @@ _FLOWS: dict[str, tuple[str, str]] = {
 
 _ENTER: dict[str, tuple[str, str]] = {
     "enter_title": ("Enter data", "数据填报"),
+    "reads_only": (
+        "You are signed in as {name}, an analyst: analysts read the data but do not enter or import it. If you "
+        "need to write data, ask your administrator for a park manager account.",
+        "您以 {name}（分析员）身份登录：分析员可以查看数据，但不能填报或导入。"
+        "如需填报数据，请联系管理员开通园区管理员账号。",
+    ),
     "enter_caption": (
         "Add or correct a flow, a facility or a park. Every entry is checked like an imported file.",
         "新增或修改流量、设施、园区。每条记录都按导入文件的规则校验。",
