@@ -273,6 +273,23 @@ _FLOWS: dict[str, tuple[str, str]] = {
 
 _ENTER: dict[str, tuple[str, str]] = {
     "enter_title": ("Enter data", "数据填报"),
+    # the command line's import report (mfa --language zh import ...)
+    "cli_file": ("file", "文件"),
+    "cli_row": ("row", "行"),
+    "cli_column": ("column", "列"),
+    "cli_value": ("value", "值"),
+    "cli_reason": ("reason", "原因"),
+    "cli_problems": ("{n} problem(s)", "{n} 处问题"),
+    "cli_more": ("... and {n} more", "……另有 {n} 处"),
+    "cli_error_report": ("error report: {path}", "错误报告：{path}"),
+    "cli_rejected_rows": ("rejected rows: {path}", "被拒绝的行：{path}"),
+    "cli_dry_run": ("dry run: read {counts}; nothing written", "仅校验：读取 {counts}；未写入"),
+    "cli_imported": ("imported {counts}", "已导入 {counts}"),
+    "cli_rejected": ("; rejected {n} row(s)", "；拒绝 {n} 行"),
+    "cli_nothing_written": (
+        "nothing written: fix the rows above, or use --accept-valid to write the valid rows",
+        "未写入：请修正以上各行，或用 --accept-valid 只写入正确的行",
+    ),
     "reads_only": (
         "You are signed in as {name}, an analyst: analysts read the data but do not enter or import it. If you "
         "need to write data, ask your administrator for a park manager account.",

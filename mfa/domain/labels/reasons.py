@@ -304,6 +304,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "unsupported file type {suffix} (use .csv or .xlsx)",
         "不支持的文件类型 {suffix}（请用 .csv 或 .xlsx）",
     ),
+    "no_such_file": ("no such file: {path}", "文件不存在：{path}"),
     "unreadable_csv": ("not a readable CSV file: {detail}", "无法读取的 CSV 文件：{detail}"),
     # declared transfer coefficients (mfa.intake.validate.coefficients)
     "coefficient_scope_missing": (
