@@ -106,9 +106,10 @@ def headed_as_written(errors: pl.DataFrame, layouts: list[Layout]) -> pl.DataFra
         if canonical and header
     }
     named = [headers.get((file, column), column) for file, column in errors.select("file", "column").iter_rows()]
+    chosen = language()  # read here: polars may call the function below on a thread without the session
     return errors.with_columns(
         pl.Series("column", named, dtype=pl.String),
-        pl.col("reason").map_elements(lambda r: translate(r, language()), return_dtype=pl.String),
+        pl.col("reason").map_elements(lambda r: translate(r, chosen), return_dtype=pl.String),
     )
 
 
