@@ -25,10 +25,11 @@ UNITS: dict[str, str] = {
     "Mt": "Mt · 百万吨",
     "亿吨": "亿吨 · 10⁸ t",
 }
+# (comments, not docstrings: Streamlit's magic would write a page's module-level strings onto the page)
+# unknown: a flow known to exist whose quantity is not (its quantity stays empty).
 QUALITIES = ["", "measured", "calculated", "estimated", "unknown"]
-"""`unknown`: a flow known to exist whose quantity is not (its quantity stays empty)."""
+# Whose declaration the flow is; "" = the writer's side (the side of their park; for an admin the sender's).
 SIDES = ["", "sender", "receiver"]
-"""Whose declaration the flow is; "" = the writer's side (the side of their park; for an admin the sender's)."""
 FIRST_YEAR = 2000
 
 
@@ -202,14 +203,14 @@ def flow_form(url: str, version: int) -> None:
             )
             field_errors(errors, "material")
         with c_qty:
-            st.text_input(t("quantity"), key="enter_quantity", placeholder="0.000")
+            st.text_input(t("quantity"), key="enter_quantity")
             field_errors(errors, "quantity")
         with c_unit:
             st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=UNITS.__getitem__)
             field_errors(errors, "unit")
         c_unc, c_dq, c_side, c_note, c_ref = st.columns([1, 1, 1, 2, 2])
         with c_unc:
-            st.text_input(t("uncertainty_pct"), key="enter_uncertainty", placeholder="5")
+            st.text_input(t("uncertainty_pct"), key="enter_uncertainty")
             field_errors(errors, "uncertainty")
         with c_dq:
             st.selectbox(

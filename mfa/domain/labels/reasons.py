@@ -147,7 +147,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "{file}：工作表“{sheet}”不是 mfa 可读取的表，已跳过",
     ),
     # validating rows (mfa.intake.validate): one cell each
-    "required": ("{column} is required", "{column} 为必填项"),
+    "required": ("{column} is required", "请填写{column}（必填）"),
     "not_a_number": ("not a number", "不是数字"),
     "not_finite": ("not a finite number", "不是有限数值"),
     "not_finite_nan": ("not a finite number (NaN or infinity)", "不是有限数值（NaN 或无穷大）"),
@@ -371,6 +371,33 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     return [(pattern, zh) for _n, pattern, zh in sorted(out, key=lambda item: -item[0])]
 
 
+COLUMNS_ZH: dict[str, str] = {
+    "period": "期间",
+    "source": "来源",
+    "target": "去向",
+    "material": "物料",
+    "quantity": "数量",
+    "unit": "单位",
+    "facility": "设施",
+    "park": "园区",
+    "code": "代码",
+    "city": "城市",
+    "kind": "类型",
+    "alias": "别名",
+    "indicator": "指标",
+    "scope": "范围",
+    "direction": "方向",
+    "year": "年份",
+    "value": "数值",
+    "product": "产品",
+    "distribution": "分布",
+    "capacity": "产能",
+    "target_year": "目标年份",
+    "target_value": "目标值",
+}
+"""The Chinese names of canonical columns, for the `{column}` of a reason (a file's own header stays as written)."""
+
+
 def translate(text: str, language: Language) -> str:
     """An English reason in `language` (as it is when no template matches, or in English)."""
     if language != "zh" or not text:
@@ -378,5 +405,8 @@ def translate(text: str, language: Language) -> str:
     for pattern, zh in _patterns():
         found = pattern.match(text)
         if found:
-            return zh.format(**found.groupdict())
+            values = found.groupdict()
+            if "column" in values:
+                values["column"] = COLUMNS_ZH.get(values["column"], values["column"])
+            return zh.format(**values)
     return text
