@@ -63,8 +63,16 @@ def sign_in(page: Page, base: str, user: tuple[str, str]) -> None:
 
 
 def shot(page: Page, name: str) -> None:
+    """The whole page (Streamlit scrolls inside its main block, so the viewport is grown to fit it)."""
     settle(page)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stMainBlockContainer]')]"
+        ".map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": 1400, "height": int(height) + 40})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def switch_language(page: Page, to: str) -> None:
