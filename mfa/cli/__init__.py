@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -31,6 +31,50 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+LANGUAGE_ENV = "MFA_LANGUAGE"
+"""The environment variable that makes the command line speak Chinese (zh) without --language."""
+_chosen: dict[str, str] = {}
+
+
+@app.callback()
+def _options(
+    language: Annotated[
+        str,
+        typer.Option(
+            "--language",
+            envvar=LANGUAGE_ENV,
+            help="Language of messages and refusal reasons: en or zh (default: $MFA_LANGUAGE, else en). Error "
+            "codes, exit statuses and --json output do not change.",
+            show_default=False,
+        ),
+    ] = "en",
+) -> None:
+    """mfa: material flows of Hunan's industrial parks (renewable resources, bulk solid waste, batteries)."""
+    if language not in ("en", "zh"):
+        raise typer.BadParameter(f"'{language}' is not en or zh", param_hint="--language")
+    _chosen["language"] = language
+
+
+def language() -> Literal["en", "zh"]:
+    """The language the command line speaks: --language, else $MFA_LANGUAGE, else English."""
+    chosen = _chosen.get("language") or os.environ.get(LANGUAGE_ENV, "en")
+    return "zh" if chosen == "zh" else "en"
+
+
+def say(text: str) -> str:
+    """A reason or message (built in English) in the command line's language."""
+    from mfa.domain.labels.reasons import translate
+
+    return translate(text, language())
+
+
+def words(key: str, /, **values: object) -> str:
+    """A message of mfa.domain.labels.messages in the command line's language."""
+    from mfa.domain.labels import text
+
+    return text(key, language(), **values)
 
 
 UserOption = Annotated[
@@ -103,7 +147,7 @@ def main() -> None:
     try:
         app()
     except UserError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {say(str(exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

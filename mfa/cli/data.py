@@ -10,7 +10,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mfa.cli import DbOption, UserError, UserOption, actor, app, console, open_engine, safe_url, status
+from mfa.cli import (
+    DbOption,
+    UserError,
+    UserOption,
+    actor,
+    app,
+    console,
+    language,
+    open_engine,
+    safe_url,
+    say,
+    status,
+    words,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -92,7 +105,9 @@ def import_(
     errors_path = None
     if not report.ok:
         errors_path = errors or files[0].with_name(files[0].stem + ".errors.csv")
-        report.errors.write_csv(errors_path)
+        import polars as pl
+
+        report.errors.with_columns(pl.col("reason").map_elements(say, return_dtype=pl.String)).write_csv(errors_path)
         saved = _write_rejected(report, rejected, files[0])
     if as_json:
         out = report.to_json() | {
@@ -113,7 +128,7 @@ def _print_understanding(report: ImportReport) -> None:
 
     out = console()
     for layout in report.layouts:
-        lines = describe(layout, "en")
+        lines = describe(layout, language())
         out.print(f"[bold]{escape(lines[0])}[/]", soft_wrap=True)
         for line in lines[1:]:
             out.print(f"  {escape(line)}", soft_wrap=True)
@@ -126,25 +141,26 @@ def _print_report(report: ImportReport, errors_path: Path | None, saved: list[Pa
     _print_understanding(report)
     out = console()
     for w in report.warnings:
-        out.print(f"[yellow]warning:[/] {escape(w)}")
+        out.print(f"[yellow]warning:[/] {escape(say(w))}")
     if report.errors.height:
-        table = Table("file", "row", "column", "value", "reason", title=f"{report.errors.height} problem(s)")
-        for r in report.errors.head(50).iter_rows():
-            table.add_row(*(escape("" if v is None else str(v)) for v in r))
+        heads = [words(f"cli_{c}") for c in ("file", "row", "column", "value", "reason")]
+        table = Table(*heads, title=words("cli_problems", n=report.errors.height))
+        for *cells, why in report.errors.head(50).iter_rows():
+            table.add_row(*(escape("" if v is None else str(v)) for v in (*cells, say(why or ""))))
         out.print(table)
         if report.errors.height > 50:
-            out.print(f"... and {report.errors.height - 50} more")
-        out.print(f"error report: {errors_path}")
+            out.print(words("cli_more", n=report.errors.height - 50))
+        out.print(words("cli_error_report", path=errors_path))
         for p in saved:
-            out.print(f"rejected rows: {p}")
+            out.print(words("cli_rejected_rows", path=p))
     counts = ", ".join(f"{n} {t}" for t, n in (report.written if report.committed else report.read).items())
     if report.dry_run:
-        out.print(f"dry run: read {counts}; nothing written")
+        out.print(words("cli_dry_run", counts=counts))
     elif report.committed:
         rej = sum(report.rejected.values())
-        out.print(f"imported {counts}" + (f"; rejected {rej} row(s)" if rej else ""))
+        out.print(words("cli_imported", counts=counts) + (words("cli_rejected", n=rej) if rej else ""))
     else:
-        out.print("nothing written: fix the rows above, or use --accept-valid to write the valid rows")
+        out.print(words("cli_nothing_written"))
 
 
 @app.command()
@@ -261,6 +277,7 @@ def serve(
     headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
 ) -> None:
     """Start the Streamlit app on the database."""
+    from mfa.intake.readers import upload_limit_bytes
     from mfa.services.database import ENV_VAR, database_url
 
     url = database_url(db)
@@ -269,6 +286,7 @@ def serve(
     app_py = Path(__file__).resolve().parent.parent / "ui" / "app.py"  # the entry script, inside the package
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
     cmd += ["--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false"]
+    cmd += ["--server.maxUploadSize", str(max(1, upload_limit_bytes() // 2**20)), "--client.toolbarMode", "viewer"]
     os.execve(sys.executable, cmd, env)
 
 

@@ -13,8 +13,8 @@ from mfa.domain.flowframe import Selection
 from mfa.domain.vocabulary import CITIES, FACILITY_KINDS, PARK_LEVELS
 from mfa.services import editing
 from mfa.services.editing import import_records
-from mfa.ui import filters, login, state
-from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, t
+from mfa.ui import filters, login, navigation, state
+from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, resend_values, t
 from mfa.ui.widgets import errors_by_column, field_errors, header
 
 UNITS: dict[str, str] = {
@@ -25,9 +25,11 @@ UNITS: dict[str, str] = {
     "Mt": "Mt · 百万吨",
     "亿吨": "亿吨 · 10⁸ t",
 }
-QUALITIES = ["", "measured", "calculated", "estimated"]
+# (comments, not docstrings: Streamlit's magic would write a page's module-level strings onto the page)
+# unknown: a flow known to exist whose quantity is not (its quantity stays empty).
+QUALITIES = ["", "measured", "calculated", "estimated", "unknown"]
+# Whose declaration the flow is; "" = the writer's side (the side of their park; for an admin the sender's).
 SIDES = ["", "sender", "receiver"]
-"""Whose declaration the flow is; "" = the writer's side (the side of their park; for an admin the sender's)."""
 FIRST_YEAR = 2000
 
 
@@ -76,15 +78,15 @@ def _flow_record() -> dict[str, Any]:
     """The flow form's fields as an import record (uncertainty entered in %)."""
     ss = st.session_state
     month = ss.get("enter_month")
-    uncertainty = ss.get("enter_uncertainty")
+    uncertainty = (ss.get("enter_uncertainty") or "").strip()
     return {
         "period": f"{ss['enter_year']}-{month:02d}" if month else f"{ss['enter_year']}",
         "source": ss.get("enter_source"),
         "target": ss.get("enter_target"),
         "material": ss.get("enter_material"),
-        "quantity": ss.get("enter_quantity"),
+        "quantity": (ss.get("enter_quantity") or "").strip() or None,
         "unit": ss.get("enter_unit"),
-        "uncertainty": None if uncertainty is None else f"{uncertainty}%",
+        "uncertainty": f"{uncertainty.rstrip('%％').strip()}%" if uncertainty else None,
         "data_quality": ss.get("enter_quality") or None,
         "note": ss.get("enter_note") or None,
         "reference": ss.get("enter_reference") or None,
@@ -111,12 +113,28 @@ def _load_for_edit(rows: pl.DataFrame) -> None:
     year, _, month = key["period"].partition("-")
     ss = st.session_state
     ss.update(enter_year=int(year), enter_month=int(month) if month else 0, enter_source=key["source"])
-    ss.update(enter_target=key["target"], enter_material=key["material"], enter_quantity=row["quantity"])
+    ss.update(enter_target=key["target"], enter_material=key["material"], enter_quantity=_number(row["quantity"]))
     ss.update(enter_unit="t", enter_quality=row["data_quality"] or "", enter_note=row["note"] or "")
     ss.update(enter_reference=row["reference"] or "", enter_editing=key, enter_errors={}, enter_side=key["side"])
     ss["enter_editing_version"] = editing.current_version(state.engine(), "flows", key)
-    ss["enter_uncertainty"] = None if row["uncertainty"] is None else round(row["uncertainty"] * 100, 6)
+    ss["enter_uncertainty"] = "" if row["uncertainty"] is None else _number(round(row["uncertainty"] * 100, 6))
     ss.pop("enter_message", None)
+
+
+def _number(value: float | None) -> str:
+    """A stored number as the form shows it: 321, 12.5 (no trailing zeros), empty for none."""
+    return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def own_first(url: str, version: int, codes: list[str]) -> list[str]:
+    """Facility codes with those of a park manager's own parks first, so their form opens on their park."""
+    home = filters.home_park()
+    if home is None:
+        return codes
+    facilities = state.reference(url, version)["facilities"]
+    parks = dict(facilities.select("code", "park").iter_rows())
+    actor = login.actor()
+    return sorted(codes, key=lambda c: parks.get(c) not in actor.parks)
 
 
 def _delete() -> None:
@@ -134,7 +152,7 @@ def flow_form(url: str, version: int) -> None:
     """Add a flow, or edit the one loaded below; errors appear under their fields."""
     ss = st.session_state
     fac = state.names(url, version, "facilities")
-    codes = list(fac)
+    codes = own_first(url, version, list(fac))
     facility_label = labels(codes, lambda c: coded(name_of(fac, c), c))
     options, material_fmt = filters.material_options(url, version)
     errors: dict[str, list[str]] = ss.get("enter_errors", {})
@@ -185,14 +203,14 @@ def flow_form(url: str, version: int) -> None:
             )
             field_errors(errors, "material")
         with c_qty:
-            st.number_input(t("quantity"), min_value=0.0, value=None, step=1.0, format="%.3f", key="enter_quantity")
+            st.text_input(t("quantity"), key="enter_quantity")
             field_errors(errors, "quantity")
         with c_unit:
             st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=UNITS.__getitem__)
             field_errors(errors, "unit")
         c_unc, c_dq, c_side, c_note, c_ref = st.columns([1, 1, 1, 2, 2])
         with c_unc:
-            st.number_input(t("uncertainty_pct"), min_value=0.0, max_value=100.0, value=None, key="enter_uncertainty")
+            st.text_input(t("uncertainty_pct"), key="enter_uncertainty")
             field_errors(errors, "uncertainty")
         with c_dq:
             st.selectbox(
@@ -224,6 +242,7 @@ def flow_form(url: str, version: int) -> None:
 
 def edit_section(url: str, version: int) -> None:
     """Find a recorded flow by facility and year, then load it into the form or delete it."""
+    ss = st.session_state
     years = state.years(url, version)
     if not years:
         return
@@ -232,7 +251,7 @@ def edit_section(url: str, version: int) -> None:
     c_fac, c_year = st.columns([3, 1])
     facility = c_fac.selectbox(
         t("facility"),
-        list(fac),
+        own_first(url, version, list(fac)),
         index=None,
         key="enter_find_facility",
         placeholder=t("type_to_search"),
@@ -254,7 +273,10 @@ def edit_section(url: str, version: int) -> None:
         f"{format_tonnes(r[4])} · {t('side_' + r[5])}"
         for r in rows.select("period", "source", "target", "material", "quantity", "side").iter_rows()
     }
-    pick = st.selectbox(t("flow"), list(picks), key="enter_pick", format_func=picks.__getitem__)
+    if ss.get("_enter_pick_version") != version:  # an edit changed the labels: show the picked flow's new ones
+        resend_values(["enter_pick"])
+    ss["_enter_pick_version"] = version
+    pick = st.selectbox(t("flow"), list(picks), key="enter_pick", format_func=labels(picks, picks.__getitem__))
     b_edit, b_delete, _ = st.columns([1, 1, 4])
     b_edit.button(t("edit"), key="enter_edit", on_click=_load_for_edit, args=(rows,), icon=":material/edit:")
     if b_delete.button(t("delete"), key="enter_delete", icon=":material/delete:"):
@@ -316,6 +338,7 @@ def reference_form(url: str, version: int, prefix: str, table: str) -> None:
         c_a, c_b = st.columns(2)
         if table == "facilities":
             parks = state.names(url, version, "parks")
+            st.session_state.setdefault(f"{prefix}_park", filters.home_park() or "")
             with c_a:
                 st.selectbox(
                     t("park"),
@@ -355,6 +378,8 @@ def render() -> None:
     """The Enter data page."""
     url, version = state.url(), state.version()
     header("enter_title", "enter_caption")
+    if navigation.reads_only(login.actor()):
+        return
     flow_tab, facility_tab, park_tab = st.tabs([t("tab_flow"), t("tab_facility"), t("tab_park")])
     with flow_tab:
         flow_form(url, version)

@@ -17,7 +17,7 @@ from mfa.domain.network import GraphLevel
 from mfa.domain.sankey import SankeyData, SankeyOptions
 from mfa.domain.sankey.options import STAGE_LEVELS, OrderRule, View
 from mfa.domain.vocabulary import CITIES, FACILITY_KINDS
-from mfa.ui import state
+from mfa.ui import login, state
 from mfa.ui.i18n import city_label, coded, kind_name, labels, name_of, pick, t
 
 LEVELS: tuple[GraphLevel, ...] = ("kind", "city", "park", "facility")
@@ -40,6 +40,14 @@ def _keep(name: str, value: Any) -> Any:
     """Store a widget's value under its page-free key and return it."""
     st.session_state[f"shared_{name}"] = value
     return value
+
+
+def home_park() -> str | None:
+    """The park a signed-in park manager works in (the first of theirs), where their pages open; None for others."""
+    actor = st.session_state.get(login.ACTOR_KEY)
+    if actor is None or actor.role != "park_manager" or not actor.parks:
+        return None
+    return str(sorted(actor.parks)[0])
 
 
 def _select(
@@ -90,6 +98,8 @@ def flow_filters(page: str, years: list[int]) -> Selection:
     url, version = state.url(), state.version()
     parks = state.reference(url, version)["parks"]
     park_names = state.names(url, version, "parks")
+    home = home_park()
+    home_city = next(iter(parks.filter(parks["code"] == home)["city"]), ALL) if home else ALL
     with st.container(border=True):
         c_year, c_month, c_city, c_park, c_material = st.columns([1, 1.2, 1.3, 2, 2])
         with c_year:
@@ -98,7 +108,9 @@ def flow_filters(page: str, years: list[int]) -> Selection:
         with c_month:
             month = _select(page, "month", t("month"), MONTHS, month_label)
         with c_city:
-            city = _select(page, "city", t("city"), [ALL, *CITIES], lambda c: city_label(c) if c else t("all_cities"))
+            cities = [ALL, *CITIES]
+            city_fmt: Callable[[str], str] = lambda c: city_label(c) if c else t("all_cities")  # noqa: E731
+            city = _select(page, "city", t("city"), cities, city_fmt, home_city)
         with c_park:
             in_city = parks if city == ALL else parks.filter(parks["city"] == city)
             park = _select(
@@ -107,6 +119,7 @@ def flow_filters(page: str, years: list[int]) -> Selection:
                 t("park"),
                 [ALL, *in_city["code"].to_list()],
                 lambda p: coded(name_of(park_names, p), p) if p else t("all_parks"),
+                home,
             )
         with c_material:
             options, fmt = material_options(url, version)

@@ -15,6 +15,8 @@ LANGUAGES: dict[Language, str] = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE: Language = "zh"
 LANGUAGE_KEY = "language"
 """The session-state key (and URL query parameter) of the language switch."""
+SHOWN_LANGUAGE_KEY = "_language_shown"
+"""The language of the previous run: when it differs, widgets get their values again in the new words."""
 SHARE_INDICATORS = ("water_intensity_reduction", "energy_intensity_reduction", "pollutant_intensity_reduction")
 """Non-flow targets that are fractions like the rates (0.16 = 16 %)."""
 
@@ -36,7 +38,30 @@ def language_switch() -> Language:
         required=True,
         bind="query-params",
     )
-    return language()
+    chosen = language()
+    if st.session_state.get(SHOWN_LANGUAGE_KEY, chosen) != chosen:
+        resend_values()
+    st.session_state[SHOWN_LANGUAGE_KEY] = chosen
+    return chosen
+
+
+def resend_values(keys: Iterable[str] | None = None) -> None:
+    """Send the browser the current value of keyed widgets (all of them, or `keys`) again, so it shows them with
+    the labels of this run: a select box keeps the label it was given until its value is set anew, so after a
+    language switch or an edit of the data it would still show the old words or figures. Call before the widgets
+    are drawn; buttons, uploads and tables (not settable) and the language switch are left alone."""
+    ss = st.session_state
+    for key in list(ss.keys()) if keys is None else keys:
+        if key in ss and key != LANGUAGE_KEY and not str(key).startswith("_") and _settable(ss[key]):
+            ss[key] = ss[key]
+
+
+def _settable(value: object) -> bool:
+    """A value a select box, multiselect, radio, text or number input holds (not a button's bool, an upload or
+    an editor's dict), so setting it again is allowed."""
+    if isinstance(value, list):
+        return all(isinstance(item, str | int) and not isinstance(item, bool) for item in value)
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
 def t(message: str, /, **values: object) -> str:

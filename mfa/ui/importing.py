@@ -12,11 +12,12 @@ import polars as pl
 import streamlit as st
 
 from mfa.domain.labels.reasons import translate
+from mfa.intake.layouts import Layout
 from mfa.intake.readers import Choices, ReadResult, read_bytes, upload_limit_bytes
 from mfa.intake.tables import BY_NAME, TABLES
 from mfa.services import layouts
 from mfa.services.writing import ImportReport, import_tables
-from mfa.ui import login, state, templates, understanding
+from mfa.ui import login, navigation, state, templates, understanding
 from mfa.ui.i18n import labels, language, t
 from mfa.ui.widgets import CSV_MIME, XLSX_MIME, csv_bytes, header
 
@@ -95,8 +96,26 @@ def preview(read: ReadResult) -> None:
         st.warning(translate(warning, language()), icon=":material/info:")
 
 
-def report_section(report: ImportReport) -> None:
-    """The outcome: what was written or would be, every bad cell, the rejected rows to fix and import again."""
+def headed_as_written(errors: pl.DataFrame, layouts: list[Layout]) -> pl.DataFrame:
+    """The errors with each column named as the file heads it (数量 rather than quantity) and every reason in the
+    user's language."""
+    headers = {
+        (layout.file, canonical): header
+        for layout in layouts
+        for header, canonical in zip(layout.headers, layout.mapping, strict=False)
+        if canonical and header
+    }
+    named = [headers.get((file, column), column) for file, column in errors.select("file", "column").iter_rows()]
+    chosen = language()  # read here: polars may call the function below on a thread without the session
+    return errors.with_columns(
+        pl.Series("column", named, dtype=pl.String),
+        pl.col("reason").map_elements(lambda r: translate(r, chosen), return_dtype=pl.String),
+    )
+
+
+def report_section(report: ImportReport, layouts: list[Layout]) -> None:
+    """The outcome: what was written or would be, every bad cell (named as the file heads it, in the user's
+    language), the rejected rows to fix and import again."""
     bad = int(report.errors.height)
     if report.dry_run:
         (st.success if report.ok else st.warning)(t("dry_run_result", n=bad), icon=":material/fact_check:")
@@ -120,9 +139,7 @@ def report_section(report: ImportReport) -> None:
         st.dataframe(pl.DataFrame(counts), hide_index=True)
     if bad:
         st.markdown(f"**{t('errors_title', n=bad)}**")
-        errors = report.errors.with_columns(
-            pl.col("reason").map_elements(lambda r: translate(r, language()), return_dtype=pl.String)
-        )
+        errors = headed_as_written(report.errors, layouts)
         st.dataframe(
             errors,
             hide_index=True,
@@ -137,7 +154,7 @@ def report_section(report: ImportReport) -> None:
         )
         st.download_button(
             t("download_errors"),
-            csv_bytes(report.errors),
+            csv_bytes(errors),
             file_name="errors.csv",
             mime=CSV_MIME,
             key="import_errors_csv",
@@ -160,8 +177,16 @@ def report_section(report: ImportReport) -> None:
 def render() -> None:
     """The Import page."""
     header("import_title", "import_caption")
+    if navigation.reads_only(login.actor()):
+        return
+    upload_mb = max(1, upload_limit_bytes() // 2**20)
     files = st.file_uploader(
-        t("upload_label"), type=["csv", "xlsx"], accept_multiple_files=True, key="import_files", help=t("upload_help")
+        t("upload_label"),
+        type=["csv", "xlsx"],
+        accept_multiple_files=True,
+        key="import_files",
+        help=t("upload_help", mb=upload_mb),
+        max_upload_size=upload_mb,
     )
     tables_section(expanded=not files)
     if not files:
@@ -191,7 +216,7 @@ def render() -> None:
         st.session_state["import_report"] = (signature, report)
     stored = st.session_state.get("import_report")
     if stored and stored[0] == signature:
-        report_section(stored[1])
+        report_section(stored[1], read.layouts)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 
@@ -30,7 +31,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "section_data": ("enter", "import", "export", "history"),
 }
 WRITING = frozenset({"enter", "import"})
-"""Pages that only write: not shown to analysts, who read only."""
+"""Pages that only write: not in an analyst's sidebar (who reads only); a link to one says why it cannot be used."""
 
 
 def page_path(url_path: str) -> str:
@@ -38,17 +39,28 @@ def page_path(url_path: str) -> str:
     return str((HERE / PAGES[url_path][0]).relative_to(ROOT))
 
 
-def page(url_path: str) -> st.Page:
+def page(url_path: str, hidden: bool = False) -> st.Page:
     """The page with this URL path, titled in the current language (for st.page_link, whichever entry script runs:
-    app.py of a checkout or mfa/ui/app.py of an installed package)."""
+    app.py of a checkout or mfa/ui/app.py of an installed package); `hidden`: reachable by its link only."""
     file, title, icon = PAGES[url_path]
-    return st.Page(HERE / file, title=t(title), icon=icon, url_path=url_path, default=url_path == next(iter(PAGES)))
+    default = url_path == next(iter(PAGES))
+    visibility: Literal["visible", "hidden"] = "hidden" if hidden else "visible"
+    return st.Page(HERE / file, title=t(title), icon=icon, url_path=url_path, default=default, visibility=visibility)
 
 
 def all_pages(actor: Actor) -> dict[str, list[st.Page]]:
-    """The pages `actor` may use by sidebar section, titled in the current language."""
+    """The pages `actor` may use by sidebar section, titled in the current language; an analyst's writing pages
+    are left out of the sidebar but still open by link, to say why they cannot be used."""
     hidden = WRITING if actor.role == "analyst" else frozenset()
-    return {t(section): [page(path) for path in paths if path not in hidden] for section, paths in SECTIONS.items()}
+    return {t(section): [page(path, path in hidden) for path in paths] for section, paths in SECTIONS.items()}
+
+
+def reads_only(actor: Actor) -> bool:
+    """True (and the page says why) when `actor` reads only, on a page that writes."""
+    if actor.role != "analyst":
+        return False
+    st.info(t("reads_only", name=actor.name), icon=":material/visibility:")
+    return True
 
 
 def database_caption() -> None:

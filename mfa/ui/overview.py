@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from mfa.domain.indicators import INDICATORS
+from mfa.domain.labels import text as table_text
 from mfa.domain.vocabulary import CITIES
 from mfa.ui import charts, filters, navigation, state
 from mfa.ui.i18n import (
@@ -22,6 +23,7 @@ from mfa.ui.i18n import (
     indicator_name,
     is_fraction,
     labels,
+    language,
     name_of,
     pick,
     t,
@@ -45,6 +47,15 @@ def scope_label(option: str, park_names: dict[str, tuple[str | None, str | None]
     if level == "park":
         return f"{t('park')} · {coded(name_of(park_names, code), code)}"
     return pick("Hunan province", "湖南省")
+
+
+def source_label(source: str | None) -> str:
+    """Where a target comes from, in the user's language: the plan's name (its English note is shown in English
+    only, as the reference file gives it)."""
+    plan = table_text("source_green_plan", "en")
+    if source and source.startswith(plan):
+        return t("source_green_plan") + source[len(plan) :] if language() == "en" else t("source_green_plan")
+    return source or "—"
 
 
 # What a figure can rest on that deserves doubt (mfa.domain.reliance.CONCERNS), in the order they are named; shares
@@ -281,6 +292,8 @@ def render() -> None:
         format_func=labels(options, filters.year_label(url, version)),
     )
     scopes = scope_options(url, version)
+    home = f"park:{filters.home_park()}"  # a park manager's Overview opens on their park
+    st.session_state.setdefault("overview_scope", home if home in scopes else PROVINCE_KEY)
     scope = c_scope.selectbox(
         t("scope"), scopes, key="overview_scope", format_func=labels(scopes, lambda o: scope_label(o, park_names))
     )
@@ -306,9 +319,9 @@ def render() -> None:
             rows = [
                 {
                     t("indicator"): indicator_name(r["indicator"]),
-                    t("target"): format_value(r["indicator"], r["target_value"]),
+                    t("target_value"): format_value(r["indicator"], r["target_value"]),
                     t("target_year"): r["target_year"],
-                    t("target_source"): r["source"],
+                    t("target_source"): source_label(r["source"]),
                 }
                 for r in missing.iter_rows(named=True)
             ]

@@ -10,8 +10,9 @@ import polars as pl
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
+from mfa.domain.labels.reasons import translate
 from mfa.export.writers import neutralise, write_table, write_workbook
-from mfa.ui.i18n import t
+from mfa.ui.i18n import language, t
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,9 +26,9 @@ def header(title: str, caption: str, **values: object) -> None:
 
 
 def field_errors(errors: dict[str, list[str]], column: str) -> None:
-    """The validation errors of one form field, right under it."""
+    """The validation errors of one form field, right under it, in the user's language."""
     for reason in errors.get(column, []):
-        st.markdown(f":red[:material/error: {reason}]")
+        st.markdown(f":red[:material/error: {translate(reason, language())}]")
 
 
 def errors_by_column(errors: pl.DataFrame) -> dict[str, list[str]]:

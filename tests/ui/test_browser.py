@@ -121,7 +121,7 @@ def test_enter_a_flow_see_it_counted_and_export_the_sankey(server: str, tmp_path
             choose(page, "From", "Steel plant")
             choose(page, "To", "Collector")
             choose(page, "Material", "Scrap steel")
-            page.locator('[data-testid="stNumberInput"]').filter(has_text="Quantity").locator("input").fill("60")
+            page.locator('[data-testid="stTextInput"]').filter(has_text="Quantity").locator("input").fill("60")
             page.get_by_role("button", name="Save flow").click()
             expect(page.get_by_text("Flow saved.")).to_be_visible()
             screenshot(page, "enter-en")

@@ -19,21 +19,21 @@ def flows(engine: Engine, period: str | None = None) -> pl.DataFrame:
     return table if period is None else table.filter(pl.col("period") == period)
 
 
-def fill_flow(at: AppTest, source: str, target: str, quantity: float | None, unit: str = "t", month: int = 3) -> None:
+def fill_flow(at: AppTest, source: str, target: str, quantity: str | None, unit: str = "t", month: int = 3) -> None:
     """Fill the flow form (not yet submitted)."""
     at.selectbox(key="enter_year").set_value(2025)
     at.selectbox(key="enter_month").set_value(month)
     at.selectbox(key="enter_source").set_value(source)
     at.selectbox(key="enter_target").set_value(target)
     at.selectbox(key="enter_material").set_value("scrap_steel")
-    at.number_input(key="enter_quantity").set_value(quantity)
+    at.text_input(key="enter_quantity").set_value(quantity)
     at.selectbox(key="enter_unit").set_value(unit)
 
 
 def test_a_valid_flow_is_written(app: Callable[..., AppTest], world_db: Engine) -> None:
     at = app("enter")
-    fill_flow(at, "SRC-1", "COL-1", 1.5, unit="万吨")
-    at.number_input(key="enter_uncertainty").set_value(5.0)
+    fill_flow(at, "SRC-1", "COL-1", "1.5", unit="万吨")
+    at.text_input(key="enter_uncertainty").set_value("5")
     at.selectbox(key="enter_quality").set_value("measured")
     at.text_input(key="enter_note").set_value("weighbridge")
     at.button(key="enter_submit").click().run()
@@ -51,7 +51,7 @@ def test_an_invalid_flow_shows_the_error_under_its_field_and_writes_nothing(
     with world_db.connect() as conn:
         version = meta.data_version(conn)
     at = app("enter")
-    fill_flow(at, "COL-1", "COL-1", 10.0)
+    fill_flow(at, "COL-1", "COL-1", "10.0")
     at.button(key="enter_submit").click().run()
     assert not at.exception
     assert at.error[0].value == "Not saved: 1 problem(s), shown under the fields."
@@ -67,7 +67,7 @@ def test_missing_fields_are_reported_by_the_same_validation(app: Callable[..., A
     problems = " ".join(m.value for m in at.markdown)
     assert problems.count("required") >= 4  # source, target, material, quantity
     at = app("enter")
-    fill_flow(at, "SRC-1", "COL-1", 10.0, month=1)
+    fill_flow(at, "SRC-1", "COL-1", "10.0", month=1)
     at.selectbox(key="enter_month").set_value(0)  # a yearly flow where monthly flows of the link exist
     at.button(key="enter_submit").click().run()
     assert any("monthly flows of that year" in m.value for m in at.markdown)
@@ -82,8 +82,8 @@ def test_a_flow_is_edited_and_deleted_after_confirmation(app: Callable[..., AppT
     at.selectbox(key="enter_pick").set_value(key).run()
     at.button(key="enter_edit").click().run()
     assert at.selectbox(key="enter_source").value == "YARD-1"
-    assert at.number_input(key="enter_quantity").value == 20.0
-    at.number_input(key="enter_quantity").set_value(25.0)
+    assert at.text_input(key="enter_quantity").value == "20"
+    at.text_input(key="enter_quantity").set_value("25")
     at.selectbox(key="enter_month").set_value(3)  # the key changes: the old flow is replaced
     at.button(key="enter_submit").click().run()
     assert [s.value for s in at.success] == ["Flow saved."]
@@ -122,3 +122,49 @@ def test_facilities_and_parks_are_added_and_edited(app: Callable[..., AppTest], 
     at.text_input(key="facility_code").set_value("BAD CODE")
     at.button(key="facility_submit").click().run()
     assert at.error and not at.success
+
+
+def test_a_refused_quantity_is_said_under_its_field_and_what_was_typed_stays(
+    app: Callable[..., AppTest], world_db: Engine
+) -> None:
+    before = flows(world_db).height
+    at = app("enter", language="zh")
+    fill_flow(at, "SRC-1", "COL-1", "-5")
+    at.button(key="enter_submit").click().run()
+    assert not at.exception
+    assert at.error[0].value == "未保存：1 处问题，见各字段下方。"
+    assert any("数量为负数" in m.value for m in at.markdown)
+    assert at.text_input(key="enter_quantity").value == "-5"
+    fill_flow(at, "SRC-1", "COL-1", "12 吨多")
+    at.button(key="enter_submit").click().run()
+    assert any("不是数字" in m.value for m in at.markdown)
+    assert at.text_input(key="enter_quantity").value == "12 吨多"
+    assert flows(world_db).height == before
+
+
+def test_an_empty_quantity_offers_the_quality_the_form_has(app: Callable[..., AppTest], world_db: Engine) -> None:
+    at = app("enter")
+    fill_flow(at, "SRC-1", "COL-1", None)
+    at.button(key="enter_submit").click().run()
+    assert any("leave it empty only with data_quality unknown" in m.value for m in at.markdown)
+    assert "unknown" in at.selectbox(key="enter_quality").options[-1]
+    at.selectbox(key="enter_quality").set_value("unknown")
+    at.button(key="enter_submit").click().run()
+    assert [s.value for s in at.success] == ["Flow saved."]
+    assert flows(world_db, "2025-03").row(0, named=True)["data_quality"] == "unknown"
+
+
+def test_the_flow_picker_shows_the_edited_quantity(app: Callable[..., AppTest], world_db: Engine) -> None:
+    at = app("enter")
+    at.selectbox(key="enter_find_facility").set_value("YARD-1").run()
+    at.selectbox(key="enter_find_year").set_value(2024).run()
+    key = "2024-01|YARD-1|REC-1|fly_ash|sender"
+    at.selectbox(key="enter_pick").set_value(key).run()
+    at.button(key="enter_edit").click().run()
+    at.text_input(key="enter_quantity").set_value("400")
+    at.button(key="enter_submit").click().run()
+    picker = at.selectbox(key="enter_pick")
+    assert picker.value == key
+    assert "400" in picker.options[picker.index]
+    # the browser is told the new label of the picked flow (it keeps the old one otherwise)
+    assert picker.proto.set_value and "400" in picker.proto.raw_value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import fastexcel
@@ -104,3 +105,29 @@ def test_a_template_filled_in_imports(app: Callable[..., AppTest], world_db: Eng
     filled.write_csv(buffer)
     upload(at, ("flows.csv", buffer.getvalue(), "text/csv"))
     assert at.success[0].value == "Imported: 1 flows."
+
+
+def test_errors_name_the_column_as_the_file_heads_it_in_the_users_language(
+    app: Callable[..., AppTest], downloads: dict[str, Any]
+) -> None:
+    at = app("import", language="zh")
+    data = "期间,来源,去向,物料,数量\n2025-03,SRC-1,COL-1,scrap_steel,abc\n2025-03,COL-1,COL-1,scrap_steel,4\n"
+    upload(at, ("中文.csv", data.encode(), "text/csv"))
+    errors = at.dataframe[-1].value
+    assert set(errors["column"]) == {"数量", "去向"}
+    assert set(errors["reason"]) == {"不是数字", "流量的来源和去向不能是同一设施"}
+    assert "quantity" not in pl.read_csv(content(downloads, "errors.csv"))["column"].to_list()
+
+
+def test_the_uploader_says_the_limit_the_importer_applies(app: Callable[..., AppTest]) -> None:
+    import tomllib
+
+    from tests.ui.support import APP
+
+    at = app("import", language="zh")
+    uploader = at.get("file_uploader")[0]
+    assert uploader.proto.max_upload_size_mb == 100
+    assert "每个文件最大 100 MB" in uploader.proto.help
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 100  # Streamlit's own limit: the same
+    assert config["client"]["toolbarMode"] in ("viewer", "minimal")  # no Deploy button

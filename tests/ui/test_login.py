@@ -81,3 +81,21 @@ def test_a_disabled_user_is_signed_out(app: Callable[..., AppTest], world_db: En
         accounts.disable_user(conn, "tester")
     at.run()
     assert [t.value for t in at.title] == ["Sign in to mfa"]
+
+
+def test_the_login_page_sends_users_to_their_administrator_not_to_a_command(world_db: Engine) -> None:
+    for language, words in (("en", "Ask your administrator"), ("zh", "请向管理员申请")):
+        at = _blank()
+        at.session_state["language"] = language
+        at.run()
+        intro = at.caption[0].value
+        assert words in intro and "mfa user" not in intro
+
+
+def test_an_analyst_opening_a_writing_page_is_told_why(app: Callable[..., AppTest]) -> None:
+    at = app(user=("ana", "analyst", []))
+    for page, title in (("enter", "Enter data"), ("import", "Import files")):
+        open_page(at, page)
+        assert at.title[0].value == title  # not sent to the Overview
+        assert "analysts read the data but do not enter or import it" in at.info[0].value
+        assert not [b for b in at.button if b.key in ("enter_submit", "import_run")]

@@ -88,7 +88,7 @@ def test_a_write_is_visible_at_once(app: Callable[..., AppTest]) -> None:
     at.selectbox(key="enter_source").set_value("SRC-1")
     at.selectbox(key="enter_target").set_value("COL-1")
     at.selectbox(key="enter_material").set_value("scrap_steel")
-    at.number_input(key="enter_quantity").set_value(60.0)
+    at.text_input(key="enter_quantity").set_value("60")
     at.button(key="enter_submit").click().run()
     assert not at.exception
     open_page(at, "overview")
@@ -156,3 +156,11 @@ def test_figures_and_target_cards_say_what_share_rests_on_doubtful_flows_and_whi
     assert any("Reconciliation" in link.proto.label for link in links)
     zh = settled(app(language="zh"), "正在与数据协调结果核对")
     assert any("来自数据协调标记为可疑的流量" in c.value for c in zh.caption)
+
+
+def test_targets_without_data_are_headed_and_sourced_in_the_users_language(app: Callable[..., AppTest]) -> None:
+    at = app(language="zh")
+    table = next(d.value for d in at.dataframe if "依据" in d.value.columns)
+    assert "去向" not in table.columns and "目标值" in table.columns
+    assert all(not source.startswith("Hunan") for source in table["依据"])
+    assert "《湖南省“十四五”工业绿色发展规划》" in set(table["依据"])

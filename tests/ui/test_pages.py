@@ -93,3 +93,13 @@ def test_an_empty_database_points_to_the_import_page(
     for page in ("flows", "export"):
         open_page(at, page)
         assert "No flows recorded yet." in [i.value for i in at.info]
+
+
+def test_a_park_manager_starts_on_their_park(app: Callable[..., AppTest]) -> None:
+    at = app(user=("ning", "park_manager", ["NINGXIANG"]))
+    assert at.selectbox(key="overview_scope").value == "park:NINGXIANG"
+    open_page(at, "flows")
+    assert at.selectbox(key="flows_park").value == "NINGXIANG"
+    open_page(at, "enter")
+    assert at.selectbox(key="enter_source").options[0].endswith("REC-1")  # their park's facilities first
+    assert at.selectbox(key="facility_park").value == "NINGXIANG"

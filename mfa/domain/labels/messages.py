@@ -183,8 +183,8 @@ _PAGES: dict[str, tuple[str, str]] = {
     "export_col_parent_name": ("Part of", "上级物料"),
     "login_title": ("Sign in to mfa", "登录 mfa"),
     "login_intro": (
-        "Material flows of Hunan's industrial parks. Ask an admin for an account (mfa user add).",
-        "湖南省园区物质流管理。请向管理员申请账号（mfa user add）。",
+        "Material flows of Hunan's industrial parks. No account yet? Ask your administrator for one.",
+        "湖南省园区物质流管理。还没有账号？请向管理员申请。",
     ),
     "login_name": ("User name", "用户名"),
     "login_password": ("Password", "密码"),
@@ -235,6 +235,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     "quality_measured": ("measured", "实测"),
     "quality_calculated": ("calculated", "核算"),
     "quality_estimated": ("estimated", "估算"),
+    "quality_unknown": ("unknown (no quantity)", "未知（无数量）"),
     "note": ("Note", "备注"),
     "reference": ("Reference", "数据来源"),
     "indicator": ("Indicator", "指标"),
@@ -277,6 +278,11 @@ _OVERVIEW: dict[str, tuple[str, str]] = {
     ),
     "target_year": ("Target year", "目标年份"),
     "target_source": ("Source", "依据"),
+    "target_value": ("Target", "目标值"),
+    "source_green_plan": (
+        "Hunan 14th FYP industrial green development plan",
+        "《湖南省“十四五”工业绿色发展规划》",
+    ),
     "trajectory_title": ("Trajectory and gap", "趋势与差距"),
     "trajectory_tab": ("Trajectory", "变化趋势"),
     "chart_actual": ("Actual", "实际值"),
@@ -400,6 +406,29 @@ _FLOWS: dict[str, tuple[str, str]] = {
 
 _ENTER: dict[str, tuple[str, str]] = {
     "enter_title": ("Enter data", "数据填报"),
+    # the command line's import report (mfa --language zh import ...)
+    "cli_file": ("file", "文件"),
+    "cli_row": ("row", "行"),
+    "cli_column": ("column", "列"),
+    "cli_value": ("value", "值"),
+    "cli_reason": ("reason", "原因"),
+    "cli_problems": ("{n} problem(s)", "{n} 处问题"),
+    "cli_more": ("... and {n} more", "……另有 {n} 处"),
+    "cli_error_report": ("error report: {path}", "错误报告：{path}"),
+    "cli_rejected_rows": ("rejected rows: {path}", "被拒绝的行：{path}"),
+    "cli_dry_run": ("dry run: read {counts}; nothing written", "仅校验：读取 {counts}；未写入"),
+    "cli_imported": ("imported {counts}", "已导入 {counts}"),
+    "cli_rejected": ("; rejected {n} row(s)", "；拒绝 {n} 行"),
+    "cli_nothing_written": (
+        "nothing written: fix the rows above, or use --accept-valid to write the valid rows",
+        "未写入：请修正以上各行，或用 --accept-valid 只写入正确的行",
+    ),
+    "reads_only": (
+        "You are signed in as {name}, an analyst: analysts read the data but do not enter or import it. If you "
+        "need to write data, ask your administrator for a park manager account.",
+        "您以 {name}（分析员）身份登录：分析员可以查看数据，但不能填报或导入。"
+        "如需填报数据，请联系管理员开通园区管理员账号。",
+    ),
     "enter_caption": (
         "Add or correct a flow, a facility or a park. Every entry is checked like an imported file.",
         "新增或修改流量、设施、园区。每条记录都按导入文件的规则校验。",
@@ -459,8 +488,8 @@ _IMPORT: dict[str, tuple[str, str]] = {
     "template_workbook": ("All tables .xlsx", "全部表格 .xlsx"),
     "upload_label": ("Files to import", "选择要导入的文件"),
     "upload_help": (
-        "CSV in UTF-8 or GBK; XLSX with one sheet per table.",
-        "CSV 可为 UTF-8 或 GBK 编码；XLSX 每个工作表一张表。",
+        "CSV in UTF-8 or GBK; XLSX with one sheet per table. At most {mb} MB per file (larger files: mfa import).",
+        "CSV 可为 UTF-8 或 GBK 编码；XLSX 每个工作表一张表。每个文件最大 {mb} MB（更大的文件请用 mfa import 导入）。",
     ),
     "preview_title": ("{file} → {table} · {n} rows", "{file} → {table} · {n} 行"),
     "import_mode": ("When some rows are bad", "有错误行时"),

@@ -146,6 +146,166 @@ REASONS: dict[str, tuple[str, str]] = {
         "{file}: sheet '{sheet}' is not a table mfa reads; skipped",
         "{file}：工作表“{sheet}”不是 mfa 可读取的表，已跳过",
     ),
+    # validating rows (mfa.intake.validate): one cell each
+    "required": ("{column} is required", "请填写{column}（必填）"),
+    "not_a_number": ("not a number", "不是数字"),
+    "not_finite": ("not a finite number", "不是有限数值"),
+    "not_finite_nan": ("not a finite number (NaN or infinity)", "不是有限数值（NaN 或无穷大）"),
+    "negative_quantity": ("negative quantity", "数量为负数：请填写 0 或正数"),
+    "quantity_too_large": (
+        "too large: in tonnes it exceeds the largest number that can be stored",
+        "数值过大：换算成吨后超出可存储的最大数值",
+    ),
+    "quantity_too_large_short": (
+        "too large: in tonnes it exceeds what can be stored",
+        "数值过大：换算成吨后超出可存储的范围",
+    ),
+    "zero_quantity": (
+        "zero quantity: a flow must carry a positive quantity",
+        "数量为零：流量的数量必须大于零",
+    ),
+    "ambiguous_unit": (
+        "ambiguous unit: write t for tonnes or Mt for million tonnes",
+        "单位有歧义：吨请写 t，百万吨请写 Mt",
+    ),
+    "unknown_unit": (
+        "unknown unit '{unit}' (use t, kg, kt, Mt, 万吨 or 亿吨)",
+        "未知的单位“{unit}”（可用 t、kg、kt、Mt、万吨或亿吨）",
+    ),
+    "bad_period": (
+        "not a valid period: use a year (2024) or a month (2024-03)",
+        "期间无效：请填写年份（如 2024）或月份（如 2024-03）",
+    ),
+    "future_period": ("lies in the future (after {month})", "晚于当前月份（{month} 之后）"),
+    "unknown_value": ("unknown {what} '{value}'", "未知的{what}“{value}”"),
+    "duplicate_key": (
+        "the same key as {file} row {row}: a key may appear once",
+        "与 {file} 第 {row} 行的键相同：同一键只能出现一次",
+    ),
+    "quantity_required": (
+        "quantity is required (leave it empty only with data_quality unknown)",
+        "请填写数量（只有数据质量为“未知”时才可留空）",
+    ),
+    "quantity_with_unknown": (
+        "a flow with data_quality unknown has no quantity: leave it empty or give the data quality",
+        "数据质量为“未知”的流量没有数量：请清空数量，或填写数据质量",
+    ),
+    "self_flow": ("a flow cannot go from a facility to itself", "流量的来源和去向不能是同一设施"),
+    "uncertainty_not_number": (
+        "not a number (a relative uncertainty from 0 to 1)",
+        "不是数字（相对不确定度，0 到 1 之间）",
+    ),
+    "uncertainty_range": (
+        "uncertainty must be between 0 and 1 (e.g. 0.05)",
+        "不确定度必须在 0 到 1 之间（如 0.05，即 5%）",
+    ),
+    "bad_data_quality": (
+        "data_quality must be measured, calculated, estimated or unknown",
+        "数据质量须为实测、核算、估算或未知",
+    ),
+    "bad_side": (
+        "side must be sender (移出方) or receiver (接收方): whose declaration the row is",
+        "申报方须为移出方（sender）或接收方（receiver）：即该行是谁的申报",
+    ),
+    "duplicate_side": (
+        "the same flow and side as {file} row {row}: each side declares a flow once",
+        "与 {file} 第 {row} 行的流量及申报方相同：每一方对一条流量只申报一次",
+    ),
+    "yearly_vs_monthly_file": (
+        "a yearly flow while the same file has monthly flows of that year for this link",
+        "同一文件中已有该年度本条路径的月度流量，不能再填年度流量",
+    ),
+    "monthly_vs_yearly_file": (
+        "a monthly flow while the same file has a yearly flow of that year for this link",
+        "同一文件中已有该年度本条路径的年度流量，不能再填月度流量",
+    ),
+    "yearly_vs_monthly_database": (
+        "a yearly flow while the database has monthly flows of that year for this link",
+        "数据库中已有该年度本条路径的月度流量，不能再填年度流量",
+    ),
+    "monthly_vs_yearly_database": (
+        "a monthly flow while the database has a yearly flow of that year for this link",
+        "数据库中已有该年度本条路径的年度流量，不能再填月度流量",
+    ),
+    "name_required": ("a name or a Chinese name (name_zh) is required", "请填写名称或中文名称（name_zh）"),
+    "code_form": ("a code is 1 to 64 characters without spaces", "代码为 1 至 64 个字符，不含空格"),
+    "credit_code_chars": (
+        "malformed unified social credit code: {chars} cannot appear in one",
+        "统一社会信用代码格式错误：不能含有 {chars}",
+    ),
+    "credit_code_check": (
+        "malformed unified social credit code: check digit should be {expected}, not {found}",
+        "统一社会信用代码格式错误：校验位应为 {expected}，而不是 {found}",
+    ),
+    "not_a_city": (
+        "'{value}' is not one of Hunan's 14 prefecture-level cities",
+        "“{value}”不是湖南省 14 个地级市州之一",
+    ),
+    "bad_level": ("level must be national, provincial or other", "级别须为国家级、省级或其他"),
+    "unknown_kind": ("unknown kind '{value}' (one of {kinds})", "未知的设施类型“{value}”（可选：{kinds}）"),
+    "park_required": (
+        "park is required (only a boundary facility lies outside the parks)",
+        "请填写园区（只有边界设施位于园区之外）",
+    ),
+    "material_code_form": (
+        "a material code is lower-case letters, digits and _ (e.g. scrap_steel)",
+        "物料代码由小写字母、数字和 _ 组成（如 scrap_steel）",
+    ),
+    "material_cycle": ("a material cannot be below itself", "物料不能是自身的下级"),
+    "bad_is_product": ("is_product must be true or false", "is_product 须为 true 或 false"),
+    "indicator_form": (
+        "an indicator name is lower-case letters, digits and _ (e.g. renewable_recycled_t)",
+        "指标名由小写字母、数字和 _ 组成（如 renewable_recycled_t）",
+    ),
+    "unknown_scope": (
+        "unknown scope '{value}' (province, a Hunan city or a park code)",
+        "未知的范围“{value}”（全省、湖南的市州或园区代码）",
+    ),
+    "bad_year": ("a year from 1900 to 2100", "应为 1900 至 2100 之间的年份"),
+    "baseline_pair": (
+        "give both baseline_year and baseline_value, or neither",
+        "基准年和基准值须同时填写或同时留空",
+    ),
+    "bad_direction": ("direction must be at_least or at_most", "方向须为 at_least（不低于）或 at_most（不高于）"),
+    # who may write what (mfa.services.authorize)
+    "role_reads_only": (
+        "{name} ({role}) may not write: the role reads only",
+        "{name}（{role}）不能写入：该角色只能查看",
+    ),
+    "own_park_facilities": (
+        "{name} may write facilities of their own parks only",
+        "{name} 只能写入本人所管园区的设施",
+    ),
+    "own_park_flows": (
+        "{name} may write flows from or to their own parks only",
+        "{name} 只能写入来源或去向在本人所管园区的流量",
+    ),
+    "own_park_stocks": ("{name} may write stocks of their own parks only", "{name} 只能写入本人所管园区的库存"),
+    "own_park_capacities": (
+        "{name} may write capacities of facilities in their own parks only",
+        "{name} 只能写入本人所管园区内设施的产能",
+    ),
+    "park_manager_table": ("{name} (park manager) may not write {table}", "{name}（园区管理员）不能写入 {table}"),
+    "own_side_sender": (
+        "the sender's declaration (source {facility} in park {park}): {name} declares only the side of their own parks",
+        "移出方的申报（来源 {facility} 位于园区 {park}）：{name} 只能申报本人所管园区一方",
+    ),
+    "own_side_receiver": (
+        "the receiver's declaration (target {facility} in park {park}): {name} declares only the side of their own "
+        "parks",
+        "接收方的申报（去向 {facility} 位于园区 {park}）：{name} 只能申报本人所管园区一方",
+    ),
+    # whole files (mfa.intake.readers)
+    "file_too_large": (
+        "the file is {size} MB; uploads may be {most} MB at most (use mfa import)",
+        "文件大小为 {size} MB；上传文件最大 {most} MB（更大的文件请用 mfa import 导入）",
+    ),
+    "unsupported_file": (
+        "unsupported file type {suffix} (use .csv or .xlsx)",
+        "不支持的文件类型 {suffix}（请用 .csv 或 .xlsx）",
+    ),
+    "no_such_file": ("no such file: {path}", "文件不存在：{path}"),
+    "unreadable_csv": ("not a readable CSV file: {detail}", "无法读取的 CSV 文件：{detail}"),
     # declared transfer coefficients (mfa.intake.validate.coefficients)
     "coefficient_scope_missing": (
         "give the facility or the kind of facilities this coefficient is for",
@@ -216,6 +376,33 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     return [(pattern, zh) for _n, pattern, zh in sorted(out, key=lambda item: -item[0])]
 
 
+COLUMNS_ZH: dict[str, str] = {
+    "period": "期间",
+    "source": "来源",
+    "target": "去向",
+    "material": "物料",
+    "quantity": "数量",
+    "unit": "单位",
+    "facility": "设施",
+    "park": "园区",
+    "code": "代码",
+    "city": "城市",
+    "kind": "类型",
+    "alias": "别名",
+    "indicator": "指标",
+    "scope": "范围",
+    "direction": "方向",
+    "year": "年份",
+    "value": "数值",
+    "product": "产品",
+    "distribution": "分布",
+    "capacity": "产能",
+    "target_year": "目标年份",
+    "target_value": "目标值",
+}
+"""The Chinese names of canonical columns, for the `{column}` of a reason (a file's own header stays as written)."""
+
+
 def translate(text: str, language: Language) -> str:
     """An English reason in `language` (as it is when no template matches, or in English)."""
     if language != "zh" or not text:
@@ -223,5 +410,8 @@ def translate(text: str, language: Language) -> str:
     for pattern, zh in _patterns():
         found = pattern.match(text)
         if found:
-            return zh.format(**found.groupdict())
+            values = found.groupdict()
+            if "column" in values:
+                values["column"] = COLUMNS_ZH.get(values["column"], values["column"])
+            return zh.format(**values)
     return text

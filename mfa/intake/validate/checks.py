@@ -12,8 +12,8 @@ from datetime import date
 
 import polars as pl
 
+from mfa.domain.labels.reasons import reason as why
 from mfa.domain.periods import (
-    PERIOD_HINT,
     is_future_period,
     is_valid_period,
     normalize_period,
@@ -44,6 +44,10 @@ IDENT_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 CELL_COLUMNS = frozenset({"quantity", "period"})
 """Columns a record read from a month column takes from that column's cell and header: their errors name the
 column as the sheet heads it (`3月`), from the record's `_col`."""
+
+
+DUPLICATE_KEY = why("duplicate_key", file="{}", row="{}")
+"""Why a row repeats an earlier key (pl.format fills the first one's file and row)."""
 
 
 FORMULA_PREFIX = r"^'([=+\-@\t\r].*)$"
@@ -143,7 +147,7 @@ class Checks:
     def required(self, columns: tuple[str, ...]) -> None:
         """Each of `columns` must have a value."""
         for col in columns:
-            self.add(cell_missing(col), col, f"{col} is required")
+            self.add(cell_missing(col), col, why("required", column=col))
 
     def run(self, table: str, typed: pl.DataFrame, columns: tuple[str, ...]) -> Checked:
         """Split `typed` (same rows as the input) into valid rows and errors."""
@@ -241,26 +245,26 @@ def prepare(frame: pl.DataFrame, columns: tuple[str, ...], *, today: date | None
 def check_period(checks: Checks, today: date) -> None:
     """The period (prepared with `today`) is a valid year or month, not in the future."""
     valid = pl.col("__period_valid")
-    checks.add(~cell_missing("period") & ~valid, "period", f"not a valid period: use {PERIOD_HINT}")
-    checks.add(pl.col("__period_future"), "period", f"lies in the future (after {today:%Y-%m})")
+    checks.add(~cell_missing("period") & ~valid, "period", why("bad_period"))
+    checks.add(pl.col("__period_future"), "period", why("future_period", month=f"{today:%Y-%m}"))
 
 
 def check_quantity(checks: Checks, allow_zero: bool) -> None:
     q = pl.col("__quantity")
-    checks.add(~cell_missing("quantity") & q.is_null(), "quantity", "not a number")
-    checks.add(q.is_nan() | q.is_infinite(), "quantity", "not a finite number (NaN or infinity)")
-    checks.add(q < 0, "quantity", "negative quantity")
+    checks.add(~cell_missing("quantity") & q.is_null(), "quantity", why("not_a_number"))
+    checks.add(q.is_nan() | q.is_infinite(), "quantity", why("not_finite_nan"))
+    checks.add(q < 0, "quantity", why("negative_quantity"))
     tonnes = q * pl.col("__factor")
     checks.add(
         q.is_finite() & tonnes.is_infinite(),
         "quantity",
-        "too large: in tonnes it exceeds the largest number that can be stored",
+        why("quantity_too_large"),
     )
     if not allow_zero:
-        checks.add(q == 0, "quantity", "zero quantity: a flow must carry a positive quantity")
+        checks.add(q == 0, "quantity", why("zero_quantity"))
     unit = pl.col("__unit")
     ambiguous = unit.is_in(sorted(AMBIGUOUS_UNITS))
-    checks.add(ambiguous, "unit", "ambiguous unit: write t for tonnes or Mt for million tonnes")
+    checks.add(ambiguous, "unit", why("ambiguous_unit"))
     checks.add(
         unit.is_not_null() & pl.col("__factor").is_null() & ~ambiguous,
         "unit",
@@ -320,7 +324,7 @@ def check_duplicates(
     frame: pl.DataFrame,
     key: list[str],
     column: str,
-    reason: str = "the same key as {} row {}: a key may appear once",
+    reason: str = DUPLICATE_KEY,
 ) -> None:
     """Rows whose key already appeared earlier in the import (in any of its files); `reason` names the first one
     (its file and row fill the braces)."""

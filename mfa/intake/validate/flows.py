@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from mfa.domain.handovers import default_side
+from mfa.domain.labels.reasons import reason
 from mfa.intake.validate.checks import (
     Checked,
     Checks,
@@ -83,41 +84,39 @@ def validate_flows(
     checks.add(
         cell_missing("quantity") & ~unknown.fill_null(False),
         "quantity",
-        "quantity is required (leave it empty only with data_quality unknown)",
+        reason("quantity_required"),
     )
     checks.add(
         ~cell_missing("quantity") & unknown.fill_null(False),
         "quantity",
-        "a flow with data_quality unknown has no quantity: leave it empty or give the data quality",
+        reason("quantity_with_unknown"),
     )
     check_period(checks, today)
     facilities = list(refs.facilities)
     check_names(checks, "source", unnamed, facilities, "facility")
     check_names(checks, "target", unnamed, facilities, "facility")
     check_names(checks, "material", unnamed, list(refs.materials), "material")
-    checks.add(pl.col("__source") == pl.col("__target"), "target", "a flow cannot go from a facility to itself")
+    checks.add(pl.col("__source") == pl.col("__target"), "target", reason("self_flow"))
     check_quantity(checks, allow_zero=False)
     u = pl.col("__u")
-    checks.add(
-        ~cell_missing("uncertainty") & u.is_null(), "uncertainty", "not a number (a relative uncertainty from 0 to 1)"
-    )
-    checks.add(u.is_not_null() & ~u.is_between(0, 1), "uncertainty", "uncertainty must be between 0 and 1 (e.g. 0.05)")
+    checks.add(~cell_missing("uncertainty") & u.is_null(), "uncertainty", reason("uncertainty_not_number"))
+    checks.add(u.is_not_null() & ~u.is_between(0, 1), "uncertainty", reason("uncertainty_range"))
     checks.add(
         ~cell_missing("data_quality") & pl.col("__dq").is_null(),
         "data_quality",
-        "data_quality must be measured, calculated, estimated or unknown",
+        reason("bad_data_quality"),
     )
     checks.add(
         ~cell_missing("side") & pl.col("__given_side").is_null(),
         "side",
-        "side must be sender (移出方) or receiver (接收方): whose declaration the row is",
+        reason("bad_side"),
     )
     check_duplicates(
         checks,
         f,
         ["__period", "__source", "__target", "__material", "__side"],
         "side",
-        "the same flow and side as {} row {}: each side declares a flow once",
+        reason("duplicate_side", file="{}", row="{}"),
     )
     check_granularity(checks, f, refs)
     typed = f.select(
@@ -146,9 +145,8 @@ def check_granularity(checks: Checks, f: pl.DataFrame, refs: Refs) -> None:
     kinds = f.select((monthly & valid_year).any().alias("m"), (~monthly & valid_year).any().alias("y")).row(0)
     if kinds[0] and kinds[1]:
         clash = monthly.any().over(link) & (~monthly).any().over(link) & valid_year
-        what = "the same file has"
-        checks.add(clash & ~monthly, "period", f"a yearly flow while {what} monthly flows of that year for this link")
-        checks.add(clash & monthly, "period", f"a monthly flow while {what} a yearly flow of that year for this link")
+        checks.add(clash & ~monthly, "period", reason("yearly_vs_monthly_file"))
+        checks.add(clash & monthly, "period", reason("monthly_vs_yearly_file"))
     existing = refs.flow_granularity
     if existing is None or existing.height == 0:
         return
@@ -157,13 +155,8 @@ def check_granularity(checks: Checks, f: pl.DataFrame, refs: Refs) -> None:
         monthly.alias("__monthly"),
     ).join(existing, on=["source", "target", "material", "year"], how="left", maintain_order="left")
     clash_db = ((keyed["__monthly"] & keyed["has_year"]) | (~keyed["__monthly"] & keyed["has_month"])).fill_null(False)
-    what = "the database has"
-    checks.add(
-        clash_db & ~keyed["__monthly"], "period", f"a yearly flow while {what} monthly flows of that year for this link"
-    )
-    checks.add(
-        clash_db & keyed["__monthly"], "period", f"a monthly flow while {what} a yearly flow of that year for this link"
-    )
+    checks.add(clash_db & ~keyed["__monthly"], "period", reason("yearly_vs_monthly_database"))
+    checks.add(clash_db & keyed["__monthly"], "period", reason("monthly_vs_yearly_database"))
 
 
 def validate_stocks(frame: pl.DataFrame, refs: Refs, *, today: date | None = None) -> Checked:

@@ -6,6 +6,7 @@ import polars as pl
 
 from mfa.domain import vocabulary
 from mfa.domain.labels import KIND_LABELS
+from mfa.domain.labels.reasons import reason
 from mfa.intake.validate.checks import (
     IDENT_PATTERN,
     USCC_CHARS,
@@ -37,11 +38,11 @@ def credit_code_problem(code: str) -> str | None:
     """Why `code`, which looks like a unified social credit code, is malformed; None if it is fine."""
     bad = sorted({c for c in code[:17] if c not in USCC_CHARS})
     if bad:
-        return f"malformed unified social credit code: {''.join(bad)} cannot appear in one"
+        return reason("credit_code_chars", chars="".join(bad))
     total = sum(USCC_CHARS.index(c) * w for c, w in zip(code[:17], USCC_WEIGHTS, strict=True))
     expected = USCC_CHARS[(31 - total % 31) % 31]
     if code[17] != expected:
-        return f"malformed unified social credit code: check digit should be {expected}, not {code[17]}"
+        return reason("credit_code_check", expected=expected, found=code[17])
     return None
 
 
@@ -55,14 +56,14 @@ def code_problem(code: str | None) -> str | None:
     if not code:
         return None
     if len(code) > 64 or any(c.isspace() for c in code):
-        return "a code is 1 to 64 characters without spaces"
+        return reason("code_form")
     if looks_like_credit_code(code):
         return credit_code_problem(code)
     return None
 
 
 def check_names(checks: Checks) -> None:
-    checks.add(cell_missing("name") & cell_missing("name_zh"), "name", "a name or a Chinese name (name_zh) is required")
+    checks.add(cell_missing("name") & cell_missing("name_zh"), "name", reason("name_required"))
 
 
 def validate_parks(frame: pl.DataFrame, refs: Refs) -> Checked:
@@ -83,7 +84,7 @@ def validate_parks(frame: pl.DataFrame, refs: Refs) -> Checked:
         pl.format("'{}' is not one of Hunan's 14 prefecture-level cities", cell_text("city")),
     )
     level = cell_lookup("level", LEVELS)
-    checks.add(~cell_missing("level") & level.is_null(), "level", "level must be national, provincial or other")
+    checks.add(~cell_missing("level") & level.is_null(), "level", reason("bad_level"))
     check_duplicates(checks, f, ["__code"], "code")
     typed = f.select(
         "_file",
@@ -115,7 +116,7 @@ def validate_facilities(frame: pl.DataFrame, refs: Refs) -> Checked:
     checks.add(
         cell_missing("park") & kind.is_not_null() & (kind != "boundary"),
         "park",
-        "park is required (only a boundary facility lies outside the parks)",
+        reason("park_required"),
     )
     check_known(checks, "park", list(refs.parks), "park")
     check_duplicates(checks, f, ["__code"], "code")
@@ -143,7 +144,7 @@ def validate_materials(frame: pl.DataFrame, refs: Refs) -> Checked:
     checks.add(
         code.is_not_null() & ~code.str.contains(IDENT_PATTERN),
         "code",
-        "a material code is lower-case letters, digits and _ (e.g. scrap_steel)",
+        reason("material_code_form"),
     )
     known = set(refs.materials) | set(f["code"].drop_nulls().str.strip_chars().to_list())
     parent = cell_text("parent")
@@ -155,10 +156,7 @@ def validate_materials(frame: pl.DataFrame, refs: Refs) -> Checked:
     parents = dict(refs.materials)
     rows = f.select(code.alias("c"), parent.alias("p")).rows()
     parents.update({c: p for c, p in rows if c})
-    cyc = [
-        "a material cannot be below itself" if c and p and c in vocabulary.ancestors(parents, p) else None
-        for c, p in rows
-    ]
+    cyc = [reason("material_cycle") if c and p and c in vocabulary.ancestors(parents, p) else None for c, p in rows]
     checks.add(
         pl.Series(cyc, dtype=pl.String).is_not_null(),
         "parent",
@@ -168,7 +166,7 @@ def validate_materials(frame: pl.DataFrame, refs: Refs) -> Checked:
     checks.add(
         flag.is_not_null() & ~flag.is_in(sorted(TRUE_WORDS | FALSE_WORDS)),
         "is_product",
-        "is_product must be true or false",
+        reason("bad_is_product"),
     )
     check_duplicates(checks, f, ["__code"], "code")
     typed = f.select(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from mfa.domain import vocabulary
+from mfa.domain.labels.reasons import reason
 from mfa.intake.validate.aliases import validate_material_aliases
 from mfa.intake.validate.checks import (
     IDENT_PATTERN,
@@ -39,7 +40,7 @@ def _check_indicator_and_scope(checks: Checks, refs: Refs) -> tuple[pl.Expr, pl.
     checks.add(
         ind.is_not_null() & ~ind.str.contains(IDENT_PATTERN),
         "indicator",
-        "an indicator name is lower-case letters, digits and _ (e.g. renewable_recycled_t)",
+        reason("indicator_form"),
     )
     scope_text = cell_text("scope")
     city = scope_text.str.to_lowercase().replace_strict(
@@ -72,13 +73,13 @@ def _check_year(checks: Checks, column: str) -> None:
     checks.add(
         ~cell_missing(column) & (y.is_null() | (y != y.round(0)) | ~y.is_between(1900, 2100)),
         column,
-        "a year from 1900 to 2100",
+        reason("bad_year"),
     )
 
 
 def _check_finite(checks: Checks, column: str) -> None:
     v = cell_number(column)
-    checks.add(~cell_missing(column) & (v.is_null() | v.is_nan() | v.is_infinite()), column, "not a finite number")
+    checks.add(~cell_missing(column) & (v.is_null() | v.is_nan() | v.is_infinite()), column, reason("not_finite"))
 
 
 def validate_targets(frame: pl.DataFrame, refs: Refs) -> Checked:
@@ -95,10 +96,10 @@ def validate_targets(frame: pl.DataFrame, refs: Refs) -> Checked:
     checks.add(
         cell_missing("baseline_year") != cell_missing("baseline_value"),
         "baseline_value",
-        "give both baseline_year and baseline_value, or neither",
+        reason("baseline_pair"),
     )
     direction = cell_lookup("direction", DIRECTIONS)
-    checks.add(~cell_missing("direction") & direction.is_null(), "direction", "direction must be at_least or at_most")
+    checks.add(~cell_missing("direction") & direction.is_null(), "direction", reason("bad_direction"))
     checks.frame = f = f.with_columns(
         ind.alias("__indicator"), scope.alias("__scope"), cell_number("target_year").alias("__target_year")
     )
