@@ -48,8 +48,8 @@ UPLOAD = ("六月流量.csv", "期间,来源,去向,物料,数量,单位\n2025-0
 are data there)."""
 
 KNOWN: dict[tuple[str, Language], tuple[str, ...]] = {}
-"""Wrong-language texts on pages whose files other branches of issue 14 own: (page, language) -> texts that contain
-the offending words (the start of each text). Empty it as those branches land; an entry no longer seen fails the walk too."""
+"""Wrong-language texts on pages whose files other branches of issue 14 own: (page, language) -> the start of each
+text with offending words. Empty it as those branches land; an entry no longer seen fails the walk too."""
 
 
 @dataclass

@@ -554,7 +554,8 @@ _OUTLOOK: dict[str, tuple[str, str]] = {
         "时间约定（flodym 默认）：当年投入量在年中进入使用，存量按年末计：`存量(y) = Σ 投入量(c) · S(y − c + 0.5)`。",
     ),
     "convention_caption_start": (
-        "Time convention: a year's inflow enters use at the start of the year: `stock(y) = Σ inflow(c) · S(y − c + 1)`.",
+        "Time convention: a year's inflow enters use at the start of the year: "
+        "`stock(y) = Σ inflow(c) · S(y − c + 1)`.",
         "时间约定：当年投入量在年初进入使用：`存量(y) = Σ 投入量(c) · S(y − c + 1)`。",
     ),
     "convention_caption_end": (
