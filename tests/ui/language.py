@@ -56,8 +56,8 @@ ANYWHERE: frozenset[str] = frozenset(
     }
 )
 """Latin words a Chinese page may show: the app's name, units, file formats and chemical symbols."""
-PROPER_NAMES: frozenset[str] = frozenset({"d3-sankey", "flodym", "ODYM", "BatPaC", "Streamlit"})
-"""Names of software and models, which a Chinese text names as they are."""
+PROPER_NAMES: frozenset[str] = frozenset({"d3-sankey", "flodym", "ODYM", "BatPaC", "Streamlit", "UTF-8", "GBK"})
+"""Names of software, models and encodings, which a Chinese text names as they are."""
 COLUMN_NAMES: frozenset[str] = frozenset(
     f"{column} ({zh_name(spec, column)})" for spec in TABLES for column in spec.columns if zh_name(spec, column)
 )
