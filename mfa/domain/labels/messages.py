@@ -723,17 +723,18 @@ _OUTLOOK: dict[str, tuple[str, str]] = {
     "convention_end": ("end of year", "年末"),
     "convention_caption_middle": (
         "Time convention (flodym's default): a year's inflow enters use at mid-year and the stock is counted at the "
-        "year's end, stock(y) = Σ inflow(c) · S(y − c + 0.5).",
-        "时间约定（flodym 默认）：当年投入量在年中进入使用，存量按年末计，stock(y) = Σ inflow(c) · S(y − c + 0.5)。",
+        "year's end: `stock(y) = Σ inflow(c) · S(y − c + 0.5)`.",
+        "时间约定（flodym 默认）：当年投入量在年中进入使用，存量按年末计：`存量(y) = Σ 投入量(c) · S(y − c + 0.5)`。",
     ),
     "convention_caption_start": (
-        "Time convention: a year's inflow enters use at the start of the year, stock(y) = Σ inflow(c) · S(y − c + 1).",
-        "时间约定：当年投入量在年初进入使用，stock(y) = Σ inflow(c) · S(y − c + 1)。",
+        "Time convention: a year's inflow enters use at the start of the year: "
+        "`stock(y) = Σ inflow(c) · S(y − c + 1)`.",
+        "时间约定：当年投入量在年初进入使用：`存量(y) = Σ 投入量(c) · S(y − c + 1)`。",
     ),
     "convention_caption_end": (
-        "Time convention (the older ODYM one): a year's inflow enters use at the end of the year, "
-        "stock(y) = Σ inflow(c) · S(y − c).",
-        "时间约定（旧版 ODYM）：当年投入量在年末进入使用，stock(y) = Σ inflow(c) · S(y − c)。",
+        "Time convention (the older ODYM one): a year's inflow enters use at the end of the year: "
+        "`stock(y) = Σ inflow(c) · S(y − c)`.",
+        "时间约定（旧版 ODYM）：当年投入量在年末进入使用：`存量(y) = Σ 投入量(c) · S(y − c)`。",
     ),
     "outlook_no_inflows": (
         "No inflows yet: import the inflows, lifetimes and capacities tables to forecast retirements.",
