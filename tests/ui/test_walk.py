@@ -51,26 +51,7 @@ are data there)."""
 VERDICT = re.compile(r"things to check in \d{4}|\d{4} 年有 \d+ 处需要核查")
 """The reconciliation's verdict, red by design when reports are probably wrong (not an error of the app)."""
 
-KNOWN: dict[tuple[str, Language], tuple[str, ...]] = {
-    ("login", "zh"): ("湖南省园区物质流管理。请向管理员申请账号（mfa user add）",),  # login.py: the command not as code
-    ("enter", "en"): ("t · 吨",),  # enter.py: the unit's options
-    ("enter", "zh"): ("Whose declaration the flow is",),  # enter.py: the side's help (the import column's description)
-    ("history", "zh"): (  # history.py: raw column names, record kinds and stored change summaries
-        "change_id",
-        "changed_at",
-        "changed_by",
-        "via",
-        "summary",
-        "record",
-        "key",
-        "how",
-        "flow",
-        "None",
-        "#1 · root · 37 parks written",
-        "period | source | target | material | side",
-        "键（period | source | target | material | side）",
-    ),
-}
+KNOWN: dict[tuple[str, Language], tuple[str, ...]] = {}
 """Wrong-language texts on pages whose files other branches of issue 14 own: (page, language) -> the start of each
 text with offending words. Empty it as those branches land; an entry no longer seen fails the walk too."""
 
