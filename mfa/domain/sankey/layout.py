@@ -105,13 +105,15 @@ class Load:
         return sum(max(t * per_t, MIN_NODE_PX) for t in self.nodes) + (len(self.nodes) - 1) * GAP
 
 
-def _scale(columns: list[Load], lane_t: float, lane_n: int, plot_h: float) -> float:
+def _scale(columns: list[Load], lane_t: float, lane_n: int, plot_h: float, back: float | None = None) -> float:
     """The px per tonne that lets every column (a node is at least MIN_NODE_PX tall) and the return lanes below it
-    fit in `plot_h`."""
+    fit in `plot_h`; `back`: the px per tonne of the return bands when the width allows them less than the nodes."""
     clear = CLEAR if lane_n else 0.0
+    fixed_lanes = 0.0 if back is None else lane_t * back
+    lane_t = lane_t if back is None else 0.0
     best = math.inf
     for load in columns:
-        room = plot_h - load.gaps - lane_n * LANE_GAP - clear
+        room = plot_h - load.gaps - lane_n * LANE_GAP - clear - fixed_lanes
         total = sum(load.nodes) + sum(load.passing)
         if total + lane_t <= 0:
             continue
@@ -155,25 +157,26 @@ def _frame(
     top: float,
     height: float | None,
     scale_t: float | None,
-    per_t: float | None = None,
+    back: float | None = None,
 ) -> tuple[float, float, bool]:
     """(figure height, px per tonne, whether scale_t was kept). For `height` None: the least height at which every
-    column's labels fit, the nodes have MIN_NODE_AREA px (unless `per_t` is given: the width allowed no more) and
-    span NODE_SHARE of the figure when the return lanes let them; at most MAX_HEIGHT."""
-    fixed = per_t if per_t is not None else SCALE_PX / scale_t if scale_t is not None else None
+    column's labels fit, the nodes have MIN_NODE_AREA px and span NODE_SHARE of the figure when the return lanes
+    let them; at most MAX_HEIGHT. `back`: the px per tonne of the return bands when the width allows them less than
+    the nodes (None: the nodes' own)."""
+    fixed = SCALE_PX / scale_t if scale_t is not None else None
 
     def lanes_px(k: float) -> float:
-        return lane_t * k + lane_n * LANE_GAP + CLEAR if lane_n else 0.0
+        return lane_t * (k if back is None else back) + lane_n * LANE_GAP + CLEAR if lane_n else 0.0
 
     if height is None:
         labels = max(len(load.nodes) for load in stats) * LABEL_H
         if fixed is not None:
-            area = max(labels, _column_px(stats, fixed), MIN_NODE_AREA if per_t is None else 0.0)
+            area = max(labels, _column_px(stats, fixed), MIN_NODE_AREA)
             height = min(top + area + lanes_px(fixed) + FOOT_H, MAX_HEIGHT)
         else:
 
             def fine(h: float, share: bool) -> bool:
-                k = _scale(stats, lane_t, lane_n, h - top - FOOT_H)
+                k = _scale(stats, lane_t, lane_n, h - top - FOOT_H, back)
                 area = h - top - FOOT_H - lanes_px(k)
                 nodes = max(load.node_px(k) for load in stats)
                 return area >= max(labels, MIN_NODE_AREA) and (not share or nodes >= NODE_SHARE * h)
@@ -188,11 +191,9 @@ def _frame(
                     middle = (low + high) / 2
                     low, high = (low, middle) if fine(middle, share) else (middle, high)
             height = high
-    best = _scale(stats, lane_t, lane_n, height - top - FOOT_H)
+    best = _scale(stats, lane_t, lane_n, height - top - FOOT_H, back)
     if fixed is None:
         return height, best, True
-    if per_t is not None:
-        return height, min(per_t, best), True
     fits = fixed <= best * (1 + 1e-9)
     return height, fixed if fits else best, fits
 
@@ -257,19 +258,18 @@ def lay_out(
         return left + right + NODE_W + sum(need)
 
     wide = width or min(max(WIDTH, wanted(per_t) + sum(max(MIN_STEP - n, 0.0) for n in across(per_t)[4])), MAX_WIDTH)
-    start = per_t
-    if wanted(per_t) > wide:  # the return tracks need more room than the width has: the largest scale that fits
+    back = per_t
+    if wanted(per_t) > wide:  # the return tracks need more room than the width has: the returns get thinner
         low, high = 0.0, per_t
         for _ in range(40):
             low, high = ((low + high) / 2, high) if wanted((low + high) / 2) <= wide else (low, (low + high) / 2)
-        per_t = low
-    left, right, left_tracks, right_tracks, need = across(per_t)
+        height, per_t, fits = _frame(stats, lane_t, lane_n, top, given_height, scale_t, back=low)
+        back = min(low, per_t)  # the nodes keep their scale; the figure is as tall as they need
+        plot_h = height - top - FOOT_H
+        area = plot_h - (lane_t * back + lane_n * LANE_GAP + CLEAR if lane_n else 0.0)
+    left, right, left_tracks, right_tracks, need = across(back)
     steps = _steps(need, wide - left - right - NODE_W) or [max(wide - left - right - NODE_W, 0.0) / max(last, 1)] * last
     width = wide
-    if per_t < start:  # the width allowed less: a figure of automatic height shrinks to the nodes
-        height, per_t, _ = _frame(stats, lane_t, lane_n, top, given_height, None, per_t)
-        plot_h = height - top - FOOT_H
-        area = plot_h - (lane_t * per_t + lane_n * LANE_GAP + CLEAR if lane_n else 0.0)
     xs = {c: left + sum(steps[:c]) if last else (width - NODE_W) / 2 for c in range(last + 1)}
     boxes, waypoints = stack(data, per_t, xs, top, area)
     edges = (left - left_tracks, width - right + right_tracks)
@@ -278,7 +278,9 @@ def lay_out(
     rooms[last] = right - right_tracks - 2 * LABEL_PAD
     labels = place_labels(data, boxes, edges, rooms, top, top + area) if detail else []
     bands = (
-        _bands(data, boxes, waypoints, per_t, top + area + CLEAR, offsets, [lb.box for lb in labels]) if detail else []
+        _bands(data, boxes, waypoints, (per_t, back), top + area + CLEAR, offsets, [lb.box for lb in labels])
+        if detail
+        else []
     )
     labels = make_room(data, labels, [b.value_box for b in bands if b.value_box is not None])
     plot = Box(left, top, width - right, top + plot_h)
@@ -291,20 +293,22 @@ def _bands(
     data: SankeyData,
     boxes: dict[str, Box],
     waypoints: dict[tuple[int, int], Box],
-    per_t: float,
+    scales: tuple[float, float],
     lane_top: float,
     offsets: list[tuple[float, int]],
     labels: list[Box],
 ) -> list[Band]:
     """A band per link: forward links leave a node's right side stacked by the height of where they go next (their
     target or first waypoint), cross their waypoints, and enter the left side stacked by where they come from;
-    returns leave and enter flush with the bottom and run in lanes below."""
+    returns leave and enter flush with the bottom and run in lanes below. `scales`: px per tonne of the forward
+    bands (the nodes') and of the returns (less when the width cannot hold them at the nodes' scale)."""
+    per_t, back = scales
     rows = data.links.select("source", "target", "tonnes", "loop").rows()
     column_of = dict(data.nodes.select("id", "column").rows())
     used_out = dict.fromkeys(boxes, 0.0)
     used_in = dict.fromkeys(boxes, 0.0)
     forward = [i for i, r in enumerate(rows) if not r[3]]
-    back = [i for i, r in enumerate(rows) if r[3]]
+    returns = [i for i, r in enumerate(rows) if r[3]]
     slot: dict[int, list[float]] = {i: [0.0, 0.0, 0.0, 0.0] for i in range(len(rows))}
     chain: dict[int, list[Box]] = {i: [] for i in forward}
     for j, c in sorted(waypoints):
@@ -317,14 +321,14 @@ def _bands(
     for i in sorted(forward, key=lambda i: (before[i], boxes[rows[i][0]].cy, i)):
         _, v, t, _ = rows[i]
         slot[i][2], used_in[v] = boxes[v].y0 + used_in[v], used_in[v] + t * per_t
-    lane_of = {i: offsets[k] for k, i in enumerate(back)}
+    lane_of = {i: offsets[k] for k, i in enumerate(returns)}
     bottom_out = dict.fromkeys(boxes, 0.0)
     bottom_in = dict.fromkeys(boxes, 0.0)
     track_out: dict[int, float] = {}
     track_in: dict[int, float] = {}
-    for i in sorted(back, key=lambda i: (lane_of[i], i)):  # the shallowest lane lowest on the node, innermost
+    for i in sorted(returns, key=lambda i: (lane_of[i], i)):  # the shallowest lane lowest on the node, innermost
         u, v, t, _ = rows[i]
-        w = t * per_t
+        w = t * back
         slot[i][0], bottom_out[u] = boxes[u].y1 - bottom_out[u] - w, bottom_out[u] + w
         slot[i][2], bottom_in[v] = boxes[v].y1 - bottom_in[v] - w, bottom_in[v] + w
         slot[i][1] = track_out.get(column_of[u], 0.0)
@@ -336,10 +340,10 @@ def _bands(
     bands: list[Band] = []
     spots: list[list[Point]] = []
     for i, (u, v, t, loop) in enumerate(rows):
-        w = t * per_t
+        w = t * (back if loop else per_t)
         if loop:
             offset_t, offset_n = lane_of[i]
-            lane = lane_top + offset_t * per_t + offset_n * LANE_GAP
+            lane = lane_top + offset_t * back + offset_n * LANE_GAP
             outline, candidates = return_band(
                 boxes[u].x1, slot[i][0], boxes[v].x0, slot[i][2], lane, w, slot[i][1], slot[i][3]
             )
