@@ -23,11 +23,13 @@ from mfa.domain.sankey.metrics import (
     LEGEND_ROW,
     MAX_HEIGHT,
     MAX_MARGIN,
+    MIN_MARGIN,
     MAX_WIDTH,
     MIN_FLOW,
     MIN_GAP_STEP,
     MIN_NODE_AREA,
     MIN_NODE_PX,
+    MIN_RETURN_PX,
     MIN_STEP,
     NODE_SHARE,
     NODE_W,
@@ -234,7 +236,7 @@ def lay_out(
     def widest(c: int) -> float:
         return max((label_parts(n, t, data.language)[2] for n, t, col in rows if col == c), default=0.0)
 
-    label_w = (min(widest(0), MAX_MARGIN), min(widest(last), MAX_MARGIN))
+    label_w = [min(widest(0), MAX_MARGIN), min(widest(last), MAX_MARGIN)]
 
     def across(k: float) -> tuple[float, float, float, float, list[float]]:
         """(left margin, right margin, its return tracks on the left, on the right, what each gap needs) at k."""
@@ -258,11 +260,18 @@ def lay_out(
         return left + right + NODE_W + sum(need)
 
     wide = width or min(max(WIDTH, wanted(per_t) + sum(max(MIN_STEP - n, 0.0) for n in across(per_t)[4])), MAX_WIDTH)
+    excess = wanted(0.0) - wide
+    if excess > 0:  # a given width too narrow for the first and last columns' labels: they shorten, the gaps keep room
+        give = [max(w - min(w, MIN_MARGIN), 0.0) for w in label_w]
+        cut = min(excess / sum(give), 1.0) if sum(give) else 0.0
+        label_w = [w - g * cut for w, g in zip(label_w, give, strict=True)]
     back = per_t
     if wanted(per_t) > wide:  # the return tracks need more room than the width has: the returns get thinner
         low, high = 0.0, per_t
         for _ in range(40):
             low, high = ((low + high) / 2, high) if wanted((low + high) / 2) <= wide else (low, (low + high) / 2)
+        heaviest = max(t for *_, t in spans)
+        low = max(low, min(per_t, MIN_RETURN_PX / heaviest))  # still a band, however narrow the width
         height, per_t, fits = _frame(stats, lane_t, lane_n, top, given_height, scale_t, back=low)
         back = min(low, per_t)  # the nodes keep their scale; the figure is as tall as they need
         plot_h = height - top - FOOT_H

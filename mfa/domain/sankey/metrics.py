@@ -14,6 +14,8 @@ GAP = 10.0
 """Smallest gap between two nodes of a column, px."""
 MIN_NODE_PX = 1.0
 """A node is drawn at least this tall, however few tonnes it carries."""
+MIN_RETURN_PX = 6.0
+"""When a given width makes the return bands thinner than the nodes' scale, the heaviest stays this thick, px."""
 LABEL_SIZE = 12.0
 LABEL_H = 17.0
 """A node label's line, px: its box and the pitch labels keep from each other."""
@@ -39,5 +41,7 @@ VALUE_SHARE = 0.02
 """Links carrying at least this share of the drawn tonnes show their tonnes on the band."""
 MAX_MARGIN = 0.28 * WIDTH
 """The first and last columns' labels take at most this many px."""
+MIN_MARGIN = 72.0
+"""In a given width too narrow for them, the first and last columns' labels shorten down to this many px."""
 MAX_COLUMN_NODES = int((MAX_HEIGHT - HEADER_H - FOOT_H - 2 * CLEAR) // LABEL_H) - 4
 """More nodes than this in one column cannot all be labelled: the smallest merge into Other."""
