@@ -13,7 +13,7 @@ import pytest
 
 from mfa.domain.labels import format_tonnes
 from mfa.domain.sankey import Layout, SankeyData, SankeyOptions, lay_out, sankey_data
-from mfa.domain.sankey.metrics import GAP, LABEL_H, SCALE_PX, VALUE_SHARE
+from mfa.domain.sankey.metrics import GAP, LABEL_H, MIN_NODE_AREA, NODE_SHARE, SCALE_PX, VALUE_SHARE
 from mfa.domain.sankey.text import Box, spread
 from tests.domain.sankey_world import FACILITIES, PARENTS, ROWS, facility_frame, make_flows, random_world
 
@@ -191,3 +191,52 @@ def test_layout_does_not_change_the_data() -> None:
     lay_out(data)
     assert data.nodes.equals(before[0]) and data.links.equals(before[1])
     assert isinstance(data.nodes, pl.DataFrame)
+
+
+PROVINCE = {
+    "out": ("boundary", None, None, "Outside", "省外"),
+    "mine": ("source", "XT", "Xiangtan", "Mine", "矿山"),
+    "col": ("collection", "CS", "Changsha", "Collector", "回收站"),
+    "yard": ("storage", "CS", "Changsha", "Yard", "堆场"),
+    "mill": ("recycling", "XT", "Xiangtan", "Mill", "钢厂"),
+    "kiln": ("energy_recovery", "YY", "Yueyang", "Kiln", "焚烧厂"),
+    "land": ("disposal", "YY", "Yueyang", "Landfill", "填埋场"),
+}
+PROVINCE_ROWS = [
+    ("out", "col", "scrap_steel", 800_000),
+    ("mine", "col", "scrap_steel", 22_000_000),
+    ("mine", "yard", "smelting_slag", 21_000_000),
+    ("mine", "mill", "smelting_slag", 40_000_000),
+    ("col", "mill", "scrap_steel", 22_000_000),
+    ("yard", "mill", "smelting_slag", 20_000_000),
+    ("yard", "land", "smelting_slag", 2_800_000),
+    ("mill", "kiln", "fly_ash", 2_900_000),
+    ("mill", "out", "building_material", 21_000_000),
+    ("mill", "mine", "scrap_steel", 39_000_000),
+]
+"""Like the sample province by kind: seven columns and a return of 39 Mt, half the heaviest column, back to sources."""
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("width", [700, 900, 1200])
+def test_a_column_wide_figure_with_a_heavy_return_grows_taller_instead_of_crushing_the_scale(
+    width: int, language: str
+) -> None:
+    """The Flows page lays the diagram out for its column's width: the wide return tracks thin the returns, never
+    the nodes (before, the sample drew 125 px tall with overlapping labels)."""
+    options = SankeyOptions(level="kind")
+    data = sankey_data(
+        make_flows(PROVINCE_ROWS, PROVINCE), facility_frame(PROVINCE), PARENTS, options, language=language
+    )  # type: ignore[arg-type]
+    drawn = lay_out(data, width=width)
+    assert drawn.width == width
+    check(data, drawn, height_goal=None)  # labels clear of each other and of the nodes, no band over a node
+    top = min(b.y0 for b in drawn.nodes.values())
+    bottom = max(b.y1 for b in drawn.nodes.values())
+    assert drawn.height >= MIN_NODE_AREA
+    assert bottom - top >= NODE_SHARE * drawn.height  # the nodes span their share of the figure
+    heaviest = data.links.filter(~pl.col("loop"))["tonnes"].max()
+    assert heaviest * drawn.per_t >= 100  # the tonnage scale is not crushed
+    returns = [band for band in drawn.bands if band.is_return]
+    assert drawn.lanes <= bottom - top  # the return is no blob out of proportion to the nodes
+    assert returns and all(band.value_box is None or band.value for band in returns)
