@@ -14,23 +14,29 @@ from mfa.domain.vocabulary import CITIES, FACILITY_KINDS, PARK_LEVELS
 from mfa.services import editing
 from mfa.services.editing import import_records
 from mfa.ui import filters, login, navigation, state
-from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, name_of, resend_values, t
+from mfa.ui.i18n import city_label, coded, format_tonnes, kind_name, labels, language, name_of, resend_values, t
 from mfa.ui.widgets import errors_by_column, field_errors, header
 
-UNITS: dict[str, str] = {
-    "t": "t · 吨",
-    "kg": "kg · 千克",
-    "kt": "kt · 千吨",
-    "万吨": "万吨 · 10⁴ t",
-    "Mt": "Mt · 百万吨",
-    "亿吨": "亿吨 · 10⁸ t",
+UNITS: dict[str, tuple[str, str]] = {
+    "t": ("t", "吨"),
+    "kg": ("kg", "千克"),
+    "kt": ("kt", "千吨"),
+    "万吨": ("10⁴ t", "万吨"),
+    "Mt": ("Mt", "百万吨"),
+    "亿吨": ("10⁸ t", "亿吨"),
 }
+# unit code -> (English, Chinese) as the unit picker shows it; the code is what is stored and imported
 # (comments, not docstrings: Streamlit's magic would write a page's module-level strings onto the page)
 # unknown: a flow known to exist whose quantity is not (its quantity stays empty).
 QUALITIES = ["", "measured", "calculated", "estimated", "unknown"]
 # Whose declaration the flow is; "" = the writer's side (the side of their park; for an admin the sender's).
 SIDES = ["", "sender", "receiver"]
 FIRST_YEAR = 2000
+
+
+def unit_label(unit: str) -> str:
+    """A unit code as the unit picker shows it, in the user's language."""
+    return UNITS[unit][1 if language() == "zh" else 0]
 
 
 def _save(
@@ -206,7 +212,7 @@ def flow_form(url: str, version: int) -> None:
             st.text_input(t("quantity"), key="enter_quantity")
             field_errors(errors, "quantity")
         with c_unit:
-            st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=UNITS.__getitem__)
+            st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=unit_label)
             field_errors(errors, "unit")
         c_unc, c_dq, c_side, c_note, c_ref = st.columns([1, 1, 1, 2, 2])
         with c_unc:

@@ -39,6 +39,12 @@ def _restore(record: str, key: dict[str, object], version: int) -> None:
         st.session_state["history_message"] = ("error", "; ".join(reasons))
 
 
+def codes_of(record: str, key: str) -> str:
+    """A record's codes beside its name: the key without its side (the name says the side in words)."""
+    parsed = history.parse_key(record, key)
+    return " | ".join(str(value) for column, value in parsed.items() if column != "side")
+
+
 def latest_section() -> None:
     """The latest changes; pick one to see the records it wrote or deleted."""
     st.subheader(t("history_latest"))
@@ -164,7 +170,7 @@ def record_section() -> None:
         t("history_matches_first" if limited else "history_matches", n=f"{found.height:,}"),
         options,
         key="history_match",
-        format_func=labels(options, lambda o: f"{said[o]}  ({o})"),
+        format_func=labels(options, lambda o: f"{said[o]}  ({codes_of(record, o)})"),
     )
     key = history.parse_key(record, chosen)
     versions = history.record_history_for(state.engine(), record, key, language())

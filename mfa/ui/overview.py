@@ -152,7 +152,7 @@ def key_figures(scope_actuals: pl.DataFrame, year: int, trust: Trust) -> None:
         with columns[i % 4]:
             st.metric(
                 indicator_name(indicator),
-                format_value(indicator, now),
+                t("rate_no_base") if now is None and is_fraction(indicator) else format_value(indicator, now),
                 delta=change,
                 delta_description=t("vs_year", year=year - 1) if change is not None else None,
                 chart_data=[v * (100 if is_fraction(indicator) else 1) for v in series["value"].to_list()] or None,

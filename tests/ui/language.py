@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from mfa.domain.labels import Language, city_label
 from mfa.intake.headings import zh_name
 from mfa.intake.tables import TABLES
-from mfa.services import tables, users
+from mfa.services import history, tables, users
 
 CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]+")
 """Chinese characters and punctuation (fullwidth forms included)."""
@@ -127,7 +127,7 @@ class Finding:
 def data_names(engine: Engine, language: Language) -> set[str]:
     """What the database holds that a page shows as it is: codes, the names in `language` (and the other
     language's name where a record has none in `language`), cities without a name in `language`, user names and the
-    sources of declared coefficients, capacities, lifetimes and inflows."""
+    authors of changes and the sources of declared coefficients, capacities, lifetimes and inflows."""
     registry = tables.registry(engine)
     names: set[str] = set()
     for table in ("parks", "facilities", "materials"):
@@ -140,6 +140,7 @@ def data_names(engine: Engine, language: Language) -> set[str]:
         label = city_label(city, language)
         names.add(label if label != city else city)
     names.update(str(user["name"]) for user in users.list_users(engine))
+    names.update(_strings(history.latest_changes(engine, 10_000)["changed_by"]))  # who wrote, as recorded
     if engine.url.get_backend_name() == "sqlite":  # the database's file, named in sources and the sidebar
         names.add(Path(engine.url.database or "").name)
     workbook = tables.workbook(engine)

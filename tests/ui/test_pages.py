@@ -103,3 +103,5 @@ def test_a_park_manager_starts_on_their_park(app: Callable[..., AppTest]) -> Non
     open_page(at, "enter")
     assert at.selectbox(key="enter_source").options[0].endswith("REC-1")  # their park's facilities first
     assert at.selectbox(key="facility_park").value == "NINGXIANG"
+    assert at.selectbox(key="enter_unit").value == "t"
+    assert "吨" not in at.selectbox(key="enter_unit").options[0]  # the unit picker speaks the page's language

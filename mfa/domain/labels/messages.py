@@ -242,6 +242,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     "value": ("Value", "数值"),
     "share": ("Share", "占比"),
     "delta_points": ("{value} pp", "{value} 个百分点"),
+    "rate_no_base": ("no waste generated here", "本范围无固废产生"),
     "vs_year": ("vs {year}", "较{year}年"),
     "type_to_search": ("Type to search …", "输入以搜索…"),
     "level": ("Show as", "汇总层级"),
