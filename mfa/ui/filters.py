@@ -93,6 +93,23 @@ def year_label(url: str, version: int) -> Callable[[int], str]:
     return lambda year: t("year_partial", year=year) if year in partial else str(year)
 
 
+def year_picker(where: Any, key: str, years: list[int]) -> int:
+    """A year selectbox in `where` (newest first) that opens on the default year, the latest complete one
+    (state.default_year), a partial year marked as such."""
+    url, version = state.url(), state.version()
+    options = years[::-1]
+    default = state.default_year(url, version)
+    return int(
+        where.selectbox(
+            t("year"),
+            options,
+            index=options.index(default) if default in options else 0,
+            key=key,
+            format_func=labels(options, year_label(url, version)),
+        )
+    )
+
+
 def flow_filters(page: str, years: list[int]) -> Selection:
     """Draw the filter bar (period, city, park, material, facility kinds) and return the filters."""
     url, version = state.url(), state.version()

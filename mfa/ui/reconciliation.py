@@ -16,7 +16,7 @@ from mfa.domain.reconciliation.model import FLAGS
 from mfa.domain.reconciliation.wording import describe, share_text
 from mfa.domain.sankey import SankeyOptions
 from mfa.services import reconciling
-from mfa.ui import login, navigation, state
+from mfa.ui import filters, login, navigation, state
 from mfa.ui.i18n import coded, labels, language, name_of, t
 from mfa.ui.sankey import container_width
 from mfa.ui.widgets import header, tonnes_column
@@ -192,7 +192,7 @@ def render() -> None:
         return
     parks = state.names(url, version, "parks")
     c_year, c_park, c_run = st.columns([1, 2, 1], vertical_alignment="bottom")
-    year = c_year.selectbox(t("year"), years[::-1], key="rec_year")
+    year = filters.year_picker(c_year, "rec_year", years)
     park = c_park.selectbox(
         t("rec_park"),
         ["", *parks],
