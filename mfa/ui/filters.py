@@ -160,7 +160,8 @@ def sankey_options(page: str, diagram: Callable[[SankeyOptions], SankeyData]) ->
     """Draw the diagram options (level, view, node order, collapse below share, fixed scale) and return them;
     `diagram` draws the data of some options: its fullest column starts a new fixed scale, its nodes are what can
     be put first."""
-    c_level, c_view, c_order, c_first = st.columns([3, 1.6, 1.6, 3], vertical_alignment="bottom")
+    # the level's four buttons need the room of about half the row ("Facility kinds" ... are long in English)
+    c_level, c_view, c_order = st.columns([4, 1.6, 1.6], vertical_alignment="bottom")
     with c_level:
         key = _shared(page, "level", "kind", LEVELS)
         level = st.segmented_control(
@@ -176,7 +177,7 @@ def sankey_options(page: str, diagram: Callable[[SankeyOptions], SankeyData]) ->
     with c_order:
         rules: list[OrderRule] = ["auto", "tonnes", "name"]
         rule = _select(page, "sankey_order", t("sankey_order"), rules, lambda r: t(f"sankey_order_{r}"), "auto")
-    c_share, c_fixed, c_scale = st.columns([3, 1.6, 1.6], vertical_alignment="bottom")
+    c_share, c_first, c_fixed, c_scale = st.columns([3, 3, 1.6, 1.6], vertical_alignment="bottom")
     with c_share:
         key = _shared(page, "min_share", 1.0)
         share = _keep("min_share", st.slider(t("collapse_below"), 0.0, 10.0, key=key, step=0.5, format="%.1f %%"))

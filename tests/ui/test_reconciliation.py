@@ -48,3 +48,22 @@ def test_the_page_opens_on_the_last_complete_year(
     year = at.selectbox(key="rec_year")
     assert year.value == 2025
     assert year.options[:2] == ["2026（不完整）", "2025"]
+
+
+def test_the_diagrams_note_names_the_values_drawn(app: Callable[..., AppTest]) -> None:
+    """Until the year's reconciled values are saved the diagram draws the reported ones, and says so everywhere;
+    once saved, it draws and names the reconciled values."""
+    at = app("reconciliation", language="zh")
+    at.selectbox(key="rec_year").set_value(2025)
+    at.button(key="rec_run").click().run()
+    assert "本年度尚未保存校核结果" in at.info[0].value
+    assert "填报值桑基图" in [s.value for s in at.subheader]
+    note = json.dumps(_spec(at), ensure_ascii=False)
+    assert "填报值" in note and "校核值（已保存的）" not in note
+    at.button(key="rec_save").click().run()
+    assert not at.info
+    assert "校核值（已保存的）" in json.dumps(_spec(at), ensure_ascii=False)
+
+
+def _spec(at: AppTest) -> dict[str, object]:
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "rec_sankey" in (c.key or ""))
