@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -78,7 +78,7 @@ def percent_text(value: float | None) -> str:
     return "" if value is None else f"{value * 100:,.0f} %"
 
 
-def as_text(frame: pl.DataFrame, shown: dict[str, Callable[[float | None], str]]) -> pl.DataFrame:
+def as_text(frame: pl.DataFrame, shown: Mapping[str, Callable[[float | None], str]]) -> pl.DataFrame:
     """The frame with the `shown` columns as the text of their cells: a missing figure is an empty cell, not
     "None" (st.dataframe cannot show a missing number as nothing)."""
     return frame.with_columns(
