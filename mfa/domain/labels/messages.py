@@ -492,6 +492,7 @@ _IMPORT: dict[str, tuple[str, str]] = {
         "CSV 可为 UTF-8 或 GBK 编码；XLSX 每个工作表一张表。每个文件最大 {mb} MB（更大的文件请用 mfa import 导入）。",
     ),
     "preview_title": ("{file} → {table} · {n} rows", "{file} → {table} · {n} 行"),
+    "preview_title_one": ("{file} → {table} · 1 row", "{file} → {table} · 1 行"),
     "import_mode": ("When some rows are bad", "有错误行时"),
     "mode_all_or_nothing": ("write nothing", "全部不写入"),
     "mode_accept_valid": ("write the valid rows", "写入正确的行"),
