@@ -10,6 +10,7 @@ from datetime import date
 import polars as pl
 from sqlalchemy import Connection, Engine, text
 
+from mfa.domain.labels.reasons import reason
 from mfa.domain.roles import Actor, local_operator
 from mfa.intake.readers import RawTable, ReadResult
 from mfa.intake.validate import ERROR_SCHEMA, Checked
@@ -38,7 +39,7 @@ def delete_record(
     label = f"delete {record} {history.key_text(kind, key)}"
     report = ImportReport(files=[label])
     if record == "flow" and not key.get("side"):  # no side declared it
-        report.errors = _error(label, kind.key[0], history.key_text(kind, key), f"no such {record}")
+        report.errors = _error(label, kind.key[0], history.key_text(kind, key), reason(f"no_such_{record}"))
         return report
     with write_transaction(engine) as conn:
         where, params = history.key_where(kind, kind.live, key)
@@ -47,7 +48,7 @@ def delete_record(
             params,
         ).first()
         if found is None:
-            report.errors = _error(label, kind.key[0], history.key_text(kind, key), f"no such {record}")
+            report.errors = _error(label, kind.key[0], history.key_text(kind, key), reason(f"no_such_{record}"))
             return report
         values = dict(zip(kind.columns, found[1:], strict=True))
         refused = _refused(conn, who, kind, values, label)
@@ -215,7 +216,8 @@ def import_records(
             key = replaced if table == "flows" else {"code": str(records[0].get("code", ""))}
             found = writes.record_version(conn, table, key or {})
             if found is not None and found[0] != expected_version:
-                raise StaleEdit(f"changed by {found[1] or 'someone'} at {found[2]} since you opened it")
+                stale = reason("stale_edit", who=found[1], when=found[2]) if found[1] else None
+                raise StaleEdit(stale or reason("stale_edit_someone", when=found[2]))
         if old is not None and "side" in old and not _same_flow(old, records[0]):
             writes.delete_flow(conn, old["period"], old["source"], old["target"], old["material"], old["side"])
 

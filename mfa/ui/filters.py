@@ -93,6 +93,23 @@ def year_label(url: str, version: int) -> Callable[[int], str]:
     return lambda year: t("year_partial", year=year) if year in partial else str(year)
 
 
+def year_picker(where: Any, key: str, years: list[int]) -> int:
+    """A year selectbox in `where` (newest first) that opens on the default year, the latest complete one
+    (state.default_year), a partial year marked as such."""
+    url, version = state.url(), state.version()
+    options = years[::-1]
+    default = state.default_year(url, version)
+    return int(
+        where.selectbox(
+            t("year"),
+            options,
+            index=options.index(default) if default in options else 0,
+            key=key,
+            format_func=labels(options, year_label(url, version)),
+        )
+    )
+
+
 def flow_filters(page: str, years: list[int]) -> Selection:
     """Draw the filter bar (period, city, park, material, facility kinds) and return the filters."""
     url, version = state.url(), state.version()
@@ -143,7 +160,8 @@ def sankey_options(page: str, diagram: Callable[[SankeyOptions], SankeyData]) ->
     """Draw the diagram options (level, view, node order, collapse below share, fixed scale) and return them;
     `diagram` draws the data of some options: its fullest column starts a new fixed scale, its nodes are what can
     be put first."""
-    c_level, c_view, c_order, c_first = st.columns([3, 1.6, 1.6, 3], vertical_alignment="bottom")
+    # the level's four buttons need the room of about half the row ("Facility kinds" ... are long in English)
+    c_level, c_view, c_order = st.columns([4, 1.6, 1.6], vertical_alignment="bottom")
     with c_level:
         key = _shared(page, "level", "kind", LEVELS)
         level = st.segmented_control(
@@ -159,7 +177,7 @@ def sankey_options(page: str, diagram: Callable[[SankeyOptions], SankeyData]) ->
     with c_order:
         rules: list[OrderRule] = ["auto", "tonnes", "name"]
         rule = _select(page, "sankey_order", t("sankey_order"), rules, lambda r: t(f"sankey_order_{r}"), "auto")
-    c_share, c_fixed, c_scale = st.columns([3, 1.6, 1.6], vertical_alignment="bottom")
+    c_share, c_first, c_fixed, c_scale = st.columns([3, 3, 1.6, 1.6], vertical_alignment="bottom")
     with c_share:
         key = _shared(page, "min_share", 1.0)
         share = _keep("min_share", st.slider(t("collapse_below"), 0.0, 10.0, key=key, step=0.5, format="%.1f %%"))

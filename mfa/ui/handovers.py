@@ -9,7 +9,7 @@ import streamlit as st
 
 from mfa.domain.handovers import DEFAULT_TOLERANCE, KEY
 from mfa.services import handovers
-from mfa.ui import login, navigation, state
+from mfa.ui import filters, login, navigation, state
 from mfa.ui.i18n import city_label, coded, format_tonnes, labels, name_of, t
 from mfa.ui.widgets import header, tonnes_column
 
@@ -114,10 +114,12 @@ def _province_view(url: str, version: int, frame: pl.DataFrame) -> None:
     for level in ("park", "city"):
         table = handovers.by_place(frame, park_city, level)
         name = (lambda p: coded(name_of(park_names, p), p)) if level == "park" else city_label
+        # named here, in this run's language: polars may call a function on a thread without the session
+        shown = {place: name(place) for place in table[level].to_list()}
         with st.container():
             st.markdown(f"**{t(f'handovers_by_{level}')}**")
             st.dataframe(
-                table.with_columns(pl.col(level).map_elements(name, return_dtype=pl.String)).rename(
+                table.with_columns(pl.col(level).replace_strict(shown, return_dtype=pl.String)).rename(
                     {
                         level: t(level),
                         "agreed": t("handovers_status_agreed"),
@@ -168,7 +170,7 @@ def render() -> None:
         st.page_link(navigation.page("import"), label=t("go_import"), icon=":material/upload_file:")
         return
     c_year, c_tolerance, _ = st.columns([1, 2, 3])
-    year = c_year.selectbox(t("year"), years[::-1], key="handovers_year")
+    year = filters.year_picker(c_year, "handovers_year", years)
     tolerance = c_tolerance.slider(
         t("handovers_tolerance"), 0, 50, int(DEFAULT_TOLERANCE * 100), key="handovers_tolerance", format="%d %%"
     )

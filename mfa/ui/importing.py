@@ -90,7 +90,8 @@ def preview(read: ReadResult) -> None:
     """What each file holds: the table it was recognised as, its rows, the first of them."""
     for table in read.tables:
         label = table.spec.name_zh if language() == "zh" else table.spec.name
-        with st.expander(t("preview_title", file=table.file, table=label, n=f"{table.frame.height:,}")):
+        title = "preview_title_one" if table.frame.height == 1 else "preview_title"
+        with st.expander(t(title, file=table.file, table=label, n=f"{table.frame.height:,}")):
             st.dataframe(table.original.drop("_file", "_row").head(PREVIEW_ROWS), hide_index=True)
     for warning in read.warnings:
         st.warning(translate(warning, language()), icon=":material/info:")

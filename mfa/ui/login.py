@@ -10,7 +10,7 @@ import streamlit as st
 from mfa.domain.roles import Actor
 from mfa.services import users
 from mfa.ui import state
-from mfa.ui.i18n import t
+from mfa.ui.i18n import coded, name_of, t
 
 TOKEN_KEY = "mfa_token"
 ACTOR_KEY = "mfa_actor"
@@ -90,7 +90,9 @@ def _log_out() -> None:
 def sidebar(actor: Actor) -> None:
     """Who is signed in, with their role, and the logout button."""
     if actor.role == "park_manager":
-        role = t("role_park_manager", parks=", ".join(sorted(actor.parks)))
+        names = state.names(state.url(), state.version(), "parks")
+        parks = ", ".join(coded(name_of(names, p), p) for p in sorted(actor.parks))
+        role = t("role_park_manager", parks=parks)
     else:
         role = t(f"role_{actor.role}")
     st.sidebar.markdown(t("signed_in_as", name=actor.name, role=role))

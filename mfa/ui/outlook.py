@@ -20,7 +20,17 @@ from mfa.services import forecasting
 from mfa.ui import login, navigation, state
 from mfa.ui.export import buttons
 from mfa.ui.i18n import format_tonnes, labels, language, name_of, t
-from mfa.ui.widgets import CSV_MIME, XLSX_MIME, csv_bytes, header, tonnes_column, xlsx_bytes
+from mfa.ui.widgets import (
+    CSV_MIME,
+    XLSX_MIME,
+    as_text,
+    csv_bytes,
+    header,
+    percent_text,
+    text_number_column,
+    tonnes_text,
+    xlsx_bytes,
+)
 
 PROVINCE = "province"
 CONVENTIONS = ("middle", "start", "end")
@@ -159,11 +169,12 @@ def _calibration(url: str, version: int, product: str, scope: str, until: int, c
         st.markdown(f"**{t('outlook_residuals', rmse=format_tonnes(result.rmse_t))}**")
         residual_config = {
             "year": st.column_config.NumberColumn(t("col_year"), format="%d"),
-            "recorded_t": tonnes_column(t("col_recorded")),
-            "modelled_t": tonnes_column(t("col_modelled")),
-            "residual_t": tonnes_column(t("col_residual")),
+            "recorded_t": text_number_column(t("col_recorded")),
+            "modelled_t": text_number_column(t("col_modelled")),
+            "residual_t": text_number_column(t("col_residual")),
         }
-        st.dataframe(result.residuals, hide_index=True, column_config=residual_config, key="outlook_residuals")
+        residuals = as_text(result.residuals, dict.fromkeys(("recorded_t", "modelled_t", "residual_t"), tonnes_text))
+        st.dataframe(residuals, hide_index=True, column_config=residual_config, key="outlook_residuals")
         if result.at_bound:
             st.warning(t("outlook_at_bound"))
         if login.actor().role == "admin" and st.button(t("outlook_save"), key="outlook_save", type="primary"):
@@ -215,20 +226,22 @@ def render() -> None:
         else:
             values["first"] = note["last"] + 1
         st.caption(t(f"outlook_note_{note['kind']}", **values))
-    table = _table(result, scope)
+    tonnes = {c: tonnes_text for c in COLUMNS if c.endswith("_t")}
+    table = as_text(_table(result, scope), tonnes | {"ratio": percent_text})
     st.subheader(t("outlook_table"))
-    config = {c: tonnes_column(t(k)) for c, k in COLUMNS.items() if c.endswith("_t")}
+    config = {c: text_number_column(t(COLUMNS[c])) for c in tonnes}
     config |= {
         "year": st.column_config.NumberColumn(t("col_year"), format="%d"),
-        "ratio": st.column_config.NumberColumn(t("col_ratio"), format="percent", help=t("outlook_ratio_help")),
+        "ratio": text_number_column(t("col_ratio"), help=t("outlook_ratio_help")),
     }
     st.dataframe(table, hide_index=True, column_config=config, key="outlook_table")
     metals = _metals(result, scope)
     if metals.height:
         st.subheader(t("outlook_metals"))
         st.caption(t("outlook_metals_caption"))
-        metal_config = {m: tonnes_column(t(f"metal_{m}")) for m in METALS}
+        metal_config = {m: text_number_column(t(f"metal_{m}")) for m in METALS}
         metal_config |= {"year": st.column_config.NumberColumn(t("col_year"), format="%d")}
+        metals = as_text(metals, dict.fromkeys(METALS, tonnes_text))
         st.dataframe(metals, hide_index=True, column_config=metal_config, key="outlook_metals")
     st.subheader(t("outlook_downloads"))
     stem = f"mfa-outlook-{product}-{scope}-{until}"

@@ -282,15 +282,7 @@ def render() -> None:
         return
     park_names = state.names(url, version, "parks")
     c_year, c_scope = st.columns([1, 3])
-    options = years[::-1]
-    default = state.default_year(url, version)
-    year = c_year.selectbox(
-        t("year"),
-        options,
-        index=options.index(default) if default in options else 0,
-        key="overview_year",
-        format_func=labels(options, filters.year_label(url, version)),
-    )
+    year = filters.year_picker(c_year, "overview_year", years)
     scopes = scope_options(url, version)
     home = f"park:{filters.home_park()}"  # a park manager's Overview opens on their park
     st.session_state.setdefault("overview_scope", home if home in scopes else PROVINCE_KEY)

@@ -16,7 +16,7 @@ from mfa.domain.reconciliation.model import FLAGS
 from mfa.domain.reconciliation.wording import describe, share_text
 from mfa.domain.sankey import SankeyOptions
 from mfa.services import reconciling
-from mfa.ui import login, navigation, state
+from mfa.ui import filters, login, navigation, state
 from mfa.ui.i18n import coded, labels, language, name_of, t
 from mfa.ui.sankey import container_width
 from mfa.ui.widgets import header, tonnes_column
@@ -83,8 +83,9 @@ def statistics_view(summary: dict[str, Any], flows: pl.DataFrame) -> None:
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric(t("rec_links"), f"{flows.height:,}", border=True)
     m2.metric(t("rec_balanced"), f"{len(summary['balanced']):,}", border=True)
-    chi2 = t("rec_chi2_dof", dof=f"{summary['dof']:,}")
-    m3.metric(chi2, f"{summary['chi2'] or 0:,.0f}", border=True, help=t("rec_chi2_help"))
+    dof = f"{summary['dof']:,}"  # in the help: a label this narrow cuts it off
+    chi2 = f"{summary['chi2'] or 0:,.0f}"
+    m3.metric(t("rec_chi2_label"), chi2, border=True, help=t("rec_chi2_dof_help", dof=dof))
     m4.metric(t("rec_p"), _p(summary["p_value"]), border=True, help=t("rec_p_help", alpha=alpha))
     m5.metric(t("rec_p_without"), _p(summary["p_value_after"]), border=True, help=t("rec_p_after_help", alpha=alpha))
 
@@ -192,7 +193,7 @@ def render() -> None:
         return
     parks = state.names(url, version, "parks")
     c_year, c_park, c_run = st.columns([1, 2, 1], vertical_alignment="bottom")
-    year = c_year.selectbox(t("year"), years[::-1], key="rec_year")
+    year = filters.year_picker(c_year, "rec_year", years)
     park = c_park.selectbox(
         t("rec_park"),
         ["", *parks],
@@ -215,10 +216,11 @@ def render() -> None:
         st.session_state["rec_for"] = (year, park)
         st.toast(t("rec_saved", n=f"{n:,}"))
         version = state.version()
-    st.subheader(t("rec_sankey"))
-    if not _saved(url, version, year):
+    saved = _saved(url, version, year)  # until saved the diagram draws, and its note names, the reported values
+    st.subheader(t("rec_sankey" if saved else "rec_sankey_reported"))
+    if not saved:
         st.info(t("rec_not_saved"))
-    f = Selection(year, scope=Scope("park", park) if park else PROVINCE, reconciled=True)
+    f = Selection(year, scope=Scope("park", park) if park else PROVINCE, reconciled=saved)
     options = SankeyOptions(level="kind", min_share=0.01)
     made = state.sankey_figure(url, version, f, options, language(), width=container_width("rec_width"))
     if made.data.links.is_empty():

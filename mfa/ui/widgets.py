@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -66,3 +66,26 @@ def table_bytes(frame: pl.DataFrame, suffix: str) -> bytes:
 def tonnes_column(label: str) -> ColumnConfig:
     """A column config for quantities in tonnes: thousands separators, one decimal."""
     return st.column_config.NumberColumn(label, format="%,.1f")
+
+
+def tonnes_text(value: float | None) -> str:
+    """Tonnes as a table cell shows them (as tonnes_column), empty where there is no figure."""
+    return "" if value is None else f"{value:,.1f}"
+
+
+def percent_text(value: float | None) -> str:
+    """A ratio as a table cell shows it in the app's style (1.0442 -> 104 %), empty where there is none."""
+    return "" if value is None else f"{value * 100:,.0f} %"
+
+
+def as_text(frame: pl.DataFrame, shown: Mapping[str, Callable[[float | None], str]]) -> pl.DataFrame:
+    """The frame with the `shown` columns as the text of their cells: a missing figure is an empty cell, not
+    "None" (st.dataframe cannot show a missing number as nothing)."""
+    return frame.with_columns(
+        pl.Series(c, [shown[c](v) for v in frame[c].to_list()], dtype=pl.String) for c in shown if c in frame.columns
+    )
+
+
+def text_number_column(label: str, help: str | None = None) -> ColumnConfig:
+    """A column config for numbers shown as text (as_text): aligned right as numbers are."""
+    return st.column_config.TextColumn(label, help=help, alignment="right")

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from mfa.domain.flowframe import Selection
+from mfa.services import editing
+from mfa.services.writing import import_files
 from mfa.storage import declarations, meta, reads
+from tests.factories import flow, flows_file
+
+KEY_COLUMNS = ("period", "source", "target", "material", "side")
 
 
 def flows(engine: Engine, period: str | None = None) -> pl.DataFrame:
@@ -168,3 +175,31 @@ def test_the_flow_picker_shows_the_edited_quantity(app: Callable[..., AppTest], 
     assert "400" in picker.options[picker.index]
     # the browser is told the new label of the picked flow (it keeps the old one otherwise)
     assert picker.proto.set_value and "400" in picker.proto.raw_value
+
+
+def test_a_stale_edit_and_a_vanished_flow_are_refused_in_chinese(
+    app: Callable[..., AppTest], world_db: Engine, tmp_path: Path
+) -> None:
+    """Someone else changes the flow being edited, then deletes the flow about to be deleted: both refusals are
+    said in the user's language."""
+    at = app("enter", language="zh")
+    at.selectbox(key="enter_find_facility").set_value("YARD-1").run()
+    at.selectbox(key="enter_find_year").set_value(2024).run()
+    key = "2024-01|YARD-1|REC-1|fly_ash|sender"
+    at.selectbox(key="enter_pick").set_value(key).run()
+    at.button(key="enter_edit").click().run()
+    time.sleep(1.1)  # the change below is a later second than the one the form opened
+    report = import_files(world_db, [flows_file(tmp_path, [flow("2024-01", "YARD-1", "REC-1", "fly_ash", "21")])])
+    assert report.ok, report.errors
+    at.text_input(key="enter_quantity").set_value("25")
+    at.button(key="enter_submit").click().run()
+    refusals = [m.value for m in at.markdown if ":material/error:" in m.value]
+    assert any("在您打开之后" in r and "已于" in r for r in refusals), refusals
+    assert not any("since you opened it" in r for r in refusals)
+
+    at.selectbox(key="enter_pick").set_value(key).run()
+    at.button(key="enter_delete").click().run()
+    assert editing.delete_record(world_db, "flow", dict(zip(KEY_COLUMNS, key.split("|"), strict=True))).committed
+    at.button(key="enter_delete_confirm").click().run()
+    refusals = [m.value for m in at.markdown if ":material/error:" in m.value]
+    assert any("该流量不存在" in r for r in refusals), refusals

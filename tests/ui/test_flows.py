@@ -177,3 +177,10 @@ def test_fate_of_a_facility_and_of_a_material(app: Callable[..., AppTest]) -> No
     at.selectbox(key="flows_trace_material").set_value("fly_ash").run()
     assert not at.exception
     assert abs(at.dataframe[0].value["share"].sum() - 1) < 1e-9
+
+
+def test_the_level_buttons_have_the_room_of_half_a_row(app: Callable[..., AppTest]) -> None:
+    """The four "Show as" buttons ("Facility kinds" ... in English) are cut off in a narrower column."""
+    at = app("flows")
+    [column] = [c for c in at.columns if any(s.key == "flows_level" for s in c.get("segmented_control"))]
+    assert column.weight >= 0.5

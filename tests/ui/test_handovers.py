@@ -4,8 +4,11 @@ and city."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import polars as pl
 import pytest
 from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
@@ -67,3 +70,37 @@ def test_the_overview_says_how_much_of_a_figure_rests_on_doubtful_hand_overs(
     # scrap steel from Miluo to Ningxiang has been declared by Miluo only
     assert any("on disputed hand-overs" in n for n in notes), notes
     assert any("declared by one side only" in n for n in notes), notes
+
+
+def test_the_page_opens_on_the_last_complete_year(
+    app: Callable[..., AppTest], world_db: Engine, tmp_path: Path
+) -> None:
+    """One 10 t report for 2026-12 leaves the page on 2025, as the other pages; 2026 is offered, marked partial."""
+    report = import_files(world_db, [flows_file(tmp_path, [flow("2026-12", "SRC-1", "COL-1", "scrap_steel", "10")])])
+    assert report.ok, report.errors
+    at = app("handovers", language="en")
+    year = at.selectbox(key="handovers_year")
+    assert year.value == 2025
+    assert year.options[:2] == ["2026 (partial)", "2025"]
+
+
+def test_places_are_named_in_the_users_language_whatever_thread_polars_uses(
+    app: Callable[..., AppTest], declared: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Polars may run a Python function on a thread without the Streamlit session (which reads as Chinese): every
+    function it is given runs on such a thread here, and the English page still names parks and cities in English."""
+
+    def elsewhere(self: pl.Expr, function: Callable[[Any], Any], *args: Any, **kwargs: Any) -> pl.Expr:
+        def run(value: Any) -> Any:
+            with ThreadPoolExecutor(1) as pool:
+                return pool.submit(function, value).result()
+
+        return map_elements(self, run, *args, **kwargs)
+
+    map_elements = pl.Expr.map_elements
+    monkeypatch.setattr(pl.Expr, "map_elements", elsewhere)
+    at = app("handovers", user=("an-analyst", "analyst", []), language="en")
+    at.selectbox(key="handovers_year").set_value(2024).run()
+    assert not at.exception
+    assert at.dataframe[0].value.iloc[0, 0] == "Miluo Circular Economy Industrial Park · MILUO"
+    assert set(at.dataframe[1].value.iloc[:, 0]) == {"Changsha", "Yueyang"}

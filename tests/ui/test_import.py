@@ -9,6 +9,7 @@ from typing import Any
 
 import fastexcel
 import polars as pl
+import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -131,3 +132,14 @@ def test_the_uploader_says_the_limit_the_importer_applies(app: Callable[..., App
     config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == 100  # Streamlit's own limit: the same
     assert config["client"]["toolbarMode"] in ("viewer", "minimal")  # no Deploy button
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "六月流量.csv → flows · 1 row"), ("zh", "六月流量.csv → 流量 · 1 行")]
+)
+def test_the_preview_names_the_table_and_counts_one_row_as_one(
+    app: Callable[..., AppTest], language: str, title: str
+) -> None:
+    at = app("import", language=language)
+    at.file_uploader(key="import_files").set_value([csv_file("六月流量.csv", GOOD[:1])]).run()
+    assert [e.label for e in at.expander][-1] == title

@@ -99,3 +99,15 @@ def test_an_analyst_opening_a_writing_page_is_told_why(app: Callable[..., AppTes
         assert at.title[0].value == title  # not sent to the Overview
         assert "analysts read the data but do not enter or import it" in at.info[0].value
         assert not [b for b in at.button if b.key in ("enter_submit", "import_run")]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "Signed in as **max** · park manager: Miluo Circular Economy Industrial Park · MILUO"),
+        ("zh", "当前用户：**max** · 园区管理员：汨罗循环经济产业园 · MILUO"),
+    ],
+)
+def test_a_park_managers_park_is_named_in_the_sidebar(app: Callable[..., AppTest], language: str, shown: str) -> None:
+    at = app(language=language, user=("max", "park_manager", ["MILUO"]))
+    assert shown in [m.value for m in at.sidebar.markdown]

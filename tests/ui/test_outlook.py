@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -57,6 +58,12 @@ def test_the_page_shows_the_forecast_in_both_languages(
         table.columns
     )
     assert list(at.dataframe[1].value.columns) == ["year", "li", "ni", "co", "mn"]
+    # a missing figure is an empty cell (not "None"), a ratio reads as the app writes percentages: 104 %
+    for shown in (table, at.dataframe[1].value):
+        assert not shown.isna().any().any()
+    assert "" in set(table["recorded_t"]) and "" in set(table["ratio"])
+    assert all(re.fullmatch(r"[\d,]+ %", r) for r in table["ratio"] if r), table["ratio"].tolist()
+    assert all(re.fullmatch(r"-?[\d,]+\.\d", v) for v in table["outflow_t"]), table["outflow_t"].tolist()
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = {trace.get("name") for trace in chart["data"]}
     assert ("已记录退役量" if zh else "Recorded retirements") in names

@@ -493,6 +493,7 @@ _IMPORT: dict[str, tuple[str, str]] = {
         "CSV 可为 UTF-8 或 GBK 编码；XLSX 每个工作表一张表。每个文件最大 {mb} MB（更大的文件请用 mfa import 导入）。",
     ),
     "preview_title": ("{file} → {table} · {n} rows", "{file} → {table} · {n} 行"),
+    "preview_title_one": ("{file} → {table} · 1 row", "{file} → {table} · 1 行"),
     "import_mode": ("When some rows are bad", "有错误行时"),
     "mode_all_or_nothing": ("write nothing", "全部不写入"),
     "mode_accept_valid": ("write the valid rows", "写入正确的行"),
@@ -630,6 +631,7 @@ _RECONCILIATION: dict[str, tuple[str, str]] = {
     "rec_none_flagged": ("No flow is flagged.", "没有被标记的流量。"),
     "rec_all": ("All reconciled links", "全部校核结果"),
     "rec_sankey": ("Sankey diagram of the reconciled values", "校核后桑基图"),
+    "rec_sankey_reported": ("Sankey diagram of the reported values", "填报值桑基图"),
     "rec_not_saved": (
         "Nothing saved for this year yet: the diagram shows reported values. Save to see the reconciled ones.",
         "本年度尚未保存校核结果：图中为填报值。保存后可查看校核值。",
@@ -1086,6 +1088,14 @@ _VERDICT_AND_COEFFICIENTS: dict[str, tuple[str, str]] = {
     # the statistics, in plain words
     "rec_chi2_dof": ("Chi-square ({dof} dof)", "卡方（自由度 {dof}）"),
     "rec_p_without": ("p without them", "剔除后 p 值"),
+    "rec_chi2_label": ("Chi-square", "卡方"),
+    "rec_chi2_dof_help": (
+        "How far the reports are from adding up, all balances together, measured in their own uncertainty. When the "
+        "reports add up it is about as large as its degrees of freedom, here {dof} (how many independent checks the "
+        "balances make); far larger means something is wrong.",
+        "把所有平衡关系合在一起，报告与“相互吻合”相差多远（以报告自身的不确定度为单位）。报告吻合时，它约等于自由度，"
+        "此处为 {dof}（平衡关系提供的独立检验个数）；远大于该数说明有错误。",
+    ),
     "rec_chi2_help": (
         "How far the reports are from adding up, all balances together, measured in their own uncertainty. When the "
         "reports add up it is about as large as its degrees of freedom (in brackets: how many independent checks the "

@@ -305,6 +305,22 @@ REASONS: dict[str, tuple[str, str]] = {
         "不支持的文件类型 {suffix}（请用 .csv 或 .xlsx）",
     ),
     "no_such_file": ("no such file: {path}", "文件不存在：{path}"),
+    # edits and deletions of one record (mfa.services.editing)
+    "stale_edit": (
+        "changed by {who} at {when} since you opened it",
+        "在您打开之后，{who} 已于 {when} 修改了该记录",
+    ),
+    "stale_edit_someone": (
+        "changed by someone at {when} since you opened it",
+        "在您打开之后，该记录已于 {when} 被修改",
+    ),
+    "no_such_park": ("no such park", "该园区不存在"),
+    "no_such_facility": ("no such facility", "该设施不存在"),
+    "no_such_flow": ("no such flow", "该流量不存在"),
+    "no_such_stock": ("no such stock", "该库存记录不存在"),
+    "no_such_target": ("no such target", "该目标不存在"),
+    "no_such_material_alias": ("no such material_alias", "该物料别名不存在"),
+    "no_such_transfer_coefficient": ("no such transfer_coefficient", "该传递系数不存在"),
     "unreadable_csv": ("not a readable CSV file: {detail}", "无法读取的 CSV 文件：{detail}"),
     # declared transfer coefficients (mfa.intake.validate.coefficients)
     "coefficient_scope_missing": (
