@@ -421,8 +421,8 @@ _ENTER: dict[str, tuple[str, str]] = {
     "cli_imported": ("imported {counts}", "已导入 {counts}"),
     "cli_rejected": ("; rejected {n} row(s)", "；拒绝 {n} 行"),
     "cli_nothing_written": (
-        "nothing written: fix the rows above, or use --accept-valid to write the valid rows",
-        "未写入：请修正以上各行，或用 --accept-valid 只写入正确的行",
+        "nothing written: fix the rows above, or use `--accept-valid` to write the valid rows",
+        "未写入：请修正以上各行，或用 `--accept-valid` 只写入正确的行",
     ),
     "reads_only": (
         "You are signed in as {name}, an analyst: analysts read the data but do not enter or import it. If you "
@@ -489,8 +489,8 @@ _IMPORT: dict[str, tuple[str, str]] = {
     "template_workbook": ("All tables .xlsx", "全部表格 .xlsx"),
     "upload_label": ("Files to import", "选择要导入的文件"),
     "upload_help": (
-        "CSV in UTF-8 or GBK; XLSX with one sheet per table. At most {mb} MB per file (larger files: mfa import).",
-        "CSV 可为 UTF-8 或 GBK 编码；XLSX 每个工作表一张表。每个文件最大 {mb} MB（更大的文件请用 mfa import 导入）。",
+        "CSV in UTF-8 or GBK; XLSX with one sheet per table. At most {mb} MB per file (larger files: `mfa import`).",
+        "CSV 可为 UTF-8 或 GBK 编码；XLSX 每个工作表一张表。每个文件最大 {mb} MB（更大的文件请用 `mfa import` 导入）。",
     ),
     "preview_title": ("{file} → {table} · {n} rows", "{file} → {table} · {n} 行"),
     "preview_title_one": ("{file} → {table} · 1 row", "{file} → {table} · 1 行"),
