@@ -149,10 +149,12 @@ def key_figures(scope_actuals: pl.DataFrame, year: int, trust: Trust) -> None:
         values = dict(series.select("year", "value").iter_rows())
         now, before = values.get(year), values.get(year - 1)
         change = format_change(indicator, now, before)
+        no_base = now is None and is_fraction(indicator)  # a rate whose base (e.g. waste generated) is zero here
         with columns[i % 4]:
             st.metric(
                 indicator_name(indicator),
-                t("rate_no_base") if now is None and is_fraction(indicator) else format_value(indicator, now),
+                t("rate_no_base") if no_base else format_value(indicator, now),
+                help=t("rate_no_base_help") if no_base else None,
                 delta=change,
                 delta_description=t("vs_year", year=year - 1) if change is not None else None,
                 chart_data=[v * (100 if is_fraction(indicator) else 1) for v in series["value"].to_list()] or None,

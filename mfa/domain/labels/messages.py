@@ -242,7 +242,11 @@ _COMMON: dict[str, tuple[str, str]] = {
     "value": ("Value", "数值"),
     "share": ("Share", "占比"),
     "delta_points": ("{value} pp", "{value} 个百分点"),
-    "rate_no_base": ("no waste generated here", "本范围无固废产生"),
+    "rate_no_base": ("n/a", "不适用"),
+    "rate_no_base_help": (
+        "No bulk solid waste was generated in this scope and year, so the rate has no base.",
+        "该范围本年度没有大宗工业固废产生，利用率无从计算。",
+    ),
     "vs_year": ("vs {year}", "较{year}年"),
     "type_to_search": ("Type to search …", "输入以搜索…"),
     "level": ("Show as", "汇总层级"),
