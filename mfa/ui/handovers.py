@@ -71,7 +71,7 @@ def _task_table(url: str, version: int, rows: pl.DataFrame, task: str) -> None:
     described = {
         o: f"{p} · {s} → {d} · {m} · {format_tonnes(q)}" for o, (p, s, d, m, q) in zip(options, named, strict=True)
     }
-    c_pick, c_button = st.columns([4, 1], vertical_alignment="bottom")
+    c_pick, c_button = st.columns([3, 1.4], vertical_alignment="bottom")
     picked = c_pick.selectbox(
         t("handovers_pick"),
         options,
