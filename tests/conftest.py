@@ -76,3 +76,12 @@ def engine(db_url: str) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding slow tests first (each file stays together), so the two xdist workers start on the longest
+    files, the browser walk above all, instead of finding them at the end of the queue."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    walk = {item.path for item in items if item.path.name == "test_walk.py"}
+    order = {id(item): i for i, item in enumerate(items)}
+    items.sort(key=lambda item: (item.path not in walk, item.path not in slow, order[id(item)]))

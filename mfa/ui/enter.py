@@ -34,11 +34,6 @@ SIDES = ["", "sender", "receiver"]
 FIRST_YEAR = 2000
 
 
-def unit_label(unit: str) -> str:
-    """A unit code as the unit picker shows it, in the user's language."""
-    return UNITS[unit][1 if language() == "zh" else 0]
-
-
 def _save(
     table: str,
     prefix: str,
@@ -212,7 +207,10 @@ def flow_form(url: str, version: int) -> None:
             st.text_input(t("quantity"), key="enter_quantity")
             field_errors(errors, "quantity")
         with c_unit:
-            st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=unit_label)
+            shown = {
+                unit: pair[1 if language() == "zh" else 0] for unit, pair in UNITS.items()
+            }  # read once, on this run
+            st.selectbox(t("unit"), list(UNITS), key="enter_unit", format_func=shown.__getitem__)
             field_errors(errors, "unit")
         c_unc, c_dq, c_side, c_note, c_ref = st.columns([1, 1, 1, 2, 2])
         with c_unc:

@@ -91,7 +91,9 @@ def test_a_flow_found_by_facility_material_and_period_is_rolled_back(
     _edit(world_db, "111", "112", "113")
     at = _find(open_page(app(), "history"))
     assert at.selectbox(key="history_match").value == KEY_TEXT
-    assert at.selectbox(key="history_match").options == [f"{NAME}  ({KEY_TEXT})"]
+    assert at.selectbox(key="history_match").options == [
+        f"{NAME}  (2024-01 | SRC-1 | COL-1 | scrap_steel)"
+    ]  # side in words
     assert at.dataframe[2].value["Version"].to_list() == [1, 2, 3, 4]
     at.selectbox(key="history_version").set_value(2).run()
     at.button(key="history_restore").click().run()
