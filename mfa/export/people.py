@@ -18,7 +18,7 @@ import polars as pl
 
 from mfa.domain.indicators import INDICATORS, RATE_INDICATORS
 from mfa.domain.labels import Language, city_label, indicator_label, kind_label, text
-from mfa.export.writers import neutralise
+from mfa.export.writers import neutralise, write_cells
 
 TONNES_DECIMALS = 1
 PERCENT_DECIMALS = 1
@@ -185,16 +185,7 @@ def workbook_bytes(sheets: Mapping[str, pl.DataFrame]) -> bytes:
                 sheet.write_string(0, col, header, bold)
                 cells = [header, *(str(v) for v in safe[header].head(500).to_list() if v is not None)]
                 sheet.set_column(col, col, min(60, max(8, max(_width(c) for c in cells) + 2)))
-            for r, row in enumerate(safe.iter_rows(), start=1):
-                for col, value in enumerate(row):
-                    if value is None:
-                        continue
-                    if isinstance(value, str):
-                        sheet.write_string(r, col, value)
-                    elif isinstance(value, bool):
-                        sheet.write_boolean(r, col, value)
-                    else:
-                        sheet.write_number(r, col, value)
+            write_cells(sheet, safe)
             sheet.freeze_panes(1, 0)
     finally:
         workbook.close()

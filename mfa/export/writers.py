@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -36,6 +37,20 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
         raise ValueError(f"unsupported export format {suffix!r} (use {', '.join(FORMATS)})")
 
 
+def write_cells(sheet: Any, frame: pl.DataFrame) -> None:
+    """Write a frame's rows under its header row (row 0), each cell with its own type; nulls stay empty."""
+    for r, row in enumerate(frame.iter_rows(), start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(r, col, value)
+            elif isinstance(value, bool):
+                sheet.write_boolean(r, col, value)
+            else:
+                sheet.write_number(r, col, value)
+
+
 def write_workbook(sheets: dict[str, pl.DataFrame], path: Path) -> None:
     """Several tables as sheets of one workbook, strings written as strings (never as formulas)."""
     import xlsxwriter
@@ -50,15 +65,6 @@ def write_workbook(sheets: dict[str, pl.DataFrame], path: Path) -> None:
             safe = neutralise(frame)
             for col, header in enumerate(safe.columns):
                 sheet.write_string(0, col, header)
-            for r, row in enumerate(safe.iter_rows(), start=1):
-                for col, value in enumerate(row):
-                    if value is None:
-                        continue
-                    if isinstance(value, str):
-                        sheet.write_string(r, col, value)
-                    elif isinstance(value, bool):
-                        sheet.write_boolean(r, col, value)
-                    else:
-                        sheet.write_number(r, col, value)
+            write_cells(sheet, safe)
     finally:
         workbook.close()
